@@ -1,0 +1,5 @@
+"""Actors: people, states, organisations, media and armed groups, with every mention of each."""
+
+from powermap.actors.resolve import ResolveActors
+
+__all__ = ["ResolveActors"]

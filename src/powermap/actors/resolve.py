@@ -1,0 +1,327 @@
+"""The actors stage: who the document talks about, each actor with every mention that refers to it.
+
+Mentions come from the parse's entities (gazetteer ruler and statistical NER), from role phrases
+resolved to the office holder on the document's date, and from he/she linked to the nearest person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import spacy
+from rapidfuzz import fuzz
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from powermap.analysis import Analysis
+from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
+from powermap.schema import Actor, Mention
+
+_PRONOUNS = {
+    "he": "male", "him": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "hers": "female", "herself": "female",
+}
+# Where a capital city is the subject, agent or possessor, it stands for the government.
+_GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "appos"}
+_GOVERNMENT_PREPOSITIONS = {"by", "with", "between", "against", "toward", "towards", "for", "of"}
+# Nouns that make the capital a place: "the streets of Minsk", "Moscow region".
+_PLACE_NOUNS = {
+    "street", "streets", "square", "outskirts", "suburbs", "suburb", "centre", "center", "region",
+    "oblast", "district", "airport", "metro", "city", "residents", "people", "citizens", "mayor",
+    "map", "skies", "river", "university", "hotel", "court", "stadium", "protests", "protesters",
+}
+_MOTION_VERBS = {
+    "visit", "reach", "enter", "leave", "attack", "bomb", "shell", "strike", "capture", "take",
+    "seize", "surround", "encircle", "besiege", "occupy", "hit", "flee", "tour", "fly", "travel",
+    "defend", "approach", "liberate",
+}
+_FULL_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})[./](?P<y1>(?:19|20)\d{2})"
+    r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))\b"
+)
+
+
+@dataclass
+class Candidate:
+    """A stretch of tokens believed to refer to an actor."""
+
+    start: int
+    end: int
+    actor: str
+    kind: str
+    entry: Entry | None = None
+    name: str = ""
+    type: str = "person"
+
+    def chars(self, doc: Doc) -> tuple[int, int]:
+        span = doc[self.start : self.end]
+        return span.start_char, span.end_char
+
+
+def reference_day(analysis: Analysis) -> date | None:
+    """The date role phrases are resolved at: publication date, else the latest full date in the text."""
+    if analysis.published:
+        try:
+            return date.fromisoformat(analysis.published[:10])
+        except ValueError:
+            pass
+    days = []
+    for match in _FULL_DATE.finditer(analysis.text):
+        parts = match.groupdict()
+        year, month, day = (parts["y1"] or parts["y2"], parts["m1"] or parts["m2"], parts["d1"] or parts["d2"])
+        try:
+            days.append(date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return max(days) if days else None
+
+
+def _stands_for_government(span: Span) -> bool:
+    """A capital is an actor when it acts, owns or is dealt with, not when it is where things happen."""
+    token = span.root
+    while token.dep_ in {"conj", "appos"} and token.head is not token:
+        token = token.head
+    dep = token.dep_
+    if dep in _GOVERNMENT_DEPS:
+        return True
+    if dep == "dobj":
+        return token.head.lemma_.lower() not in _MOTION_VERBS
+    if dep in {"compound", "amod", "nmod", "npadvmod"}:
+        return token.head.pos_ == "NOUN" and token.head.lower_ not in _PLACE_NOUNS
+    if dep == "pobj":
+        preposition = token.head
+        if preposition.lower_ not in _GOVERNMENT_PREPOSITIONS:
+            return False
+        return preposition.lower_ != "of" or preposition.head.lower_ not in _PLACE_NOUNS
+    return False
+
+
+class ResolveActors:
+    """Builds `analysis.actors` from the parsed document."""
+
+    name = "actors"
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self._matchers: dict[int, PhraseMatcher] = {}
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        candidates = self._from_entities(doc)
+        candidates = self._with_roles(doc, candidates, reference_day(analysis))
+        self._link_surnames(doc, candidates)
+        candidates.extend(self._pronouns(doc, candidates))
+        analysis.actors = self._actors(analysis.text, doc, candidates)
+
+    # -- entities -------------------------------------------------------------------------------
+    def _from_entities(self, doc: Doc) -> list[Candidate]:
+        candidates: list[Candidate] = []
+        for ent in doc.ents:
+            candidate = self._candidate(ent)
+            if candidate is not None:
+                candidates.append(candidate)
+        return candidates
+
+    def _candidate(self, ent: Span) -> Candidate | None:
+        if "\n" in ent.text or not any(c.isalpha() for c in ent.text):
+            return None
+        if ent.ent_id_:
+            actor_id, _, kind = ent.ent_id_.partition("|")
+            if actor_id == "place":
+                return None
+            if kind == "capital":
+                if not _stands_for_government(ent):
+                    return None
+                kind = "metonym"
+            return self._known(ent, self.gazetteer.entries[actor_id], kind)
+        if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
+            return None
+        if self.gazetteer.is_place(ent.text) or (ent.label_ == "PERSON" and self._beside_place(ent)):
+            return None
+        capital = self.gazetteer.capital_of(ent.text)
+        if capital is not None:
+            return self._known(ent, capital, "metonym") if _stands_for_government(ent) else None
+        found = self.gazetteer.lookup(ent.text, fuzzy=ent.label_ in {"PERSON", "ORG"})
+        if found is not None:
+            entry, kind = found
+            if ent.label_ in {"GPE", "NORP"} and entry.type != "state":
+                return None
+            return self._known(ent, entry, kind)
+        if ent.label_ == "PERSON" and ent[0].is_title:
+            name = ent.text.removesuffix("’s").removesuffix("'s")
+            return Candidate(ent.start, ent.end, f"person:{slug(name)}", "name", name=name)
+        if ent.label_ == "ORG" and ent[0].is_title or ent.label_ == "ORG" and ent[0].is_upper:
+            name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
+            return Candidate(
+                ent.start, ent.end, f"organization:{slug(name)}", "name", name=name, type="organization"
+            )
+        return None
+
+    @staticmethod
+    def _known(ent: Span, entry: Entry, kind: str) -> Candidate:
+        start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
+        return Candidate(start, ent.end, entry.id, kind, entry=entry, name=entry.name, type=entry.type)
+
+    def _beside_place(self, ent: Span) -> bool:
+        """A "person" coordinated with a place is a place the model mistook (`Kyiv and Chernihiv`)."""
+        root = ent.root
+        neighbours = [root.head] if root.dep_ == "conj" else []
+        neighbours.extend(child for child in root.children if child.dep_ == "conj")
+        return any(token.ent_type_ in {"GPE", "LOC"} for token in neighbours)
+
+    # -- roles and titles -----------------------------------------------------------------------
+    def _role_matcher(self, doc: Doc) -> PhraseMatcher:
+        key = id(doc.vocab)
+        if key not in self._matchers:
+            matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+            tokenizer = spacy.blank("en")
+            matcher.add("ROLE", [tokenizer.make_doc(role) for role in self.gazetteer.roles])
+            self._matchers[key] = matcher
+        return self._matchers[key]
+
+    def _with_roles(self, doc: Doc, candidates: list[Candidate], day: date | None) -> list[Candidate]:
+        """Role phrases become mentions of the office holder; a title before a name joins the name."""
+        by_end = {c.end: c for c in candidates}
+        by_start = {c.start: c for c in candidates}
+        covered = {i for c in candidates for i in range(c.start, c.end)}
+        matches = sorted(self._role_matcher(doc)(doc, as_spans=True), key=lambda s: (s.start, -len(s)))
+        taken: set[int] = set()
+        removed: set[int] = set()
+        added: list[Candidate] = []
+        for role in matches:
+            if role.start in taken or role[-1].tag_ in {"NNS", "NNPS"}:
+                continue
+            owner, start, former = self._owner(doc, role.start, by_end, covered)
+            person = by_start.get(role.end)
+            if person is not None and person.type == "person":
+                if owner is None and not role[0].is_title:
+                    continue
+                first = owner.start if owner is not None else role.start
+                added.append(Candidate(first, person.end, person.actor, person.kind, person.entry,
+                                       person.name, "person"))
+                removed.update(id(c) for c in (owner, person) if c is not None)
+                taken.update(range(role.start, role.end))
+                continue
+            if owner is None:
+                owner = self._owner_after(doc, role.end, by_start)
+                if owner is None:
+                    continue
+                start, end = role.start, owner.end
+            else:
+                end = role.end
+            if former or owner.entry is None:
+                continue
+            holder = self.gazetteer.holder(owner.entry, role.text.lower(), day)
+            if holder is None:
+                continue
+            if start > 0 and doc[start - 1].lower_ == "the":
+                start -= 1
+            added.append(Candidate(start, end, holder.id, "role", holder, holder.name, "person"))
+            removed.add(id(owner))
+            taken.update(range(role.start, role.end))
+        kept = [c for c in candidates if id(c) not in removed]
+        return sorted(kept + added, key=lambda c: c.start)
+
+    def _owner(
+        self, doc: Doc, index: int, by_end: dict[int, Candidate], covered: set[int]
+    ) -> tuple[Candidate | None, int, bool]:
+        """The state or organisation named just before a role noun, skipping modifiers and 's."""
+        former = False
+        position = index
+        while position > 0 and position - 1 not in covered:
+            word = doc[position - 1].lower_
+            if word in self.gazetteer.not_current:
+                former = True
+            elif not (word in self.gazetteer.role_modifiers or doc[position - 1].tag_ == "JJ"):
+                break
+            position -= 1
+        if position > 0 and doc[position - 1].lower_ in {"'s", "’s"}:
+            position -= 1
+        owner = by_end.get(position)
+        if owner is None or owner.type == "person":
+            return None, index, former
+        return owner, owner.start, former
+
+    @staticmethod
+    def _owner_after(doc: Doc, index: int, by_start: dict[int, Candidate]) -> Candidate | None:
+        """`the president of Belarus`."""
+        if index < len(doc) and doc[index].lower_ == "of":
+            owner = by_start.get(index + 1)
+            if owner is not None and owner.type != "person":
+                return owner
+        return None
+
+    # -- surnames and pronouns ------------------------------------------------------------------
+    @staticmethod
+    def _link_surnames(doc: Doc, candidates: list[Candidate]) -> None:
+        """A lone surname found by NER joins the full name it shortens, across spelling variants."""
+        people = [c for c in candidates if c.type == "person" and c.entry is None]
+        full = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+        for candidate in people:
+            if len(candidate.name.split()) != 1:
+                continue
+            key = name_key(candidate.name)
+            for other in full:
+                if fuzz.ratio(key, name_key(other.name.split()[-1])) >= 88:
+                    candidate.actor, candidate.entry, candidate.name = other.actor, other.entry, other.name
+                    break
+
+    @staticmethod
+    def _pronouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        """he/she linked to the nearest preceding person of a compatible gender, in simple cases."""
+        covered = {i for c in candidates for i in range(c.start, c.end)}
+        people = sorted((c for c in candidates if c.type == "person"), key=lambda c: c.start)
+        found: list[Candidate] = []
+        sentences = list(doc.sents)
+        sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
+        for token in doc:
+            gender = _PRONOUNS.get(token.lower_)
+            if gender is None or token.i in covered or token.pos_ != "PRON":
+                continue
+            antecedent = _nearest(people + found, token, gender, sentence_of)
+            if antecedent is not None:
+                found.append(Candidate(token.i, token.i + 1, antecedent.actor, "pronoun",
+                                       antecedent.entry, antecedent.name, "person"))
+        return found
+
+    # -- output ---------------------------------------------------------------------------------
+    def _actors(self, text: str, doc: Doc, candidates: list[Candidate]) -> list[Actor]:
+        grouped: dict[str, list[Candidate]] = {}
+        for candidate in sorted(candidates, key=lambda c: c.start):
+            grouped.setdefault(candidate.actor, []).append(candidate)
+        actors = []
+        for actor_id, group in grouped.items():
+            entry = next((c.entry for c in group if c.entry is not None), None)
+            mentions = []
+            seen: set[tuple[int, int]] = set()
+            for candidate in group:
+                start, end = candidate.chars(doc)
+                if (start, end) not in seen:
+                    seen.add((start, end))
+                    mentions.append(Mention.of(text, start, end, kind=candidate.kind))
+            if entry is not None:
+                actors.append(Actor(id=entry.id, name=entry.name, type=entry.type, country=entry.country,
+                                    qid=entry.qid, origin="gazetteer", mentions=mentions))
+            else:
+                name = max((c.name for c in group if c.kind == "name"), key=len, default=group[0].name)
+                actors.append(Actor(id=actor_id, name=name, type=group[0].type,  # type: ignore[arg-type]
+                                    origin="ner", mentions=mentions))
+        return sorted(actors, key=lambda a: (-len(a.mentions), a.name))
+
+
+def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:
+    sentence = sentence_of[token.i]
+    best: Candidate | None = None
+    for candidate in people:
+        if candidate.end > token.i or sentence - sentence_of[candidate.start] > 2:
+            continue
+        known = candidate.entry.gender if candidate.entry is not None else None
+        if known not in (None, gender):
+            continue
+        if best is None or candidate.start > best.start:
+            best = candidate
+    return best

@@ -1,0 +1,88 @@
+"""The working object that flows through the pipeline, and its conversion to the output schema."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from powermap import __version__
+from powermap.schema import Actor, Document, Problem, WireItem
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+SourceFormat = Literal["text", "html", "warc", "jsonl"]
+
+
+def content_id(raw: str) -> str:
+    """Documents are keyed by what they contain, so the same content is stored once."""
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass
+class Source:
+    """One document as read from its container, before any analysis."""
+
+    label: str
+    format: SourceFormat
+    raw: str = ""
+    body: str = ""
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    given_id: str | None = None
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return content_id(self.raw)
+
+
+@dataclass
+class Analysis:
+    """What the stages know about one document so far; each stage reads it and adds to it."""
+
+    source: Source
+    text: str = ""
+    title: str | None = None
+    section: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    wire_items: list[WireItem] = field(default_factory=list)
+    doc: Doc | None = None
+    actors: list[Actor] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problem: Problem | None = None
+    english: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+    @property
+    def failed(self) -> bool:
+        return self.problem is not None
+
+    def fail(self, stage: str, message: str) -> None:
+        self.problem = Problem(source=self.source.label, stage=stage, message=message)
+
+    def to_document(self) -> Document:
+        return Document(
+            id=self.id,
+            source=self.source.label,
+            format=self.source.format,
+            url=self.source.url,
+            title=self.title,
+            section=self.section,
+            author=self.author,
+            published=self.published,
+            language=self.language,
+            pipeline=__version__,
+            text=self.text,
+            actors=self.actors,
+            wire_items=self.wire_items,
+            warnings=self.warnings,
+        )

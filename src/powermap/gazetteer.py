@@ -1,0 +1,258 @@
+"""The gazetteer: known actors, their names, offices and metonyms, read from `data/gazetteer/*.yaml`.
+
+Language knowledge lives in those files; this module only reads them. Users extend them by adding
+their own YAML directory (`POWERMAP_GAZETTEER` or `Gazetteer.load(extra=...)`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+DATA = resources.files("powermap") / "data"
+
+
+def slug(name: str) -> str:
+    """Ids stay readable and stable: `Alexander Lukashenko` -> `alexander-lukashenko`."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or curly apostrophes, for comparing names."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+_TRANSLITERATION = [
+    (re.compile(r"ks"), "x"),
+    (re.compile(r"(?<=[aeiou])kh"), "h"),
+    (re.compile(r"(yy|iy|yi|ii)\b"), "y"),
+    (re.compile(r"\bzh"), "j"),
+    (re.compile(r"enka\b"), "enko"),
+    (re.compile(r"dr\b"), "der"),
+]
+
+
+def name_key(name: str) -> str:
+    """Fold spelling variants of one name together: Aleksandr/Alexander, Zelenskyy/Zelensky."""
+    key = fold(name)
+    key = re.sub(r"^the\s+", "", key)
+    key = re.sub(r"[^a-z0-9 ]+", " ", key)
+    for pattern, replacement in _TRANSLITERATION:
+        key = pattern.sub(replacement, key)
+    return " ".join(key.split())
+
+
+@dataclass(frozen=True)
+class Office:
+    title: str
+    office: str
+    holder: str
+    start: date | None
+    end: date | None
+
+    def held_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass
+class Entry:
+    """One known actor and every form of its name, each with the mention kind it makes."""
+
+    id: str
+    name: str
+    type: str
+    country: str | None = None
+    qid: str | None = None
+    gender: str | None = None
+    leader: str = "head_of_state"
+    forms: dict[str, str] = field(default_factory=dict)
+    capitals: list[str] = field(default_factory=list)
+    ambiguous: bool = False
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _read(path: Path | Any) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    offices: list[Office] = field(default_factory=list)
+    place_forms: list[str] = field(default_factory=list)
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    role_modifiers: set[str] = field(default_factory=set)
+    not_current: set[str] = field(default_factory=set)
+    _keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, extra: Path | None = None) -> Gazetteer:
+        """The packaged gazetteer plus any user directory of the same YAML files."""
+        gazetteer = cls()
+        folders: list[Any] = [DATA / "gazetteer"]
+        user = extra or (Path(os.environ["POWERMAP_GAZETTEER"]) if os.environ.get("POWERMAP_GAZETTEER") else None)
+        if user:
+            folders.append(user)
+        for folder in folders:
+            for path in sorted(folder.iterdir(), key=lambda p: p.name):
+                if path.name.endswith(".yaml"):
+                    gazetteer._add(_read(path))
+        roles = _read(DATA / "roles.yaml")
+        gazetteer.roles = roles["roles"]
+        gazetteer.role_modifiers = set(roles.get("modifiers", []))
+        gazetteer.not_current = set(roles.get("not_current", []))
+        return gazetteer
+
+    def _add(self, data: dict[str, Any]) -> None:
+        for state in data.get("states", []):
+            entry = Entry(
+                id=f"state:{state['iso3']}",
+                name=state["name"],
+                type="state",
+                country=state["iso3"],
+                qid=state.get("qid"),
+                leader=state.get("leader", "head_of_state"),
+                ambiguous=bool(state.get("ambiguous")),
+            )
+            entry.forms[state["name"]] = "name"
+            for alias in state.get("aliases", []):
+                entry.forms[alias] = "alias"
+            for demonym in state.get("demonyms", []):
+                entry.forms.setdefault(demonym, "demonym")
+            for seat in state.get("seats", []):
+                entry.forms[seat] = "metonym"
+            entry.capitals = [c for c in [state.get("capital"), *state.get("capital_aliases", [])] if c]
+            self._register(entry)
+        for person in data.get("people", []):
+            entry = Entry(
+                id=f"person:{slug(person['name'])}",
+                name=person["name"],
+                type="person",
+                country=person.get("country"),
+                qid=person.get("qid"),
+                gender=person.get("gender"),
+            )
+            entry.forms[person["name"]] = "name"
+            for alias in person.get("aliases", []):
+                entry.forms[alias] = "alias"
+            surnames = person.get("surnames") or [person["name"].split()[-1]]
+            for surname in surnames:
+                entry.forms.setdefault(surname, "name")
+            owner = (
+                f"organization:{person['organization']}"
+                if person.get("organization")
+                else f"state:{person.get('country')}"
+            )
+            for office in person.get("offices", []):
+                self.offices.append(
+                    Office(
+                        title=office["title"],
+                        office=f"{owner}/{office['office']}",
+                        holder=entry.id,
+                        start=_as_date(office.get("start")),
+                        end=_as_date(office.get("end")),
+                    )
+                )
+            self._register(entry)
+        for kind, type_ in (("organizations", "organization"), ("media", "media"), ("groups", "group")):
+            for item in data.get(kind, []):
+                entry = Entry(
+                    id=f"{type_}:{item['key']}",
+                    name=item["name"],
+                    type=type_,
+                    country=item.get("country"),
+                    qid=item.get("qid"),
+                )
+                entry.forms[item["name"]] = "name"
+                for alias in item.get("aliases", []):
+                    entry.forms[alias] = "alias"
+                self._register(entry)
+        self.place_forms.extend(data.get("places", []))
+
+    def _register(self, entry: Entry) -> None:
+        self.entries[entry.id] = entry
+        for form, kind in entry.forms.items():
+            self._keys.setdefault(name_key(form), (entry.id, kind))
+
+    def lookup(self, text: str, fuzzy: bool = True) -> tuple[Entry, str] | None:
+        """The known actor a name refers to, with the kind of name it is; fuzzy for spelling variants."""
+        key = name_key(text)
+        if not key:
+            return None
+        found = self._keys.get(key)
+        if found is None and fuzzy and len(key) >= 6:
+            best = process.extractOne(key, self._keys.keys(), scorer=fuzz.ratio, score_cutoff=92)
+            if best is not None:
+                actor_id, kind = self._keys[best[0]]
+                found = (actor_id, "alias" if kind == "name" else kind)
+        if found is None:
+            return None
+        return self.entries[found[0]], found[1]
+
+    def is_place(self, text: str) -> bool:
+        return name_key(text) in {name_key(form) for form in self.place_forms}
+
+    def capital_of(self, text: str) -> Entry | None:
+        key = name_key(text)
+        for entry in self.entries.values():
+            if any(name_key(c) == key for c in entry.capitals):
+                return entry
+        return None
+
+    def holder(self, owner: Entry, role: str, day: date | None) -> Entry | None:
+        """Who held the office a role noun names, for this state or organisation, on `day`."""
+        spec = self.roles.get(role)
+        if spec is None:
+            return None
+        if "title" in spec:
+            candidates = [o for o in self.offices if o.office.startswith(owner.id + "/") and o.title == spec["title"]]
+        else:
+            office = owner.leader if spec["office"] == "leader" else spec["office"]
+            if owner.type != "state" and spec["office"] == "leader":
+                office = "secretary_general"
+            candidates = [o for o in self.offices if o.office == f"{owner.id}/{office}"]
+        if day is not None:
+            held = [o for o in candidates if o.held_on(day)]
+        else:
+            held = [o for o in candidates if o.end is None]
+        holders = {o.holder for o in held}
+        return self.entries[holders.pop()] if len(holders) == 1 else None
+
+    def ruler_patterns(self) -> list[dict[str, Any]]:
+        """EntityRuler patterns for every name form and capital; `id` carries `actor|kind`."""
+        labels = {"person": "PERSON", "state": "GPE", "organization": "ORG", "media": "ORG", "group": "ORG"}
+        patterns = []
+        for entry in self.entries.values():
+            for form, kind in entry.forms.items():
+                if entry.ambiguous and kind in ("name", "alias"):
+                    continue
+                label = "NORP" if kind == "demonym" else "ORG" if kind == "metonym" else labels[entry.type]
+                patterns.append({"label": label, "pattern": form, "id": f"{entry.id}|{kind}"})
+            for capital in entry.capitals:
+                patterns.append({"label": "GPE", "pattern": capital, "id": f"{entry.id}|capital"})
+        patterns.extend(
+            {"label": "GPE", "pattern": place, "id": "place|place"} for place in self.place_forms
+        )
+        return patterns
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """Loaded once per process: the data files do not change while we run."""
+    return Gazetteer.load()

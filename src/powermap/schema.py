@@ -1,0 +1,118 @@
+"""The powermap/1 output schema: every model a document is made of, defined once.
+
+`docs/schema.md` documents each field; `powermap schema` prints the JSON Schema generated here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "powermap/1"
+
+ActorType = Literal["person", "state", "organization", "group", "media"]
+MentionKind = Literal["name", "alias", "metonym", "role", "demonym", "pronoun"]
+
+
+class EvidenceError(ValueError):
+    """Raised when a span's offsets do not point at its text."""
+
+
+class Span(BaseModel):
+    """A stretch of the document's clean text; `text == document.text[start:end]` always."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: int = Field(ge=0, description="Character offset of the first character in `text`.")
+    end: int = Field(ge=0, description="Character offset one past the last character.")
+    text: str = Field(description="Exactly `document.text[start:end]`.")
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int, **fields: Any) -> Self:
+        """The one way to make a span, so that the evidence invariant cannot be broken."""
+        if not 0 <= start <= end <= len(text):
+            raise EvidenceError(f"span {start}:{end} outside a text of {len(text)} characters")
+        return cls(start=start, end=end, text=text[start:end], **fields)
+
+
+class Mention(Span):
+    kind: MentionKind = Field(
+        description="name: the actor's name or surname; alias: another spelling, abbreviation or "
+        "transliteration; metonym: a seat or capital standing for a government; role: an office "
+        "phrase resolved to its holder; demonym: an adjective of nationality; pronoun: he/she."
+    )
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="Stable id, `type:key`, the same in every document.")
+    name: str = Field(description="Canonical name.")
+    type: ActorType
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
+    qid: str | None = Field(default=None, description="Wikidata QID where known.")
+    origin: Literal["gazetteer", "ner"] = Field(
+        description="gazetteer: a known actor from the data files; ner: found by the NER model."
+    )
+    mentions: list[Mention]
+
+
+class WireItem(Span):
+    """An embedded news-agency item or credit, such as `MINSK, 10 October (BelTA) –`."""
+
+    agency: str | None = Field(description="Actor id of the credited agency, when known.")
+    agency_text: str = Field(description="The agency as written.")
+    place: str | None = Field(default=None, description="Dateline place, when given.")
+    date_text: str | None = Field(default=None, description="Dateline or citation date as written.")
+
+
+class Problem(BaseModel):
+    """Why a source could not be analysed, or what was noticed on the way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    stage: str
+    message: str
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["powermap/1"] = Field(default=SCHEMA_VERSION, alias="schema")
+    id: str = Field(description="First 16 hex digits of the SHA-256 of the decoded raw content.")
+    source: str = Field(description="Where the document came from: path, path#record, or stdin.")
+    format: Literal["text", "html", "warc", "jsonl"]
+    url: str | None = None
+    title: str | None = None
+    section: str | None = Field(default=None, description="Headline label such as `Opinion`.")
+    author: str | None = None
+    published: str | None = Field(default=None, description="ISO date (YYYY-MM-DD).")
+    language: str | None = Field(default=None, description="ISO 639-1 code.")
+    pipeline: str = Field(description="powermap version that produced this analysis.")
+    text: str = Field(description="Clean text: headline first, boilerplate, byline, signature out.")
+    actors: list[Actor] = Field(default_factory=list)
+    wire_items: list[WireItem] = Field(default_factory=list)
+    quotes: list[dict[str, Any]] = Field(
+        default_factory=list, description="Not produced yet (see README)."
+    )
+    relations: list[dict[str, Any]] = Field(
+        default_factory=list, description="Not produced yet (see README)."
+    )
+    claims: list[dict[str, Any]] = Field(
+        default_factory=list, description="Not produced yet (see README)."
+    )
+    rhetoric: list[dict[str, Any]] = Field(
+        default_factory=list, description="Not produced yet (see README)."
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON form, with `schema` spelled as in the files."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of one output document."""
+    return Document.model_json_schema(by_alias=True)
