@@ -97,7 +97,7 @@ class Clean:
         lines = self._take_header(lines, analysis)
         lines = self._take_signature(lines, analysis)
         text = "\n".join(self._paragraphs(lines)).strip()
-        if source.title and not _first_line(text).strip() == source.title.strip():
+        if source.title and _first_line(text).strip() != source.title.strip():
             text = f"{source.title.strip()}\n\n{text}".strip()
         if not text.strip():
             analysis.fail(self.name, "empty: no text left after cleaning")

@@ -8,8 +8,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from powermap.analysis import Analysis
 
-MIN_LETTERS = 40
-CONFIDENCE = 0.9
+MIN_LETTERS = 20
+CONFIDENCE = 0.8
 
 
 @cache
@@ -26,6 +26,11 @@ def detect(text: str) -> tuple[str | None, float]:
     return language, float(probability)
 
 
+def _mostly_non_latin(text: str) -> bool:
+    letters = [c for c in text[:20000] if c.isalpha()]
+    return sum(c < "\u0250" for c in letters) < len(letters) / 2
+
+
 class DetectLanguage:
     name = "language"
 
@@ -34,7 +39,7 @@ class DetectLanguage:
         analysis.language = language
         if language is None:
             analysis.warnings.append("too little text to tell the language; analysed as English")
-        elif language != "en" and confidence >= CONFIDENCE:
+        elif language != "en" and (confidence >= CONFIDENCE or _mostly_non_latin(analysis.text)):
             analysis.english = False
             analysis.warnings.append(
                 f"language {language!r} detected (confidence {confidence:.2f}); "

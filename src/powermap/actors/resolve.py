@@ -111,16 +111,20 @@ class ResolveActors:
         doc = analysis.doc
         if doc is None:
             return
-        candidates = self._from_entities(doc)
+        datelines = [(item.start, item.end) for item in analysis.wire_items]
+        candidates = self._from_entities(doc, datelines)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         self._link_surnames(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
     # -- entities -------------------------------------------------------------------------------
-    def _from_entities(self, doc: Doc) -> list[Candidate]:
+    def _from_entities(self, doc: Doc, datelines: list[tuple[int, int]]) -> list[Candidate]:
+        """Candidates from entities; a place in a dateline (`MINSK, 10 October (BelTA)`) is a place."""
         candidates: list[Candidate] = []
         for ent in doc.ents:
+            if ent.label_ == "GPE" and any(s <= ent.start_char < e for s, e in datelines):
+                continue
             candidate = self._candidate(ent)
             if candidate is not None:
                 candidates.append(candidate)
@@ -213,6 +217,9 @@ class ResolveActors:
                 start, end = role.start, owner.end
             else:
                 end = role.end
+            before = owner.start - 1 if owner.start <= role.start else role.start - 1
+            if before >= 0 and doc[before].lower_ in self.gazetteer.not_current:
+                former = True
             if former or owner.entry is None:
                 continue
             holder = self.gazetteer.holder(owner.entry, role.text.lower(), day)
@@ -314,14 +321,21 @@ class ResolveActors:
 
 
 def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:
+    """Subject first: the subject of this sentence, else of the last sentence naming a person."""
+    doc = token.doc
     sentence = sentence_of[token.i]
-    best: Candidate | None = None
-    for candidate in people:
-        if candidate.end > token.i or sentence - sentence_of[candidate.start] > 2:
-            continue
-        known = candidate.entry.gender if candidate.entry is not None else None
-        if known not in (None, gender):
-            continue
-        if best is None or candidate.start > best.start:
-            best = candidate
-    return best
+    compatible = [
+        c for c in people
+        if c.end <= token.i
+        and sentence - sentence_of[c.start] <= 2
+        and (c.entry is None or c.entry.gender in (None, gender))
+    ]
+    if not compatible:
+        return None
+    latest = max(sentence_of[c.start] for c in compatible)
+    pool = sorted((c for c in compatible if sentence_of[c.start] == latest), key=lambda c: c.start)
+    subjects = [c for c in pool if doc[c.start : c.end].root.dep_ in {"nsubj", "nsubjpass", "attr"}]
+    if latest == sentence:
+        return (subjects or pool)[-1]
+    main = [c for c in subjects if doc[c.start : c.end].root.head == doc[c.start].sent.root]
+    return (main or subjects or pool)[0]

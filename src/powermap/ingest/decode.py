@@ -15,6 +15,8 @@ _BOMS = (
 )
 _TEXT_CONTROLS = {9, 10, 12, 13, 27}
 _SAMPLE = 65536
+# Among equally plausible single-byte encodings, the ones most web text was written in.
+_PREFERRED = ("cp1252", "latin_1", "cp1251", "utf_8")
 
 
 class DecodeError(ValueError):
@@ -64,7 +66,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.chaos > 0.3:
         raise DecodeError("undecodable: no text encoding fits these bytes")
-    return str(best), best.encoding
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    chosen = next((m for m in tied if m.encoding in _PREFERRED), best)
+    return str(chosen), chosen.encoding

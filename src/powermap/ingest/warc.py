@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,8 +33,34 @@ def _text(payload: bytes, content_type: str) -> str:
     return decode(payload)[0]
 
 
+def _gzip_truncated(path: Path) -> bool:
+    """A gzipped archive cut short: its last record cannot be trusted."""
+    if not path.name.endswith(".gz"):
+        return False
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return True
+    return False
+
+
 def read_warc(path: Path, max_bytes: int) -> Iterator[Source]:
     """Sources from the HTML responses of one archive; a broken archive ends with one error."""
+    truncated = _gzip_truncated(path)
+    held: Source | None = None
+    for source in _records(path, max_bytes):
+        if held is not None:
+            yield held
+        held = source
+    if held is not None and truncated and held.error is None:
+        held = Source(label=held.label, format="warc", error="truncated WARC: this record was cut short")
+    if held is not None:
+        yield held
+
+
+def _records(path: Path, max_bytes: int) -> Iterator[Source]:
     count = 0
     try:
         with path.open("rb") as stream:

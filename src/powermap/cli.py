@@ -1,0 +1,148 @@
+"""The `powermap` command: thin, options in, calls out."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+
+from powermap import __version__
+from powermap.corpus.store import Store, StoreError
+from powermap.ingest import Limits, read_sources
+from powermap.nlp import ModelError
+from powermap.schema import Problem, json_schema
+from powermap.summary import print_summary
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"powermap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Reads political news and opinion writing and reconstructs the power map it describes."""
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write documents as JSONL.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Store documents in this SQLite file.")] = None,
+    errors: Annotated[Path | None, typer.Option("--errors", help="Write error records as JSONL.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name.")] = None,
+    max_chars: Annotated[int, typer.Option(help="Largest clean text analysed.", min=1)] = 1_000_000,
+    max_bytes: Annotated[int, typer.Option(help="Largest input document read.", min=1)] = 50_000_000,
+    force: Annotated[bool, typer.Option("--force", help="Re-analyse documents already stored.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+) -> None:
+    """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
+    from powermap.pipeline import Pipeline
+
+    counts = {"analysed": 0, "skipped": 0, "failed": 0}
+    with ExitStack() as stack:
+        try:
+            store = stack.enter_context(Store(db)) if db else None
+            pipeline = Pipeline(model=model, max_chars=max_chars)
+        except (StoreError, ModelError) as exc:
+            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
+        error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
+
+        def fresh(sources: Any) -> Any:
+            for source in sources:
+                if store and not force and not source.error and store.has(source.id, __version__):
+                    counts["skipped"] += 1
+                    _write(out, store.document(source.id))
+                    if not quiet:
+                        err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
+                    continue
+                yield source
+
+        sources = fresh(read_sources(paths, Limits(max_bytes=max_bytes, max_chars=max_chars)))
+        for analysis in pipeline.pipe(sources):
+            if analysis.problem is not None:
+                counts["failed"] += 1
+                _report(analysis.problem, store, error_file)
+                continue
+            document = analysis.to_document()
+            try:
+                if store:
+                    store.save(document, analysis.source.raw)
+            except StoreError as exc:
+                counts["failed"] += 1
+                _report(Problem(source=document.source, stage="store", message=str(exc)), None, error_file)
+                continue
+            _write(out, document.dump())
+            counts["analysed"] += 1
+            for warning in document.warnings:
+                err.print(f"warning: {document.source}: {warning}", markup=False, soft_wrap=True)
+            if not quiet:
+                err.print(f"ok    {document.source}: {len(document.actors)} actors", markup=False, soft_wrap=True)
+    if not quiet:
+        err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False, soft_wrap=True)
+    raise typer.Exit(1 if counts["failed"] else 0)
+
+
+def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
+    if out is not None and data is not None:
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _report(problem: Problem, store: Store | None, error_file: TextIO | None) -> None:
+    err.print(f"error: {problem.source}: {problem.message} [{problem.stage}]", markup=False, soft_wrap=True)
+    if store is not None:
+        try:
+            store.save_problem(problem)
+        except StoreError as exc:
+            err.print(f"error: {exc}", markup=False, soft_wrap=True)
+    _write(error_file, problem.model_dump())
+
+
+@app.command()
+def show(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or prefix).")] = None,
+) -> None:
+    """Print a readable summary of analysed documents."""
+    console = Console()
+    if not path.exists():
+        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if path.suffix in {".jsonl", ".json", ".ndjson"}:
+        documents = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        problems: list[Problem] = []
+    else:
+        try:
+            with Store(path, readonly=True) as store:
+                documents = list(store.documents())
+                problems = store.problems()
+        except StoreError as exc:
+            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+    if doc:
+        documents = [d for d in documents if d["id"].startswith(doc)]
+        problems = []
+        if not documents:
+            err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
+            raise typer.Exit(1)
+    print_summary(console, documents, problems)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of one output document (powermap/1)."""
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+

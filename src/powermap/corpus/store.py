@@ -1,0 +1,183 @@
+"""The SQLite store: documents keyed by content hash, one transaction per document.
+
+A crash mid-batch loses nothing already committed; re-analysing the same content replaces nothing
+unless asked to, so a rerun resumes where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from powermap.schema import SCHEMA_VERSION, Document, Problem
+
+STORE_VERSION = "1"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    url TEXT,
+    title TEXT,
+    author TEXT,
+    published TEXT,
+    language TEXT,
+    pipeline TEXT NOT NULL,
+    analysed_at TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actors (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    country TEXT,
+    qid TEXT,
+    origin TEXT NOT NULL,
+    mention_count INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, actor_id)
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_by_actor ON mentions (actor_id);
+CREATE TABLE IF NOT EXISTS errors (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A powermap SQLite database."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such database")
+                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.conn = sqlite3.connect(self.path)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and "documents" not in tables:
+                raise StoreError(f"{self.path}: schema none: not a powermap database; refusing to change it")
+            if not readonly:
+                with self.conn:
+                    self.conn.executescript(_TABLES)
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('store_version', ?)",
+                        (SCHEMA_VERSION, STORE_VERSION),
+                    )
+            schema = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open as a powermap database: {exc}") from exc
+        if schema is None or schema[0] != SCHEMA_VERSION:
+            found = schema[0] if schema else "none"
+            raise StoreError(f"{self.path}: schema {found}, this powermap reads {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has(self, doc_id: str, pipeline: str) -> bool:
+        """Whether this content was already analysed by this version of the pipeline."""
+        row = self.conn.execute(
+            "SELECT 1 FROM documents WHERE id = ? AND pipeline = ?", (doc_id, pipeline)
+        ).fetchone()
+        return row is not None
+
+    def save(self, document: Document, raw: str) -> None:
+        """Store one document and its actors in a single transaction, replacing an older analysis."""
+        data = document.dump()
+        try:
+            with self.conn:
+                self.conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+                self.conn.execute(
+                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        document.id, document.source, document.format, document.url,
+                        document.title, document.author, document.published, document.language,
+                        document.pipeline, _now(), raw, json.dumps(data, ensure_ascii=False),
+                    ),
+                )
+                self.conn.executemany(
+                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (document.id, a.id, a.name, a.type, a.country, a.qid, a.origin, len(a.mentions))
+                        for a in document.actors
+                    ],
+                )
+                self.conn.executemany(
+                    'INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)',
+                    [
+                        (document.id, a.id, m.start, m.end, m.text, m.kind)
+                        for a in document.actors
+                        for m in a.mentions
+                    ],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: could not store {document.source}: {exc}") from exc
+
+    def save_problem(self, problem: Problem) -> None:
+        try:
+            with self.conn:
+                self.conn.execute(
+                    "INSERT INTO errors (source, stage, message, at) VALUES (?, ?, ?, ?)",
+                    (problem.source, problem.stage, problem.message, _now()),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: could not record an error: {exc}") from exc
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT document FROM documents WHERE id = ? OR id LIKE ?", (doc_id, f"{doc_id}%")
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        for (data,) in self.conn.execute("SELECT document FROM documents ORDER BY source"):
+            yield json.loads(data)
+
+    def raw(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT raw FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def problems(self) -> list[Problem]:
+        rows = self.conn.execute("SELECT source, stage, message FROM errors ORDER BY id")
+        return [Problem(source=s, stage=st, message=m) for s, st, m in rows]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

@@ -1,0 +1,63 @@
+"""A readable summary of analysed documents, for the terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from powermap.schema import Problem
+
+
+def _kinds(mentions: list[dict[str, Any]]) -> str:
+    counts = Counter(m["kind"] for m in mentions)
+    return ", ".join(f"{kind} {n}" for kind, n in counts.most_common())
+
+
+def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
+    """One document: its metadata, wire credits, actors with mention counts, warnings."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for label, key in (("title", "title"), ("section", "section"), ("author", "author"),
+                       ("published", "published"), ("language", "language"), ("source", "source"),
+                       ("url", "url"), ("id", "id")):
+        if document.get(key):
+            facts.add_row(label, Text(str(document[key])))
+    facts.add_row("length", f"{len(document['text'])} characters")
+    for item in document.get("wire_items", []):
+        facts.add_row("wire credit", Text(f"{item['agency_text']} ({item['agency'] or 'unknown agency'})"
+                                          f" at {item['start']}: {item['text']}"))
+    actors = Table(title=f"{len(document['actors'])} actors", title_justify="left", expand=True)
+    for column in ("actor", "type", "country", "mentions", "kinds"):
+        actors.add_column(column, justify="right" if column == "mentions" else "left")
+    for actor in document["actors"][:max_actors]:
+        actors.add_row(Text(actor["name"]), actor["type"], actor.get("country") or "",
+                       str(len(actor["mentions"])), _kinds(actor["mentions"]))
+    if len(document["actors"]) > max_actors:
+        actors.add_row(f"... {len(document['actors']) - max_actors} more", "", "", "", "")
+    parts: list[Any] = [facts, actors]
+    for warning in document.get("warnings", []):
+        parts.append(Text(f"warning: {warning}", style="yellow"))
+    return Panel(Group(*parts), title=Text(document.get("title") or document["source"]), title_align="left")
+
+
+def print_summary(console: Console, documents: Iterable[dict[str, Any]], problems: list[Problem]) -> int:
+    """Print every document and then the errors; returns how many documents were shown."""
+    shown = 0
+    for document in documents:
+        console.print(document_panel(document))
+        shown += 1
+    if problems:
+        errors = Table(title=f"{len(problems)} errors", title_justify="left", expand=True)
+        for column in ("source", "stage", "reason"):
+            errors.add_column(column)
+        for problem in problems:
+            errors.add_row(Text(problem.source), problem.stage, Text(problem.message))
+        console.print(errors)
+    return shown

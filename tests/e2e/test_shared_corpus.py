@@ -1,0 +1,69 @@
+"""Acceptance on the two real opinion pieces in ../shared/corpus (skipped when they are absent)."""
+
+import pytest
+
+from powermap.ingest import read_sources
+from tests.conftest import SHARED, assert_evidence
+
+CORPUS = SHARED / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+
+
+@pytest.fixture(scope="module")
+def documents(pipeline):
+    analyses = list(pipeline.pipe(read_sources([str(CORPUS)])))
+    assert all(a.problem is None for a in analyses)
+    return {a.source.label.rsplit("/", 1)[-1]: a.to_document().dump() for a in analyses}
+
+
+def actor(document, actor_id):
+    return next((a for a in document["actors"] if a["id"] == actor_id), None)
+
+
+def test_boilerplate_gone_and_metadata_found(documents):
+    ally, minion = documents["lukashenko-ally.txt"], documents["lukashenko-minion.txt"]
+    assert ally["title"] == "Lukashenko, Putin’s ally" and ally["author"] == "Erich Wannemacher"
+    assert minion["title"] == "Lukashenko is Putin’s little minion" and minion["section"] == "Opinion"
+    for furniture in ("Leave a Reply", "Akismet", "WordPress.com", "bloggers like this", "- Latest",
+                      "Lapu-Lapu City", "Log Out"):
+        assert furniture not in ally["text"] and furniture not in minion["text"]
+    assert minion["text"].rstrip().endswith("Peace.")
+    assert [w["agency"] for w in minion["wire_items"]] == ["media:belta", "media:belta"]
+
+
+def test_required_actors(documents):
+    for document in documents.values():
+        assert_evidence(document)
+    ally, minion = documents["lukashenko-ally.txt"], documents["lukashenko-minion.txt"]
+    for document in (ally, minion):
+        for actor_id in ("person:alexander-lukashenko", "person:vladimir-putin", "state:BLR", "state:RUS",
+                         "state:UKR"):
+            assert actor(document, actor_id), actor_id
+    assert actor(ally, "state:KAZ") and actor(ally, "organization:csto")
+    assert actor(minion, "media:belta")["type"] == "media"
+
+
+def test_lukashenko_variants_merge(documents):
+    minion = documents["lukashenko-minion.txt"]
+    lukashenko = actor(minion, "person:alexander-lukashenko")
+    texts = {m["text"] for m in lukashenko["mentions"]}
+    assert {"Lukashenko", "Aleksandr Lukashenko", "the Belarusian leader"} <= texts
+    ally_texts = {m["text"] for m in actor(documents["lukashenko-ally.txt"], "person:alexander-lukashenko")["mentions"]}
+    assert "Belarus dictator Alexander Lukashenko" in ally_texts
+    assert not [a for a in minion["actors"] if "lukashenk" in a["id"] and a["id"] != lukashenko["id"]]
+
+
+def test_metonyms_stand_for_the_state(documents):
+    russia = actor(documents["lukashenko-minion.txt"], "state:RUS")
+    metonyms = {m["text"] for m in russia["mentions"] if m["kind"] == "metonym"}
+    assert {"Kremlin", "Moscow"} <= metonyms
+    ally_russia = actor(documents["lukashenko-ally.txt"], "state:RUS")
+    assert "Moscow" not in {m["text"] for m in ally_russia["mentions"]}  # "summoned ... in Moscow": a place
+
+
+def test_no_place_is_a_person(documents):
+    places = {"Kyiv", "Chernihiv", "Minsk", "Moscow", "Nursultan", "Lapu-Lapu City", "Kiev"}
+    for document in documents.values():
+        for a in document["actors"]:
+            if a["type"] == "person":
+                assert not {m["text"] for m in a["mentions"]} & places, a

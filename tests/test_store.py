@@ -1,0 +1,54 @@
+import sqlite3
+
+import pytest
+
+from powermap.corpus.store import Store, StoreError
+from powermap.schema import Problem
+
+
+def test_same_content_is_stored_once(tmp_path, pipeline):
+    analysis = pipeline.analyse_text("Headline\n\nBelarus and Russia agreed to deploy forces.")
+    document = analysis.to_document()
+    with Store(tmp_path / "c.db") as store:
+        store.save(document, analysis.source.raw)
+        store.save(document, analysis.source.raw)
+        assert store.count() == 1
+        assert store.has(document.id, document.pipeline)
+        assert not store.has(document.id, "0.0.0")
+        assert store.raw(document.id) == analysis.source.raw
+        assert store.document(document.id[:8])["title"] == "Headline"
+        rows = store.conn.execute("SELECT COUNT(*) FROM actors WHERE doc_id = ?", (document.id,))
+        assert rows.fetchone()[0] == len(document.actors) >= 2
+
+
+def test_failed_write_leaves_stored_documents_intact(tmp_path, pipeline):
+    first = pipeline.analyse_text("Poland and Lithuania met.").to_document()
+    second = pipeline.analyse_text("Ukraine and Moldova met.").to_document()
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        store.save(first, "raw one")
+    with Store(path) as store:
+        store.conn.execute("CREATE TRIGGER boom BEFORE INSERT ON mentions BEGIN SELECT RAISE(ABORT, 'disk'); END")
+        with pytest.raises(StoreError, match="could not store"):
+            store.save(second, "raw two")
+        assert store.count() == 1 and store.document(first.id)["text"] == first.text
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_errors_are_recorded(tmp_path):
+    with Store(tmp_path / "c.db") as store:
+        store.save_problem(Problem(source="bad.bin", stage="ingest", message="binary file, not text"))
+        assert store.problems()[0].message == "binary file, not text"
+
+
+def test_foreign_or_missing_database_is_a_clear_error(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE meta (key TEXT, value TEXT)").connection.commit()
+    with pytest.raises(StoreError, match="schema none"):
+        Store(other)
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "absent.db", readonly=True)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(junk)
