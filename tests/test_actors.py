@@ -80,3 +80,11 @@ def test_plural_nationality_is_not_the_state(analyse):
 def test_demonym_and_alias_kinds(analyse):
     analysis = analyse("Russian troops crossed from Belarus, the Russian Federation said.")
     assert mentions_of(analysis, "state:RUS") == [("Russian", "demonym"), ("Russian Federation", "alias")]
+
+
+def test_unshared_first_name_links_but_shared_one_does_not(analyse):
+    analysis = analyse("Governor Peter Walsh arrived late. Peter said the budget was fine.")
+    actor = next(a for a in analysis.actors if a.origin == "ner" and a.type == "person")
+    assert [m.text for m in actor.mentions] == ["Peter Walsh", "Peter"]
+    shared = analyse("Anna Berg met Anna Holm. Anna left early.")
+    assert not any(m.text == "Anna" for a in shared.actors for m in a.mentions if len(a.name.split()) > 1)

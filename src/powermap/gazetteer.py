@@ -100,6 +100,8 @@ class Gazetteer:
     role_modifiers: set[str] = field(default_factory=set)
     not_current: set[str] = field(default_factory=set)
     _keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _capitals: dict[str, str] = field(default_factory=dict)
+    _place_keys: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Gazetteer:
@@ -184,11 +186,14 @@ class Gazetteer:
                     entry.forms[alias] = "alias"
                 self._register(entry)
         self.place_forms.extend(data.get("places", []))
+        self._place_keys.update(name_key(place) for place in data.get("places", []))
 
     def _register(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
         for form, kind in entry.forms.items():
             self._keys.setdefault(name_key(form), (entry.id, kind))
+        for capital in entry.capitals:
+            self._capitals.setdefault(name_key(capital), entry.id)
 
     def lookup(self, text: str, fuzzy: bool = True) -> tuple[Entry, str] | None:
         """The known actor a name refers to, with the kind of name it is; fuzzy for spelling variants."""
@@ -206,14 +211,11 @@ class Gazetteer:
         return self.entries[found[0]], found[1]
 
     def is_place(self, text: str) -> bool:
-        return name_key(text) in {name_key(form) for form in self.place_forms}
+        return name_key(text) in self._place_keys
 
     def capital_of(self, text: str) -> Entry | None:
-        key = name_key(text)
-        for entry in self.entries.values():
-            if any(name_key(c) == key for c in entry.capitals):
-                return entry
-        return None
+        found = self._capitals.get(name_key(text))
+        return self.entries[found] if found else None
 
     def holder(self, owner: Entry, role: str, day: date | None) -> Entry | None:
         """Who held the office a role noun names, for this state or organisation, on `day`."""

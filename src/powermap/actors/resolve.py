@@ -265,17 +265,20 @@ class ResolveActors:
     # -- surnames and pronouns ------------------------------------------------------------------
     @staticmethod
     def _link_surnames(doc: Doc, candidates: list[Candidate]) -> None:
-        """A lone surname found by NER joins the full name it shortens, across spelling variants."""
+        """A lone surname (or unshared first name) found by NER joins the full name, across spellings."""
         people = [c for c in candidates if c.type == "person" and c.entry is None]
         full = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
         for candidate in people:
             if len(candidate.name.split()) != 1:
                 continue
             key = name_key(candidate.name)
-            for other in full:
-                if fuzz.ratio(key, name_key(other.name.split()[-1])) >= 88:
-                    candidate.actor, candidate.entry, candidate.name = other.actor, other.entry, other.name
-                    break
+            match = next((o for o in full if fuzz.ratio(key, name_key(o.name.split()[-1])) >= 88), None)
+            if match is None:
+                # A lone first name ("Hillary") joins the full name only when no one else shares it.
+                first = {o.actor: o for o in full if name_key(o.name.split()[0]) == key}
+                match = first.popitem()[1] if len(first) == 1 else None
+            if match is not None:
+                candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
 
     @staticmethod
     def _pronouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:

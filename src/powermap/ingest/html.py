@@ -24,7 +24,7 @@ def read_html(raw: str, label: str, url: str | None = None, fallback_date: str |
         extracted = trafilatura.bare_extraction(
             raw, url=url, with_metadata=True, favor_recall=True, include_comments=False
         )
-    except Exception as exc:  # noqa: BLE001 - any parser failure is this page's problem only
+    except Exception as exc:  # any parser failure is this page's problem only
         source.error = f"malformed HTML: {exc.__class__.__name__}: {exc}"
         return source
     body = (extracted.text if extracted is not None else None) or ""
@@ -44,6 +44,6 @@ def _date(raw: str, extracted: str | None) -> str | None:
         return extracted[:10]
     try:
         found = find_date(raw, extensive_search=False, original_date=True)
-    except Exception:  # noqa: BLE001 - no date is an answer, not a failure
+    except Exception:  # no date is an answer, not a failure
         return None
     return found[:10] if found else None
