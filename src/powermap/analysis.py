@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Document, Problem, WireItem
+from powermap.schema import Actor, Document, Problem, Quote, WireItem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -54,6 +54,7 @@ class Analysis:
     wire_items: list[WireItem] = field(default_factory=list)
     doc: Doc | None = None
     actors: list[Actor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem: Problem | None = None
     english: bool = True
@@ -83,6 +84,7 @@ class Analysis:
             pipeline=__version__,
             text=self.text,
             actors=self.actors,
+            quotes=self.quotes,
             wire_items=self.wire_items,
             warnings=self.warnings,
         )

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from powermap import __version__
 from powermap.corpus.store import Store, StoreError
@@ -138,6 +139,36 @@ def show(
             err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     print_summary(console, documents, problems)
+
+
+eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    folder: Annotated[Path, typer.Argument(help="A BRAT folder with text/ and attributions/ (PolNeAR).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Quote content P/R/F1 (token overlap), speaker and cue accuracy, direct and all."""
+    from powermap.eval.quotes import evaluate
+
+    if not (folder / "attributions").is_dir() or not (folder / "text").is_dir():
+        err.print(f"powermap: {folder}: expected text/ and attributions/ folders", markup=False)
+        raise typer.Exit(2)
+    report = evaluate(folder)
+    rows = {"direct quotes": report.direct.scores(), "all attributions": report.all.scores()}
+    if as_json:
+        typer.echo(json.dumps({"files": report.files, **rows}, indent=2))
+        return
+    table = Table(title=f"quotes vs {folder} ({report.files} annotation files)")
+    columns = ["gold", "predicted", "matched", "precision", "recall", "f1", "speaker_accuracy", "cue_accuracy"]
+    table.add_column("set")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for label, row in rows.items():
+        table.add_row(label, *(str(row[c]) for c in columns))
+    Console().print(table)
 
 
 @app.command()

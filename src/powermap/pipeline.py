@@ -10,6 +10,7 @@ from powermap.analysis import Analysis, Source
 from powermap.clean import Clean
 from powermap.language import DetectLanguage
 from powermap.parse import Parse
+from powermap.quotes import ExtractQuotes
 
 
 class Stage(Protocol):
@@ -36,7 +37,7 @@ _BEFORE_PARSE = {"clean", "language"}
 
 
 class Pipeline:
-    """ingest -> clean -> language -> parse -> actors; later stages append to `stages`."""
+    """ingest -> clean -> language -> parse -> actors -> quotes; later stages append to `stages`."""
 
     def __init__(self, model: str | None = None, max_chars: int = 1_000_000, batch_size: int = 32) -> None:
         self.stages: list[Stage] = [
@@ -44,6 +45,7 @@ class Pipeline:
             DetectLanguage(),
             Parse(model, batch_size=batch_size),
             ResolveActors(),
+            ExtractQuotes(),
         ]
 
     def pipe(self, sources: Iterable[Source]) -> Iterator[Analysis]:

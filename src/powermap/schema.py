@@ -67,6 +67,24 @@ class WireItem(Span):
     date_text: str | None = Field(default=None, description="Dateline or citation date as written.")
 
 
+class Cue(Span):
+    lemma: str = Field(description="Dictionary form of the cue (`say`), or the phrase (`according to`).")
+
+
+class Quote(Span):
+    """Reported speech: `text` is the quoted content."""
+
+    kind: Literal["direct", "indirect", "mixed"] = Field(
+        description="direct: inside quotation marks; indirect: reported clause; mixed: a quoted "
+        "fragment inside reported speech."
+    )
+    speaker: str | None = Field(description="Actor id of the speaker; null for unnamed or unresolved ones.")
+    speaker_text: Span | None = Field(description="The speaker as written (`officials`, `he`).")
+    cue: Cue | None = Field(description="The verb or phrase that introduces the speech.")
+    source: str | None = Field(description="Actor id of the medium the speech is credited to.")
+    confidence: float = Field(ge=0, le=1)
+
+
 class Problem(BaseModel):
     """Why a source could not be analysed, or what was noticed on the way."""
 
@@ -94,9 +112,7 @@ class Document(BaseModel):
     text: str = Field(description="Clean text: headline first, boilerplate, byline, signature out.")
     actors: list[Actor] = Field(default_factory=list)
     wire_items: list[WireItem] = Field(default_factory=list)
-    quotes: list[dict[str, Any]] = Field(
-        default_factory=list, description="Not produced yet (see README)."
-    )
+    quotes: list[Quote] = Field(default_factory=list)
     relations: list[dict[str, Any]] = Field(
         default_factory=list, description="Not produced yet (see README)."
     )

@@ -1,0 +1,1 @@
+"""Scorers: one module per layer, measured against public evaluation data."""

@@ -1,0 +1,149 @@
+"""Score quotes against BRAT attribution files (PolNeAR): content P/R/F1 by token overlap, speaker and
+cue accuracy on matched attributions, for direct quotes and for all attributions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from powermap.analysis import Analysis, Source
+from powermap.pipeline import Pipeline
+
+_TOKEN = re.compile(r"\w+")
+_MARKS = "\"“”«»„‘’'"
+
+
+@dataclass
+class Attribution:
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    direct: bool = False
+
+
+@dataclass
+class Tally:
+    predicted: int = 0
+    gold: int = 0
+    matched: int = 0
+    speaker_checked: int = 0
+    speaker_right: int = 0
+    cue_checked: int = 0
+    cue_right: int = 0
+
+    def scores(self) -> dict[str, float | int]:
+        precision = self.matched / self.predicted if self.predicted else 0.0
+        recall = self.matched / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+            "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "speaker_accuracy": round(self.speaker_right / self.speaker_checked, 3) if self.speaker_checked else 0.0,
+            "cue_accuracy": round(self.cue_right / self.cue_checked, 3) if self.cue_checked else 0.0,
+        }
+
+
+@dataclass
+class Report:
+    files: int = 0
+    direct: Tally = field(default_factory=Tally)
+    all: Tally = field(default_factory=Tally)
+
+
+def read_brat(path: Path, text: str) -> list[Attribution]:
+    """Attributions of one .ann file: each E line ties content, source and cue spans together."""
+    spans: dict[str, tuple[int, int]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            offsets = parts[1].split(" ", 1)[1].split(";")
+            first, last = offsets[0].split(), offsets[-1].split()
+            spans[parts[0]] = (int(first[0]), int(last[1]))
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(role.split(":", 1) for role in parts[1].split()))
+    found = []
+    for event in events:
+        if "Content" not in event or event["Content"] not in spans:
+            continue
+        start, end = spans[event["Content"]]
+        direct = (start > 0 and text[start - 1] in _MARKS) or text[start:start + 1] in _MARKS
+        found.append(Attribution(
+            content=(start, end), source=spans.get(event.get("Source", "")), cue=spans.get(event.get("Cue", "")),
+            direct=direct,
+        ))
+    return found
+
+
+def _tokens(text: str, span: tuple[int, int]) -> set[int]:
+    return {m.start() for m in _TOKEN.finditer(text, span[0], span[1])}
+
+
+def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _score(text: str, gold: list[Attribution], predicted: list, tally: Tally) -> None:
+    tally.gold += len(gold)
+    tally.predicted += len(predicted)
+    used: set[int] = set()
+    for attribution in gold:
+        gold_tokens = _tokens(text, attribution.content)
+        best, best_score = None, 0.0
+        for index, quote in enumerate(predicted):
+            if index in used:
+                continue
+            tokens = _tokens(text, (quote.start, quote.end))
+            if not tokens or not gold_tokens:
+                continue
+            dice = 2 * len(tokens & gold_tokens) / (len(tokens) + len(gold_tokens))
+            if dice > best_score:
+                best, best_score = index, dice
+        if best is None or best_score < 0.5:
+            continue
+        used.add(best)
+        tally.matched += 1
+        quote = predicted[best]
+        if attribution.source is not None:
+            tally.speaker_checked += 1
+            speaker = (quote.speaker_text.start, quote.speaker_text.end) if quote.speaker_text else None
+            tally.speaker_right += _overlap(speaker, attribution.source)
+        if attribution.cue is not None:
+            tally.cue_checked += 1
+            cue = (quote.cue.start, quote.cue.end) if quote.cue else None
+            tally.cue_right += _overlap(cue, attribution.cue)
+
+
+def analyse_unchanged(pipeline: Pipeline, text: str, label: str) -> Analysis:
+    """Run every stage but clean, so offsets stay those of the gold file."""
+    analysis = Analysis(source=Source(label=label, format="text", raw=text, body=text), text=text)
+    stream = iter([analysis])
+    from powermap.pipeline import _run
+
+    for stage in pipeline.stages:
+        if stage.name != "clean":
+            stream = _run(stage, stream)
+    return next(stream)
+
+
+def evaluate(folder: Path, pipeline: Pipeline | None = None) -> Report:
+    """Score every .ann file under `folder/attributions` against its text in `folder/text`."""
+    pipeline = pipeline or Pipeline()
+    report = Report()
+    cache: dict[str, Analysis] = {}
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        name = ann.stem.rsplit("_", 1)[0]
+        text_path = folder / "text" / f"{name}.txt"
+        if not text_path.exists():
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        if name not in cache:
+            cache[name] = analyse_unchanged(pipeline, text, str(text_path))
+        quotes = cache[name].quotes
+        gold = read_brat(ann, text)
+        report.files += 1
+        _score(text, gold, quotes, report.all)
+        _score(text, [g for g in gold if g.direct], [q for q in quotes if q.kind != "indirect"], report.direct)
+    return report

@@ -1,0 +1,342 @@
+"""The quotes stage: direct and indirect quotations with speaker, cue verb and cited source.
+
+Cue verbs live in `data/cues.yaml`. Speakers resolve through the actor stage's mentions (names, roles,
+pronouns); a cited medium ("BelTA reported", "told Reuters", a wire dateline) becomes the `source`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from powermap.analysis import Analysis
+from powermap.schema import Actor, Cue, Quote
+from powermap.schema import Span as TextSpan
+
+DATA = resources.files("powermap") / "data"
+# Opening mark -> closing marks it pairs with.
+_PAIRS = {"“": "”", "«": "»", "„": "“”", '"': '"', "‘": "’"}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Cues:
+    speech: frozenset[str]
+    belief: frozenset[str]
+    min_words: int
+    min_single_words: int
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.speech | self.belief
+
+
+@cache
+def load_cues() -> Cues:
+    data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
+    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), int(data["min_quote_words"]),
+                int(data["min_single_quote_words"]))
+
+
+def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:
+    """(start, end) of speech inside quotation marks, joining paragraphs that reopen the quote.
+
+    Short quoted words are scare quotes or titles, except the first half of a quote split by its cue
+    (`"Our troops," he said, "will stay."`).
+    """
+    pairs = _pairs(text)
+    spans = []
+    for index, (start, end, mark) in enumerate(pairs):
+        words = len(_WORD.findall(text[start:end]))
+        needed = min_single_words if mark == "‘" else min_words
+        split_half = (
+            text[start:end].rstrip().endswith(",")
+            and index + 1 < len(pairs)
+            and pairs[index + 1][0] - end < 40
+        )
+        if words >= needed or split_half and words:
+            spans.append((start, end))
+    return spans
+
+
+def _pairs(text: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    position = 0
+    while position < len(text):
+        opening = min((i for mark in _PAIRS if (i := text.find(mark, position)) >= 0), default=-1)
+        if opening < 0:
+            break
+        mark = text[opening]
+        if mark == "‘" and opening > 0 and text[opening - 1].isalnum():
+            position = opening + 1
+            continue
+        end = _closing(text, opening + 1, mark)
+        if end is None:
+            position = opening + 1
+            continue
+        spans.append((opening + 1, end, mark))
+        position = end + 1
+    return spans
+
+
+def _closing(text: str, start: int, mark: str) -> int | None:
+    closers = _PAIRS[mark]
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in closers and not (char == "’" and index + 1 < len(text) and text[index + 1].isalpha()):
+            return index
+        if char == "\n":
+            # A multi-paragraph quote reopens with the same mark at the next paragraph's start.
+            following = text[index:].lstrip("\n")
+            if not following.startswith(mark) or "\n\n" not in text[index : index + 3] and text[index + 1] != mark:
+                return None
+            index = len(text) - len(following) + 1
+            continue
+        index += 1
+    return None
+
+
+class ExtractQuotes:
+    """Adds `analysis.quotes`."""
+
+    name = "quotes"
+
+    def __init__(self) -> None:
+        self.cues = load_cues()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        owners = _mention_owners(analysis.actors)
+        media = {a.id for a in analysis.actors if a.type == "media"}
+        quotes: list[Quote] = []
+        citations = [(w.start, w.end) for w in analysis.wire_items]
+        direct = [
+            (start, end)
+            for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
+            if not any(s <= start < e for s, e in citations)
+        ]
+        for start, end in direct:
+            quotes.append(self._direct(analysis, doc, start, end, owners, media))
+        for token in doc:
+            if token.lemma_.lower() in self.cues.all and token.pos_ in {"VERB", "AUX"}:
+                quote = self._indirect(analysis, doc, token, direct, owners, media)
+                if quote is not None:
+                    quotes.append(quote)
+        quotes.extend(self._according_to(analysis, doc, direct, owners, media))
+        analysis.quotes = _carry_speakers(sorted(quotes, key=lambda q: q.start))
+
+    # -- direct -----------------------------------------------------------------------------------
+    def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int,
+                owners: dict[int, Actor], media: set[str]) -> Quote:
+        text = analysis.text
+        inside = {t.i for t in doc if start <= t.idx < end}
+        first = next((t for t in doc if t.idx >= start), doc[-1])
+        cue = self._nearest_cue(doc, start, end, inside)
+        speaker_span = _subject(cue) if cue is not None else None
+        if cue is not None and speaker_span is None:
+            speaker_span = _named_before(doc, cue, owners)
+        if speaker_span is None:
+            speaker_span = _colon_speaker(doc, start, owners)
+        before = text[: start - 1].rstrip()
+        mixed = before.endswith(("that", " as")) and cue is not None
+        return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
+                           owners, media, first, base=0.6)
+
+    def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int]) -> Token | None:
+        """The cue verb in the quote's sentences: just after the closing mark or before the opening one."""
+        text = doc.text
+        sentences = {t.sent.start for t in doc if t.i in inside or t.idx in (start - 1, end)}
+        trailing = text[max(start, end - 1) : end] in {",", "!", "?"}
+        best: tuple[int, Token] | None = None
+        for token in doc:
+            if token.i in inside or token.lemma_.lower() not in self.cues.all or token.pos_ not in {"VERB", "AUX"}:
+                continue
+            after = token.idx >= end
+            if token.sent.start not in sentences and not (after and trailing and token.idx - end < 25):
+                continue
+            distance = token.idx - end if token.idx >= end else start - token.idx
+            limit = 60 if token.idx >= end else 120
+            if distance <= limit and (best is None or distance < best[0]):
+                best = (distance, token)
+        return best[1] if best else None
+
+    # -- indirect ---------------------------------------------------------------------------------
+    def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: list[tuple[int, int]],
+                  owners: dict[int, Actor], media: set[str]) -> Quote | None:
+        complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
+        if not complements or any(s <= cue.idx < e for s, e in direct):
+            return None
+        content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
+        mark = content.start - 1
+        if mark >= 0 and doc[mark].lower_ == "that" and doc[mark].head == complements[0]:
+            content = doc[mark : content.end]
+        content = _within_paragraph(content, cue)
+        while len(content) and content[-1].is_punct:
+            content = content[:-1]
+        if len(content) < 3 or _overlaps(content, direct):
+            return None
+        speaker = _subject(cue)
+        if speaker is None:
+            return None
+        return self._quote(analysis, content.start_char, content.end_char, "indirect", cue, speaker,
+                           owners, media, content[0], base=0.5)
+
+    def _according_to(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
+                      owners: dict[int, Actor], media: set[str]) -> list[Quote]:
+        found = []
+        for token in doc:
+            if token.lower_ != "according" or token.i + 2 >= len(doc) or doc[token.i + 1].lower_ != "to":
+                continue
+            objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if not objects:
+                continue
+            source = doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
+            sentence = token.sent
+            if source.end < sentence.end - 2 and doc[source.end].is_punct:
+                content = doc[source.end + 1 : sentence.end]
+            else:
+                content = doc[sentence.start : token.i]
+            while len(content) and (content[-1].is_punct or content[-1].is_space):
+                content = content[:-1]
+            while len(content) and (content[0].is_punct or content[0].is_space):
+                content = content[1:]
+            if len(content) < 3 or _overlaps(content, direct):
+                continue
+            cue_span = doc[token.i : token.i + 2]
+            found.append(self._quote(analysis, content.start_char, content.end_char, "indirect", cue_span,
+                                     source, owners, media, content[0], base=0.5))
+        return found
+
+    # -- shared -----------------------------------------------------------------------------------
+    def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
+               speaker: Span | None, owners: dict[int, Actor], media: set[str], anchor: Token,
+               base: float) -> Quote:
+        text = analysis.text
+        speaker_actor = _actor_of(speaker, owners) if speaker is not None else None
+        source = None
+        if speaker_actor is not None and speaker_actor.id in media:
+            source = speaker_actor.id
+        source = source or _cited_medium(cue, owners, media) or _wire_credit(analysis, start)
+        if isinstance(cue, Token):
+            cue_model = Cue.of(text, cue.idx, cue.idx + len(cue.text), lemma=cue.lemma_.lower())
+        elif cue is not None:
+            cue_model = Cue.of(text, cue.start_char, cue.end_char, lemma=cue.text.lower())
+        else:
+            cue_model = None
+        confidence = base + (0.2 if cue_model else 0.0) + (0.15 if speaker_actor else 0.0)
+        return Quote.of(
+            text, start, end, kind=kind,
+            speaker=speaker_actor.id if speaker_actor else None,
+            speaker_text=TextSpan.of(text, speaker.start_char, speaker.end_char) if speaker is not None else None,
+            cue=cue_model, source=source, confidence=round(min(confidence, 0.95), 2),
+        )
+
+
+def _within_paragraph(content: Span, cue: Token) -> Span:
+    """Parses sometimes run a clause across a paragraph break; reported speech does not."""
+    text = cue.doc.text
+    first = text.rfind("\n", 0, cue.idx) + 1
+    last = text.find("\n", cue.idx)
+    last = len(text) if last < 0 else last
+    tokens = [t for t in content if first <= t.idx and t.idx + len(t.text) <= last]
+    if not tokens:
+        return content[0:0]
+    return content.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _named_before(doc: Doc, cue: Token, owners: dict[int, Actor]) -> Span | None:
+    """`Mirziyoyev squarely declared`: an actor named just before a cue the parse left without subject."""
+    for token in reversed(doc[max(cue.sent.start, cue.i - 4) : cue.i]):
+        if token.idx in owners:
+            return doc[token.i : token.i + 1]
+    return None
+
+
+def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
+    """`..." he said` after a long quote: the pronoun is the previous nearby quote's speaker."""
+    previous: Quote | None = None
+    carried = []
+    for quote in quotes:
+        pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in {"he", "she"}
+        if quote.speaker is None and pronoun and previous is not None and previous.speaker \
+                and quote.start - previous.end < 600 and previous.speaker.startswith("person:"):
+            quote = quote.model_copy(update={"speaker": previous.speaker})
+        carried.append(quote)
+        previous = quote if quote.speaker else previous
+    return carried
+
+
+def _mention_owners(actors: list[Actor]) -> dict[int, Actor]:
+    """Character offset -> the actor whose mention covers it."""
+    owners: dict[int, Actor] = {}
+    for actor in actors:
+        for mention in actor.mentions:
+            for offset in range(mention.start, mention.end):
+                owners.setdefault(offset, actor)
+    return owners
+
+
+def _subject(cue: Token | Span | None) -> Span | None:
+    if not isinstance(cue, Token):
+        return None
+    for child in cue.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            doc = cue.doc
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            if end - start > 8:  # a long subject: keep the noun and what directly names it
+                start, end = child.i, child.i + 1
+                for chunk in doc.noun_chunks:
+                    if chunk.start <= child.i < chunk.end:
+                        start, end = chunk.start, chunk.end
+            return doc[start:end]
+    return None
+
+
+def _colon_speaker(doc: Doc, start: int, owners: dict[int, Actor]) -> Span | None:
+    """`Putin: “...”` or `He asked Putin: “...”`: the actor named just before the colon."""
+    before = [t for t in doc if t.idx + len(t.text) <= start - 1][-3:]
+    if len(before) >= 2 and before[-1].text == ":" and before[-2].idx in owners:
+        return doc[before[-2].i : before[-2].i + 1]
+    return None
+
+
+def _actor_of(span: Span, owners: dict[int, Actor]) -> Actor | None:
+    head = span.root
+    return owners.get(head.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
+
+
+def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: set[str]) -> str | None:
+    """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
+    if not isinstance(cue, Token):
+        return None
+    for token in cue.sent:
+        actor = owners.get(token.idx)
+        if actor is None or actor.id not in media:
+            continue
+        if token.head == cue and token.dep_ in {"dobj", "dative", "pobj"} or token.dep_ == "nsubj":
+            return actor.id
+    return None
+
+
+def _wire_credit(analysis: Analysis, offset: int) -> str | None:
+    """Content inside a paragraph that opens with an agency dateline, or that closes with its citation."""
+    text = analysis.text
+    paragraph_start = text.rfind("\n", 0, offset) + 1
+    paragraph_end = text.find("\n", offset)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    for item in analysis.wire_items:
+        if item.agency and paragraph_start <= item.start < paragraph_end:
+            return item.agency
+    return None
+
+
+def _overlaps(span: Span, direct: list[tuple[int, int]]) -> bool:
+    return any(span.start_char < e and s < span.end_char for s, e in direct)

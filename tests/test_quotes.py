@@ -1,0 +1,56 @@
+"""The quotes stage on passages we wrote for each hard case."""
+
+from powermap.quotes import quoted_spans
+
+
+def spans_text(text):
+    return [text[s:e] for s, e in quoted_spans(text, 4, 6)]
+
+
+def test_quote_marks_of_every_style_and_scare_quotes():
+    text = ("He said: “We will not send troops.” She replied «Our army stays at home today» and "
+            "„Wir bleiben hier zu Hause heute“ was printed. The ‘special operation’ went on.")
+    assert spans_text(text) == ["We will not send troops.", "Our army stays at home today",
+                                "Wir bleiben hier zu Hause heute"]
+
+
+def test_multi_paragraph_quote_is_one_quote():
+    text = "He said: “The first paragraph goes on here.\n\n“The second one ends the quote.” Then more."
+    (quote,) = spans_text(text)
+    assert quote.startswith("The first") and quote.endswith("ends the quote.")
+
+
+def test_split_quote_keeps_both_halves(analyse):
+    analysis = analyse('"Our troops," Lukashenko said, "will stay on our own soil for now."')
+    assert [q.text for q in analysis.quotes] == ["Our troops,", "will stay on our own soil for now."]
+    assert {q.speaker for q in analysis.quotes} == {"person:alexander-lukashenko"}
+    assert {q.cue.lemma for q in analysis.quotes} == {"say"}
+
+
+def test_role_phrase_speaker_and_wire_source(pipeline):
+    from powermap.analysis import Source
+
+    text = ("Headline\n\nMINSK, 3 May (BelTA) – “We agreed to deploy a joint group of forces,” "
+            "the Belarusian leader said.")
+    analysis = next(pipeline.pipe([Source(label="t", format="jsonl", raw=text, body=text, published="2023-05-03")]))
+    (quote,) = [q for q in analysis.quotes if q.kind == "direct"]
+    assert quote.speaker == "person:alexander-lukashenko"
+    assert quote.speaker_text.text == "the Belarusian leader"
+    assert quote.source == "media:belta"
+
+
+def test_indirect_speech_and_according_to(analyse):
+    analysis = analyse("Peskov told reporters that the drills were purely defensive. "
+                       "According to Reuters, the troops left on Monday.")
+    kinds = {(q.kind, q.text, q.speaker, q.source) for q in analysis.quotes}
+    assert ("indirect", "that the drills were purely defensive", "person:dmitry-peskov", None) in kinds
+    assert ("indirect", "the troops left on Monday", "media:reuters", "media:reuters") in kinds
+
+
+def test_evidence_of_quotes(analyse):
+    analysis = analyse('Lukashenko said: "Russia cannot deal with another conflict now," BelTA reported.')
+    for quote in analysis.quotes:
+        for span in (quote, quote.speaker_text, quote.cue):
+            if span is not None:
+                assert analysis.text[span.start : span.end] == span.text
+    assert analysis.quotes[0].source == "media:belta"
