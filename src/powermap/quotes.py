@@ -20,7 +20,7 @@ from powermap.schema import Span as TextSpan
 
 DATA = resources.files("powermap") / "data"
 # Opening mark -> closing marks it pairs with.
-_PAIRS = {"“": "”", "«": "»", "„": "“”", '"': '"', "‘": "’"}
+_PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’"}
 _WORD = re.compile(r"\w+")
 
 
@@ -65,6 +65,8 @@ def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple
 
 
 def _pairs(text: str) -> list[tuple[int, int, str]]:
+    """Quote pairs; doubled apostrophes (''like this'') count as straight double quotes."""
+    text = text.replace("''", '"\u0001').replace("``", '"\u0001')
     spans: list[tuple[int, int, str]] = []
     position = 0
     while position < len(text):
@@ -79,7 +81,10 @@ def _pairs(text: str) -> list[tuple[int, int, str]]:
         if end is None:
             position = opening + 1
             continue
-        spans.append((opening + 1, end, mark))
+        start = opening + 1
+        while start < end and text[start] in "\u0001 ":
+            start += 1
+        spans.append((start, end, mark))
         position = end + 1
     return spans
 
@@ -116,21 +121,29 @@ class ExtractQuotes:
             return
         owners = _mention_owners(analysis.actors)
         media = {a.id for a in analysis.actors if a.type == "media"}
-        quotes: list[Quote] = []
         citations = [(w.start, w.end) for w in analysis.wire_items]
-        direct = [
+        spans = [
             (start, end)
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
             if not any(s <= start < e for s, e in citations)
         ]
-        for start, end in direct:
-            quotes.append(self._direct(analysis, doc, start, end, owners, media))
+        full = [span for span in spans if not _fragment(analysis.text, *span)]
+        fragments = [span for span in spans if span not in full]
+        quotes: list[Quote] = []
+        consumed: set[tuple[int, int]] = set()
         for token in doc:
             if token.lemma_.lower() in self.cues.all and token.pos_ in {"VERB", "AUX"}:
-                quote = self._indirect(analysis, doc, token, direct, owners, media)
+                quote = self._indirect(analysis, doc, token, full, fragments, consumed, owners, media)
                 if quote is not None:
                     quotes.append(quote)
-        quotes.extend(self._according_to(analysis, doc, direct, owners, media))
+        quotes.extend(self._according_to(analysis, doc, full, owners, media))
+        for start, end in full:
+            quotes.append(self._direct(analysis, doc, start, end, owners, media))
+        for start, end in fragments:
+            if (start, end) not in consumed:
+                quote = self._direct(analysis, doc, start, end, owners, media)
+                if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
+                    quotes.append(quote)
         analysis.quotes = _carry_speakers(sorted(quotes, key=lambda q: q.start))
 
     # -- direct -----------------------------------------------------------------------------------
@@ -170,14 +183,20 @@ class ExtractQuotes:
 
     # -- indirect ---------------------------------------------------------------------------------
     def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: list[tuple[int, int]],
+                  fragments: list[tuple[int, int]], consumed: set[tuple[int, int]],
                   owners: dict[int, Actor], media: set[str]) -> Quote | None:
-        complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
-        if not complements or any(s <= cue.idx < e for s, e in direct):
+        if any(s <= cue.idx < e for s, e in direct):
             return None
-        content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
-        mark = content.start - 1
-        if mark >= 0 and doc[mark].lower_ == "that" and doc[mark].head == complements[0]:
-            content = doc[mark : content.end]
+        complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
+        if complements:
+            content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
+            mark = content.start - 1
+            if mark >= 0 and doc[mark].lower_ == "that" and doc[mark].head == complements[0]:
+                content = doc[mark : content.end]
+        elif cue.dep_ == "parataxis":
+            content = _around_parenthetical(cue)
+        else:
+            return None
         content = _within_paragraph(content, cue)
         while len(content) and content[-1].is_punct:
             content = content[:-1]
@@ -186,8 +205,10 @@ class ExtractQuotes:
         speaker = _subject(cue)
         if speaker is None:
             return None
-        return self._quote(analysis, content.start_char, content.end_char, "indirect", cue, speaker,
-                           owners, media, content[0], base=0.5)
+        inside = [f for f in fragments if content.start_char <= f[0] and f[1] <= content.end_char + 1]
+        consumed.update(inside)
+        return self._quote(analysis, content.start_char, content.end_char, "mixed" if inside else "indirect",
+                           cue, speaker, owners, media, content[0], base=0.5)
 
     def _according_to(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
                       owners: dict[int, Actor], media: set[str]) -> list[Quote]:
@@ -252,6 +273,16 @@ def _within_paragraph(content: Span, cue: Token) -> Span:
     return content.doc[tokens[0].i : tokens[-1].i + 1]
 
 
+def _around_parenthetical(cue: Token) -> Span:
+    """`The deal, he said, is dead.`: the reported words are the sentence around the cue's clause."""
+    sentence = cue.sent
+    aside = {t.i for t in cue.subtree}
+    words = [t for t in sentence if t.i not in aside and not t.is_punct and not t.is_space]
+    if not words:
+        return sentence[0:0]
+    return cue.doc[words[0].i : words[-1].i + 1]
+
+
 def _named_before(doc: Doc, cue: Token, owners: dict[int, Actor]) -> Span | None:
     """`Mirziyoyev squarely declared`: an actor named just before a cue the parse left without subject."""
     for token in reversed(doc[max(cue.sent.start, cue.i - 4) : cue.i]):
@@ -265,12 +296,18 @@ def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
     previous: Quote | None = None
     carried = []
     for quote in quotes:
+        near = previous is not None and quote.start - previous.end < 600
         pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in {"he", "she"}
-        if quote.speaker is None and pronoun and previous is not None and previous.speaker \
-                and quote.start - previous.end < 600 and previous.speaker.startswith("person:"):
+        if near and quote.speaker is None and pronoun and previous.speaker \
+                and previous.speaker.startswith("person:"):
             quote = quote.model_copy(update={"speaker": previous.speaker})
+        elif near and quote.kind == "direct" and quote.cue is None and quote.speaker_text is None \
+                and previous.speaker_text is not None:
+            # A quote standing alone right after another continues the same speaker's words.
+            quote = quote.model_copy(update={"speaker": previous.speaker, "speaker_text": previous.speaker_text,
+                                             "confidence": 0.5})
         carried.append(quote)
-        previous = quote if quote.speaker else previous
+        previous = quote if quote.speaker_text is not None else previous
     return carried
 
 
@@ -284,12 +321,26 @@ def _mention_owners(actors: list[Actor]) -> dict[int, Actor]:
     return owners
 
 
+def _fragment(text: str, start: int, end: int) -> bool:
+    """A quoted phrase inside someone's reported sentence, not a quoted sentence of its own."""
+    first = next((c for c in text[start:end] if c.isalpha()), "")
+    introduced = text[:start - 1].rstrip().endswith((":", ",")) or start <= 1 or text[start - 2] == "\n"
+    return first.islower() and not introduced
+
+
 def _subject(cue: Token | Span | None) -> Span | None:
     if not isinstance(cue, Token):
         return None
+    if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cue.children):
+        if cue.dep_ == "acl" and cue.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return _noun_phrase(cue.head)  # "a judge saying ...": the noun the participle describes
+        if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head is not cue:
+            return _subject(cue.head)  # "..., saying ...": the subject of the clause it hangs from
     for child in cue.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             doc = cue.doc
+            if child.lower_ in {"who", "that", "which"} and cue.dep_ == "relcl":
+                child = cue.head  # "a spokesman who said": the speaker is the noun the clause describes
             start, end = child.left_edge.i, child.right_edge.i + 1
             if end - start > 8:  # a long subject: keep the noun and what directly names it
                 start, end = child.i, child.i + 1
@@ -298,6 +349,14 @@ def _subject(cue: Token | Span | None) -> Span | None:
                         start, end = chunk.start, chunk.end
             return doc[start:end]
     return None
+
+
+def _noun_phrase(token: Token) -> Span:
+    doc = token.doc
+    for chunk in doc.noun_chunks:
+        if chunk.start <= token.i < chunk.end:
+            return chunk
+    return doc[token.i : token.i + 1]
 
 
 def _colon_speaker(doc: Doc, start: int, owners: dict[int, Actor]) -> Span | None:

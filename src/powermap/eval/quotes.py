@@ -10,6 +10,7 @@ from pathlib import Path
 
 from powermap.analysis import Analysis, Source
 from powermap.pipeline import Pipeline
+from powermap.schema import Quote
 
 _TOKEN = re.compile(r"\w+")
 _MARKS = "\"“”«»„‘’'"
@@ -17,7 +18,9 @@ _MARKS = "\"“”«»„‘’'"
 
 @dataclass
 class Attribution:
-    content: tuple[int, int]
+    """One attribution: content may be discontinuous (BRAT fragments), as may a predicted one."""
+
+    content: list[tuple[int, int]]
     source: tuple[int, int] | None
     cue: tuple[int, int] | None
     direct: bool = False
@@ -54,38 +57,42 @@ class Report:
 
 def read_brat(path: Path, text: str) -> list[Attribution]:
     """Attributions of one .ann file: each E line ties content, source and cue spans together."""
-    spans: dict[str, tuple[int, int]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     events = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2:
             offsets = parts[1].split(" ", 1)[1].split(";")
-            first, last = offsets[0].split(), offsets[-1].split()
-            spans[parts[0]] = (int(first[0]), int(last[1]))
+            spans[parts[0]] = [(int(a), int(b)) for a, b in (o.split() for o in offsets)]
         elif line.startswith("E") and len(parts) >= 2:
             events.append(dict(role.split(":", 1) for role in parts[1].split()))
     found = []
     for event in events:
         if "Content" not in event or event["Content"] not in spans:
             continue
-        start, end = spans[event["Content"]]
+        content = spans[event["Content"]]
+        start = content[0][0]
         direct = (start > 0 and text[start - 1] in _MARKS) or text[start:start + 1] in _MARKS
         found.append(Attribution(
-            content=(start, end), source=spans.get(event.get("Source", "")), cue=spans.get(event.get("Cue", "")),
-            direct=direct,
+            content=content, source=_hull(spans.get(event.get("Source", ""))),
+            cue=_hull(spans.get(event.get("Cue", ""))), direct=direct,
         ))
     return found
 
 
-def _tokens(text: str, span: tuple[int, int]) -> set[int]:
-    return {m.start() for m in _TOKEN.finditer(text, span[0], span[1])}
+def _hull(parts: list[tuple[int, int]] | None) -> tuple[int, int] | None:
+    return (parts[0][0], parts[-1][1]) if parts else None
+
+
+def _tokens(text: str, parts: list[tuple[int, int]]) -> set[int]:
+    return {m.start() for start, end in parts for m in _TOKEN.finditer(text, start, end)}
 
 
 def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
-def _score(text: str, gold: list[Attribution], predicted: list, tally: Tally) -> None:
+def _score(text: str, gold: list[Attribution], predicted: list[Attribution], tally: Tally) -> None:
     tally.gold += len(gold)
     tally.predicted += len(predicted)
     used: set[int] = set()
@@ -95,7 +102,7 @@ def _score(text: str, gold: list[Attribution], predicted: list, tally: Tally) ->
         for index, quote in enumerate(predicted):
             if index in used:
                 continue
-            tokens = _tokens(text, (quote.start, quote.end))
+            tokens = _tokens(text, quote.content)
             if not tokens or not gold_tokens:
                 continue
             dice = 2 * len(tokens & gold_tokens) / (len(tokens) + len(gold_tokens))
@@ -108,12 +115,31 @@ def _score(text: str, gold: list[Attribution], predicted: list, tally: Tally) ->
         quote = predicted[best]
         if attribution.source is not None:
             tally.speaker_checked += 1
-            speaker = (quote.speaker_text.start, quote.speaker_text.end) if quote.speaker_text else None
-            tally.speaker_right += _overlap(speaker, attribution.source)
+            tally.speaker_right += _overlap(quote.source, attribution.source)
         if attribution.cue is not None:
             tally.cue_checked += 1
-            cue = (quote.cue.start, quote.cue.end) if quote.cue else None
-            tally.cue_right += _overlap(cue, attribution.cue)
+            tally.cue_right += _overlap(quote.cue, attribution.cue)
+
+
+def attributions(quotes: list[Quote]) -> list[Attribution]:
+    """Our quotes as BRAT attribution units: consecutive direct quotes with the same speaker evidence
+    (`"Our troops," he said, "will stay."`, or a quote continued in the next sentence) are one
+    attribution with discontinuous content, as PolNeAR annotates them."""
+    units: list[Attribution] = []
+    previous: Quote | None = None
+    for quote in quotes:
+        speaker = (quote.speaker_text.start, quote.speaker_text.end) if quote.speaker_text else None
+        cue = (quote.cue.start, quote.cue.end) if quote.cue else None
+        if (previous is not None and quote.kind == previous.kind == "direct" and speaker is not None
+                and previous.speaker_text is not None
+                and speaker == (previous.speaker_text.start, previous.speaker_text.end)
+                and quote.start - previous.end < 300):
+            units[-1].content.append((quote.start, quote.end))
+        else:
+            units.append(Attribution(content=[(quote.start, quote.end)], source=speaker, cue=cue,
+                                     direct=quote.kind == "direct"))
+        previous = quote
+    return units
 
 
 def analyse_unchanged(pipeline: Pipeline, text: str, label: str) -> Analysis:
@@ -141,9 +167,9 @@ def evaluate(folder: Path, pipeline: Pipeline | None = None) -> Report:
         text = text_path.read_text(encoding="utf-8")
         if name not in cache:
             cache[name] = analyse_unchanged(pipeline, text, str(text_path))
-        quotes = cache[name].quotes
+        predicted = attributions(cache[name].quotes)
         gold = read_brat(ann, text)
         report.files += 1
-        _score(text, gold, quotes, report.all)
-        _score(text, [g for g in gold if g.direct], [q for q in quotes if q.kind != "indirect"], report.direct)
+        _score(text, gold, predicted, report.all)
+        _score(text, [g for g in gold if g.direct], [p for p in predicted if p.direct], report.direct)
     return report
