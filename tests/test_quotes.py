@@ -54,3 +54,33 @@ def test_evidence_of_quotes(analyse):
             if span is not None:
                 assert analysis.text[span.start : span.end] == span.text
     assert analysis.quotes[0].source == "media:belta"
+
+
+def test_quoted_fragment_in_reported_speech_is_mixed_and_scare_quotes_are_dropped(analyse):
+    analysis = analyse('Trump said he thought that drugs were a "very, very big factor" in the violence. '
+                       'The so-called "special military operation of the glorious army" went on.')
+    assert [(q.kind, q.text, q.speaker) for q in analysis.quotes] == [
+        ("mixed", 'he thought that drugs were a "very, very big factor" in the violence', "person:donald-trump"),
+        ("mixed", 'that drugs were a "very, very big factor" in the violence', "person:donald-trump"),
+    ]
+
+
+def test_participle_and_relative_clause_speakers(analyse):
+    analysis = analyse("Zelensky addressed parliament, saying that the army would hold the line. "
+                       "It was Lukashenko who said that Minsk would never join the war.")
+    speakers = {q.text: q.speaker for q in analysis.quotes}
+    assert speakers["that the army would hold the line"] == "person:volodymyr-zelensky"
+    assert speakers["that Minsk would never join the war"] == "person:alexander-lukashenko"
+
+
+def test_parenthetical_cue(analyse):
+    analysis = analyse("The deal, Lavrov said, was dead long before the summit began.")
+    (quote,) = analysis.quotes
+    assert quote.speaker == "person:sergey-lavrov" and quote.cue.lemma == "say"
+    assert quote.text.startswith("The deal") and quote.text.endswith("the summit began")
+
+
+def test_transcript_label_is_a_speaker(analyse):
+    analysis = analyse("Transcript\n\nPUTIN: We will answer any threat to the Union State.\n")
+    (quote,) = analysis.quotes
+    assert quote.speaker_text.text == "PUTIN" and quote.text == "We will answer any threat to the Union State"

@@ -22,12 +22,19 @@ DATA = resources.files("powermap") / "data"
 # Opening mark -> closing marks it pairs with.
 _PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’"}
 _WORD = re.compile(r"\w+")
+# `PENCE: Well, look, ...` or `Pat Caddell: Democrat voters worried`: a speaker label opening a paragraph.
+_LABELLED = re.compile(
+    r"^[\"“”]?(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?P<content>\S[^\n]*)$", re.M
+)
+# `”...” ― Karen Bobadilla.`: a speaker signed after a dash that follows the closing mark.
+_SIGNED = re.compile(r"^\s*[―—–-]\s*(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4})")
 
 
 @dataclass(frozen=True)
 class Cues:
     speech: frozenset[str]
     belief: frozenset[str]
+    stance: frozenset[str]
     min_words: int
     min_single_words: int
 
@@ -39,8 +46,8 @@ class Cues:
 @cache
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), int(data["min_quote_words"]),
-                int(data["min_single_quote_words"]))
+    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["stance"]),
+                int(data["min_quote_words"]), int(data["min_single_quote_words"]))
 
 
 def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:
@@ -132,11 +139,13 @@ class ExtractQuotes:
         quotes: list[Quote] = []
         consumed: set[tuple[int, int]] = set()
         for token in doc:
-            if token.lemma_.lower() in self.cues.all and token.pos_ in {"VERB", "AUX"}:
+            lemma = token.lemma_.lower()
+            if (lemma in self.cues.all or lemma in self.cues.stance) and token.pos_ in {"VERB", "AUX"}:
                 quote = self._indirect(analysis, doc, token, full, fragments, consumed, owners, media)
                 if quote is not None:
                     quotes.append(quote)
         quotes.extend(self._according_to(analysis, doc, full, owners, media))
+        quotes.extend(self._labelled(analysis, doc, full, owners, media))
         for start, end in full:
             quotes.append(self._direct(analysis, doc, start, end, owners, media))
         for start, end in fragments:
@@ -152,6 +161,13 @@ class ExtractQuotes:
         text = analysis.text
         inside = {t.i for t in doc if start <= t.idx < end}
         first = next((t for t in doc if t.idx >= start), doc[-1])
+        signed = _SIGNED.match(text, end + 1)
+        if signed:
+            speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
+            dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
+            if speaker is not None:
+                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
+                                   first, base=0.6)
         cue = self._nearest_cue(doc, start, end, inside)
         speaker_span = _subject(cue) if cue is not None else None
         if cue is not None and speaker_span is None:
@@ -193,8 +209,10 @@ class ExtractQuotes:
             mark = content.start - 1
             if mark >= 0 and doc[mark].lower_ == "that" and doc[mark].head == complements[0]:
                 content = doc[mark : content.end]
-        elif cue.dep_ == "parataxis":
+        elif cue.dep_ == "parataxis" and cue.lemma_.lower() in self.cues.all:
             content = _around_parenthetical(cue)
+        elif cue.lemma_.lower() in self.cues.stance and (objects := _stance_object(cue)) is not None:
+            content = objects
         else:
             return None
         content = _within_paragraph(content, cue)
@@ -236,11 +254,35 @@ class ExtractQuotes:
                                      source, owners, media, content[0], base=0.5))
         return found
 
+    def _labelled(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
+                  owners: dict[int, Actor], media: set[str]) -> list[Quote]:
+        """Transcript and headline labels: `PENCE: ...`, `Pat Caddell: ...`."""
+        found = []
+        for match in _LABELLED.finditer(analysis.text):
+            speaker = doc.char_span(match.start("speaker"), match.end("speaker"), alignment_mode="expand")
+            if speaker is None:
+                continue
+            person = _actor_of(speaker, owners)
+            if not (match.group("speaker").isupper() or person is not None and person.type == "person"):
+                continue
+            start, end = match.start("content"), match.end("content")
+            while end > start and analysis.text[end - 1] in " .\"”":
+                end -= 1
+            if any(s < end and start < e for s, e in direct) or end - start < 10:
+                continue
+            colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
+            found.append(self._quote(analysis, start, end, "direct", colon, speaker, owners, media,
+                                     speaker[0], base=0.5))
+        return found
+
     # -- shared -----------------------------------------------------------------------------------
     def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
                speaker: Span | None, owners: dict[int, Actor], media: set[str], anchor: Token,
                base: float) -> Quote:
         text = analysis.text
+        for item in analysis.wire_items:  # a dateline before reported words is not part of them
+            if item.start <= start < item.end < end:
+                start = item.end + len(text[item.end : end]) - len(text[item.end : end].lstrip())
         speaker_actor = _actor_of(speaker, owners) if speaker is not None else None
         source = None
         if speaker_actor is not None and speaker_actor.id in media:
@@ -261,6 +303,12 @@ class ExtractQuotes:
         )
 
 
+def _stripped(span: Span | None) -> Span | None:
+    while span is not None and len(span) and span[-1].is_space:
+        span = span[:-1]
+    return span if span is not None and len(span) else None
+
+
 def _within_paragraph(content: Span, cue: Token) -> Span:
     """Parses sometimes run a clause across a paragraph break; reported speech does not."""
     text = cue.doc.text
@@ -271,6 +319,19 @@ def _within_paragraph(content: Span, cue: Token) -> Span:
     if not tokens:
         return content[0:0]
     return content.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _stance_object(cue: Token) -> Span | None:
+    """What a stance verb takes: an infinitive clause, an object, or `for`/`to` + object."""
+    for child in cue.children:
+        if child.dep_ in {"xcomp", "dobj"}:
+            return cue.doc[child.left_edge.i : child.right_edge.i + 1]
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ in {"for", "on", "to"}:
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return cue.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
+    return None
 
 
 def _around_parenthetical(cue: Token) -> Span:

@@ -42,9 +42,24 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
     if len(document["actors"]) > max_actors:
         actors.add_row(f"... {len(document['actors']) - max_actors} more", "", "", "", "")
     parts: list[Any] = [facts, actors]
+    if document.get("quotes"):
+        parts.append(_quotes_table(document, max_actors))
     for warning in document.get("warnings", []):
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Panel(Group(*parts), title=Text(document.get("title") or document["source"]), title_align="left")
+
+
+def _quotes_table(document: dict[str, Any], limit: int) -> Table:
+    names = {a["id"]: a["name"] for a in document["actors"]}
+    table = Table(title=f"{len(document['quotes'])} quotes", title_justify="left", expand=True)
+    for column in ("speaker", "cue", "kind", "source", "quote"):
+        table.add_column(column, ratio=4 if column == "quote" else 1)
+    for quote in document["quotes"][:limit]:
+        speaker = names.get(quote["speaker"]) or (quote["speaker_text"] or {}).get("text") or "?"
+        text = quote["text"] if len(quote["text"]) <= 140 else quote["text"][:137] + "..."
+        table.add_row(Text(speaker), Text((quote["cue"] or {}).get("text", "")), quote["kind"],
+                      Text(names.get(quote["source"], "")), Text(text))
+    return table
 
 
 def print_summary(console: Console, documents: Iterable[dict[str, Any]], problems: list[Problem]) -> int:

@@ -67,3 +67,36 @@ def test_no_place_is_a_person(documents):
         for a in document["actors"]:
             if a["type"] == "person":
                 assert not {m["text"] for m in a["mentions"]} & places, a
+
+
+def quote_starting(document, prefix):
+    return next((q for q in document["quotes"] if q["text"].startswith(prefix)), None)
+
+
+def test_quotes_in_the_belta_item(documents):
+    minion = documents["lukashenko-minion.txt"]
+    for prefix in ("Given the worsening", "Last thing they need"):
+        quote = quote_starting(minion, prefix)
+        assert quote["kind"] == "direct"
+        assert quote["speaker"] == "person:alexander-lukashenko"
+        assert quote["source"] == "media:belta"
+    reported = quote_starting(minion, "Belarus and Russia agreed")
+    assert reported["kind"] == "indirect" and reported["speaker"] == "person:alexander-lukashenko"
+    assert not quote_starting(minion, "Lukashenko, Putin agree")  # the cited headline is not speech
+
+
+def test_speakers_in_the_op_ed(documents):
+    ally = documents["lukashenko-ally.txt"]
+    expected = {
+        "We recognize the sovereignty of Ukraine.": "person:shavkat-mirziyoyev",
+        "Look at Ukraine carefully!": "person:kassym-jomart-tokayev",
+        "Kazakhstan is historically Russia.": "person:vladimir-putin",
+        "Can you help us": "person:alexander-lukashenko",
+    }
+    for prefix, speaker in expected.items():
+        assert quote_starting(ally, prefix)["speaker"] == speaker, prefix
+    texts = [q["text"] for q in ally["quotes"]]
+    for scare in ("special military operation", "family photo", "biosafety lab", "liberate"):
+        assert scare not in texts
+    for document in documents.values():
+        assert_evidence(document)
