@@ -84,3 +84,17 @@ def test_transcript_label_is_a_speaker(analyse):
     analysis = analyse("Transcript\n\nPUTIN: We will answer any threat to the Union State.\n")
     (quote,) = analysis.quotes
     assert quote.speaker_text.text == "PUTIN" and quote.text == "We will answer any threat to the Union State"
+
+
+def test_signed_quote_titles_and_labels(analyse):
+    analysis = analyse(
+        "Readers wrote in.\n\n“The sanctions hurt ordinary people, not the regime.” ― Olga Petrova\n\n"
+        "Congress passed the “Justice Against Sponsors of Terrorism Act” on Friday.\n\n"
+        '"WALLACE: Will the troops stay there for the whole winter?"'
+    )
+    by_text = {q.text: q for q in analysis.quotes}
+    signed = by_text["The sanctions hurt ordinary people, not the regime."]
+    assert signed.speaker_text.text == "Olga Petrova" and signed.cue.text == "―"
+    assert not any("Justice Against" in q.text for q in analysis.quotes)
+    labelled = by_text["Will the troops stay there for the whole winter?"]
+    assert labelled.speaker_text.text == "WALLACE" and labelled.cue.text == ":"

@@ -20,14 +20,17 @@ from powermap.schema import Span as TextSpan
 
 DATA = resources.files("powermap") / "data"
 # Opening mark -> closing marks it pairs with.
-_PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’"}
+_PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’", "”": "”\""}
+# Some writers open a paragraph's quote with a closing mark; only at a paragraph start does it open one.
+_OPENERS = tuple(_PAIRS)
 _WORD = re.compile(r"\w+")
 # `PENCE: Well, look, ...` or `Pat Caddell: Democrat voters worried`: a speaker label opening a paragraph.
 _LABELLED = re.compile(
     r"^[\"“”]?(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?P<content>\S[^\n]*)$", re.M
 )
+_TRANSCRIPT_LABEL = re.compile(r"(?P<speaker>[A-Z]{2,}(?: [A-Z]{2,}){0,2}):\s+")
 # `”...” ― Karen Bobadilla.`: a speaker signed after a dash that follows the closing mark.
-_SIGNED = re.compile(r"^\s*[―—–-]\s*(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4})")
+_SIGNED = re.compile(r"\s*[―—–-]\s*(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4})")
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,12 @@ def _pairs(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     position = 0
     while position < len(text):
-        opening = min((i for mark in _PAIRS if (i := text.find(mark, position)) >= 0), default=-1)
+        opening = min((i for mark in _OPENERS if (i := text.find(mark, position)) >= 0), default=-1)
         if opening < 0:
             break
+        if text[opening] == "”" and opening > 0 and text[opening - 1] != "\n":
+            position = opening + 1
+            continue
         mark = text[opening]
         if mark == "‘" and opening > 0 and text[opening - 1].isalnum():
             position = opening + 1
@@ -134,6 +140,7 @@ class ExtractQuotes:
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
             if not any(s <= start < e for s, e in citations)
         ]
+        spans = [span for span in spans if not _title(analysis.text[span[0] : span[1]])]
         full = [span for span in spans if not _fragment(analysis.text, *span)]
         fragments = [span for span in spans if span not in full]
         quotes: list[Quote] = []
@@ -152,7 +159,7 @@ class ExtractQuotes:
             if (start, end) not in consumed:
                 quote = self._direct(analysis, doc, start, end, owners, media)
                 if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
-                    quotes.append(quote)
+                    quotes.append(quote.model_copy(update={"kind": "mixed"}))
         analysis.quotes = _carry_speakers(sorted(quotes, key=lambda q: q.start))
 
     # -- direct -----------------------------------------------------------------------------------
@@ -161,6 +168,11 @@ class ExtractQuotes:
         text = analysis.text
         inside = {t.i for t in doc if start <= t.idx < end}
         first = next((t for t in doc if t.idx >= start), doc[-1])
+        label = _TRANSCRIPT_LABEL.match(text, start, end)
+        if label:
+            speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
+            colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
+            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, media, first, base=0.6)
         signed = _SIGNED.match(text, end + 1)
         if signed:
             speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
@@ -380,6 +392,19 @@ def _mention_owners(actors: list[Actor]) -> dict[int, Actor]:
             for offset in range(mention.start, mention.end):
                 owners.setdefault(offset, actor)
     return owners
+
+
+_MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "against"}
+
+
+def _title(quoted: str) -> bool:
+    """`the "Justice Against Sponsors of Terrorism Act"`: a name of a law, book or show, not speech."""
+    words = quoted.strip(" ,.").split()
+    return (
+        len(words) >= 2
+        and not quoted.rstrip().endswith((".", "!", "?", ","))
+        and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words if w[0].isalpha())
+    )
 
 
 def _fragment(text: str, start: int, end: int) -> bool:

@@ -122,9 +122,9 @@ def _score(text: str, gold: list[Attribution], predicted: list[Attribution], tal
 
 
 def attributions(quotes: list[Quote]) -> list[Attribution]:
-    """Our quotes as BRAT attribution units: consecutive direct quotes with the same speaker evidence
-    (`"Our troops," he said, "will stay."`, or a quote continued in the next sentence) are one
-    attribution with discontinuous content, as PolNeAR annotates them."""
+    """Our quotes as BRAT attribution units: consecutive direct quotes with the same speaker evidence and
+    the same cue or none of their own (`"Our troops," he said, "will stay."`, or a quote continued in
+    the next sentence) are one attribution with discontinuous content, as PolNeAR annotates them."""
     units: list[Attribution] = []
     previous: Quote | None = None
     for quote in quotes:
@@ -133,6 +133,7 @@ def attributions(quotes: list[Quote]) -> list[Attribution]:
         if (previous is not None and quote.kind == previous.kind == "direct" and speaker is not None
                 and previous.speaker_text is not None
                 and speaker == (previous.speaker_text.start, previous.speaker_text.end)
+                and (cue is None or previous.cue is not None and cue == (previous.cue.start, previous.cue.end))
                 and quote.start - previous.end < 300):
             units[-1].content.append((quote.start, quote.end))
         else:
