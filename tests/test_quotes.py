@@ -98,3 +98,12 @@ def test_signed_quote_titles_and_labels(analyse):
     assert not any("Justice Against" in q.text for q in analysis.quotes)
     labelled = by_text["Will the troops stay there for the whole winter?"]
     assert labelled.speaker_text.text == "WALLACE" and labelled.cue.text == ":"
+
+
+def test_stance_verbs_and_feelings_report_views(analyse):
+    analysis = analyse("The Kremlin called the sanctions illegal and pointless. "
+                       "Protesters in Minsk were frustrated that the police released only some of the video.")
+    by_text = {q.text: q for q in analysis.quotes}
+    assert by_text["the sanctions illegal and pointless"].speaker == "state:RUS"
+    frustrated = by_text["that the police released only some of the video"]
+    assert frustrated.speaker_text.text == "Protesters in Minsk" and frustrated.cue.text == "frustrated"

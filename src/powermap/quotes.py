@@ -38,6 +38,7 @@ class Cues:
     speech: frozenset[str]
     belief: frozenset[str]
     stance: frozenset[str]
+    stance_adjectives: frozenset[str]
     min_words: int
     min_single_words: int
 
@@ -50,7 +51,8 @@ class Cues:
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
     return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["stance"]),
-                int(data["min_quote_words"]), int(data["min_single_quote_words"]))
+                frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
+                int(data["min_single_quote_words"]))
 
 
 def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:
@@ -147,7 +149,9 @@ class ExtractQuotes:
         consumed: set[tuple[int, int]] = set()
         for token in doc:
             lemma = token.lemma_.lower()
-            if (lemma in self.cues.all or lemma in self.cues.stance) and token.pos_ in {"VERB", "AUX"}:
+            verb = (lemma in self.cues.all or lemma in self.cues.stance) and token.pos_ in {"VERB", "AUX"}
+            feeling = token.lower_ in self.cues.stance_adjectives
+            if verb or feeling:
                 quote = self._indirect(analysis, doc, token, full, fragments, consumed, owners, media)
                 if quote is not None:
                     quotes.append(quote)
@@ -216,6 +220,9 @@ class ExtractQuotes:
         if any(s <= cue.idx < e for s, e in direct):
             return None
         complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
+        if cue.pos_ not in {"VERB", "AUX"}:  # "were frustrated that ...": only a clause makes it a view
+            if not complements:
+                return None
         if complements:
             content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
             mark = content.start - 1
@@ -334,10 +341,15 @@ def _within_paragraph(content: Span, cue: Token) -> Span:
 
 
 def _stance_object(cue: Token) -> Span | None:
-    """What a stance verb takes: an infinitive clause, an object, or `for`/`to` + object."""
-    for child in cue.children:
-        if child.dep_ in {"xcomp", "dobj"}:
-            return cue.doc[child.left_edge.i : child.right_edge.i + 1]
+    """What a stance verb takes: an infinitive clause, or an object with what it is called or seen as
+    (`called the charges unsubstantiated`, `saw the comment as a dig`), or `for`/`to` + object."""
+    after = [c for c in cue.children if c.i > cue.i]
+    objects = [c for c in after if c.dep_ in {"xcomp", "dobj"}]
+    if objects:
+        complements = [c for c in after if c.i > objects[0].i and (
+            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for"})]
+        last = complements[-1] if complements else objects[0]
+        return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ in {"for", "on", "to"}:
             objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -417,6 +429,8 @@ def _fragment(text: str, start: int, end: int) -> bool:
 def _subject(cue: Token | Span | None) -> Span | None:
     if not isinstance(cue, Token):
         return None
+    if cue.pos_ == "ADJ" and cue.dep_ == "acomp":
+        return _subject(cue.head)  # "Protesters were frustrated that ...": the subject of "were"
     if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cue.children):
         if cue.dep_ == "acl" and cue.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return _noun_phrase(cue.head)  # "a judge saying ...": the noun the participle describes
