@@ -220,9 +220,8 @@ class ExtractQuotes:
         if any(s <= cue.idx < e for s, e in direct):
             return None
         complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
-        if cue.pos_ not in {"VERB", "AUX"}:  # "were frustrated that ...": only a clause makes it a view
-            if not complements:
-                return None
+        if cue.pos_ not in {"VERB", "AUX"} and not complements:
+            return None  # "were frustrated that ...": only a clause makes a feeling a view
         if complements:
             content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
             mark = content.start - 1
