@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Document, Problem, Quote, WireItem
+from powermap.schema import Actor, Document, Problem, Quote, Relation, WireItem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -55,6 +55,7 @@ class Analysis:
     doc: Doc | None = None
     actors: list[Actor] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem: Problem | None = None
     english: bool = True
@@ -85,6 +86,7 @@ class Analysis:
             text=self.text,
             actors=self.actors,
             quotes=self.quotes,
+            relations=self.relations,
             wire_items=self.wire_items,
             warnings=self.warnings,
         )

@@ -84,7 +84,7 @@ class Clean:
 
     def __call__(self, analysis: Analysis) -> None:
         source = analysis.source
-        body = source.body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+        body = source.body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\xa0", " ")
         if len(body) > self.max_chars:
             analysis.fail(
                 self.name,

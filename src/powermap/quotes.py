@@ -433,7 +433,7 @@ def _subject(cue: Token | Span | None) -> Span | None:
     if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cue.children):
         if cue.dep_ == "acl" and cue.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return _noun_phrase(cue.head)  # "a judge saying ...": the noun the participle describes
-        if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head is not cue:
+        if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head.i != cue.i:
             return _subject(cue.head)  # "..., saying ...": the subject of the clause it hangs from
     for child in cue.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:

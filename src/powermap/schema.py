@@ -85,6 +85,36 @@ class Quote(Span):
     confidence: float = Field(ge=0, le=1)
 
 
+RelationType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+    "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ALLY", "DEPENDS_ON",
+]
+
+
+class Relation(BaseModel):
+    """An edge of the power map: an event (PLOVER type) or a standing relation (ALLY, DEPENDS_ON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    source: str = Field(description="Actor id of the side that acts (or depends, or allies).")
+    target: str | None = Field(description="Actor id of the side acted upon; null when the text names none.")
+    type: RelationType
+    mode: str | None = Field(default=None, description="PLOVER mode, e.g. troops, visit, economic.")
+    negated: bool = Field(description="True for `did not send`, `never`, `no troops`.")
+    modality: Literal["asserted", "possible", "intended", "demanded", "hypothetical"]
+    asserted_by: str | None = Field(
+        description='"author", or the actor id of the quoted speaker; null for an unresolved speaker.'
+    )
+    date: str | None = Field(description="ISO date of the event, when known.")
+    date_source: Literal["text", "document"] | None = Field(
+        description="text: a date in the sentence; document: the publication date."
+    )
+    trigger: Span = Field(description="The word or phrase that expresses the relation.")
+    evidence: Span = Field(description="The sentence it was read from.")
+    confidence: float = Field(ge=0, le=1)
+
+
 class Problem(BaseModel):
     """Why a source could not be analysed, or what was noticed on the way."""
 
@@ -113,9 +143,7 @@ class Document(BaseModel):
     actors: list[Actor] = Field(default_factory=list)
     wire_items: list[WireItem] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
-    relations: list[dict[str, Any]] = Field(
-        default_factory=list, description="Not produced yet (see README)."
-    )
+    relations: list[Relation] = Field(default_factory=list)
     claims: list[dict[str, Any]] = Field(
         default_factory=list, description="Not produced yet (see README)."
     )

@@ -81,7 +81,7 @@ def reference_day(analysis: Analysis) -> date | None:
 def _stands_for_government(span: Span) -> bool:
     """A capital is an actor when it acts, owns or is dealt with, not when it is where things happen."""
     token = span.root
-    while token.dep_ in {"conj", "appos"} and token.head is not token:
+    while token.dep_ in {"conj", "appos"} and token.head.i != token.i:
         token = token.head
     dep = token.dep_
     if dep in _GOVERNMENT_DEPS:
@@ -96,6 +96,12 @@ def _stands_for_government(span: Span) -> bool:
             return False
         return preposition.lower_ != "of" or preposition.head.lower_ not in _PLACE_NOUNS
     return False
+
+
+def _dateline_place(ent: Span, datelines: list[tuple[int, int]]) -> bool:
+    """`MINSK, 10 October (BelTA) –`: the place is where the item was filed; the agency is an actor."""
+    inside = any(start <= ent.start_char < end for start, end in datelines)
+    return inside and ent.doc.text[max(0, ent.start_char - 1) : ent.start_char] != "("
 
 
 class ResolveActors:
@@ -123,7 +129,7 @@ class ResolveActors:
         """Candidates from entities; a place in a dateline (`MINSK, 10 October (BelTA)`) is a place."""
         candidates: list[Candidate] = []
         for ent in doc.ents:
-            if ent.label_ == "GPE" and any(s <= ent.start_char < e for s, e in datelines):
+            if _dateline_place(ent, datelines):
                 continue
             candidate = self._candidate(ent)
             if candidate is not None:

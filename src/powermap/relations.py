@@ -1,0 +1,473 @@
+"""The relations stage: who allies with, depends on, supports, accuses, threatens or attacks whom.
+
+Triggers come from `data/triggers.yaml` (PLOVER types plus ALLY and DEPENDS_ON). Sides come from the
+dependency parse and the actor stage's mentions; negation, modality, date and the asserting speaker
+(from the quote stage) are attached to each relation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from itertools import combinations
+from typing import Any
+
+import dateparser
+import yaml
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
+
+from powermap.analysis import Analysis
+from powermap.schema import Actor, Quote, Relation, Span
+
+DATA = resources.files("powermap") / "data"
+_NEGATIONS = {"not", "n't", "never", "no"}
+# Heads that stand for the actor named in their modifier: "Russian troops", "the Belarusian army".
+_AGENT_NOUNS = {
+    "troop", "force", "army", "military", "soldier", "government", "authority", "official", "leadership",
+    "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side", "delegation", "unit",
+    "president", "embassy", "warship", "jet", "tank", "general", "camp", "column",
+}
+_TARGET_PREPOSITIONS = {"to", "with", "against", "on", "into", "toward", "towards", "upon", "for", "from",
+                        "between", "of", "over"}
+# Where troops are sent or stationed is the side they are deployed toward: "troops in Belarus".
+_LOCATIVE_PREPOSITIONS = {"in", "near", "inside", "at", "along"}
+_LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT"}
+# Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
+_TARGETLESS = {"MOBILIZE", "PROTEST", "RETREAT", "REJECT"}
+_MODALS = {"could": "possible", "may": "possible", "might": "possible", "would": "intended",
+           "will": "intended", "shall": "intended", "should": "possible", "can": "possible"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    type: str
+    mode: str | None = None
+
+
+@dataclass
+class Lexicon:
+    types: dict[str, dict[str, Any]]
+    verbs: dict[str, Spec]
+    nouns: dict[str, Spec]
+    light_verbs: frozenset[str]
+    adjectives: dict[str, Spec]
+    control: dict[str, str]
+
+    def symmetric(self, type_: str) -> bool:
+        return bool(self.types[type_].get("symmetric"))
+
+
+def _specs(table: dict[str, Any]) -> dict[str, Spec]:
+    return {k: Spec(v) if isinstance(v, str) else Spec(v["type"], v.get("mode")) for k, v in table.items()}
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    data = yaml.safe_load((DATA / "triggers.yaml").read_text(encoding="utf-8"))
+    return Lexicon(
+        types=data["types"],
+        verbs=_specs(data["verbs"]),
+        nouns=_specs(data["nouns"]),
+        light_verbs=frozenset(data["light_verbs"]),
+        adjectives=_specs(data["adjectives"]),
+        control=data["control"],
+    )
+
+
+@dataclass
+class Found:
+    """A relation before it becomes output: tokens, not yet offsets."""
+
+    type: str
+    mode: str | None
+    sources: list[Actor]
+    targets: list[Actor]
+    trigger: tuple[int, int]
+    anchor: Token
+    negated: bool = False
+    modality: str = "asserted"
+    confidence: float = 0.6
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ExtractRelations:
+    """Adds `analysis.relations`."""
+
+    name = "relations"
+
+    def __init__(self) -> None:
+        self.lexicon = load_lexicon()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        owners = _owners(analysis.actors)
+        found: list[Found] = []
+        used_nouns: set[int] = set()
+        for token in doc:
+            if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN":
+                found.extend(self._from_verb(token, owners, used_nouns))
+        for token in doc:
+            if token.pos_ in {"NOUN", "PROPN"} and token.i not in used_nouns:
+                found.extend(self._from_noun(token, owners))
+            elif token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.adjectives:
+                found.extend(self._from_adjective(token, owners))
+        _answer_requests(found)
+        analysis.relations = self._output(analysis, doc, found)
+
+    # -- verbs ------------------------------------------------------------------------------------
+    def _from_verb(self, verb: Token, owners: dict[int, Actor], used_nouns: set[int]) -> list[Found]:
+        lemma = verb.lemma_.lower()
+        control = self.lexicon.control.get(lemma)
+        inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+        if control and inner is not None:
+            return self._controlled(verb, inner, control, owners, used_nouns)
+        if verb.dep_ == "xcomp" and self.lexicon.control.get(verb.head.lemma_.lower()):
+            return []  # handled with its governing verb
+        spec, trigger_end, light_noun = self._verb_spec(verb)
+        if spec is None:
+            return []
+        if light_noun is not None:
+            used_nouns.add(light_noun.i)
+        sources, targets = self._sides(verb, light_noun, owners, spec.type in _LOCATIVE_TYPES)
+        if not sources and not targets:
+            return []
+        return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), _modality(verb))
+
+    def _verb_spec(self, verb: Token) -> tuple[Spec | None, int, Token | None]:
+        lemma = verb.lemma_.lower()
+        if lemma in self.lexicon.light_verbs:
+            noun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
+                         c.lemma_.lower() in self.lexicon.nouns), None)
+            if noun is not None:
+                return self.lexicon.nouns[noun.lemma_.lower()], noun.i + 1, noun
+        spec = self.lexicon.verbs.get(lemma)
+        return spec, verb.i + 1, None
+
+    def _controlled(self, verb: Token, inner: Token, control: str, owners: dict[int, Actor],
+                    used_nouns: set[int]) -> list[Found]:
+        """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`."""
+        spec, trigger_end, light_noun = self._verb_spec(inner)
+        if light_noun is not None:
+            used_nouns.add(light_noun.i)
+        sources = _actors(_subjects(verb), owners)
+        requested = _actors([c for c in verb.children if c.dep_ in {"dobj", "dative"}], owners)
+        locative = spec is not None and spec.type in _LOCATIVE_TYPES
+        _, inner_targets = self._sides(inner, light_noun, owners, locative)
+        negated = _negated(verb, None)
+        trigger = (verb.i, verb.i + 1)
+        if control == "refuse":
+            reject = Found("REJECT", None, sources, requested or inner_targets, trigger, verb, negated=negated)
+            return [reject] if sources else []
+        if control in {"request", "demand"} and requested:
+            found = [Found("REQUEST", None, sources, requested, trigger, verb, negated=negated)]
+            if spec is not None:
+                found.extend(self._emit(spec, requested, inner_targets, inner, trigger_end,
+                                        _negated(inner, light_noun), "demanded"))
+            return found
+        if control == "threat":
+            return [Found("THREATEN", spec.mode if spec else None, sources, inner_targets, trigger, verb,
+                          negated=negated)] if sources and inner_targets else []
+        if control == "agree":
+            agree = self._emit(Spec("AGREE"), sources, inner_targets, verb, verb.i + 1, negated, _modality(verb))
+            if spec is not None:
+                agree.extend(self._emit(spec, sources, inner_targets, inner, trigger_end,
+                                        _negated(inner, light_noun), "intended"))
+            return agree
+        if spec is None or not sources:
+            return []
+        return self._emit(spec, sources, inner_targets, inner, trigger_end,
+                          negated or _negated(inner, light_noun), "intended")
+
+    def _sides(self, verb: Token, light_noun: Token | None, owners: dict[int, Actor],
+               locative: bool = False) -> tuple[list[Actor], list[Actor]]:
+        passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if passive and light_noun is None:
+            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            return _actors(agents, owners), _actors(passive, owners)
+        sources = _actors(_subjects(verb), owners)
+        light = light_noun.i if light_noun is not None else -1
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "dative", "attr"} and c.i != light]
+        holders = [verb] + ([light_noun] if light_noun is not None else [])
+        prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ == "prep" and prep.lower_ in prepositions:
+                    objects.extend(c for c in prep.children if c.dep_ == "pobj")
+        targets = [a for a in _actors(objects, owners) if a not in sources]
+        return sources, targets
+
+    # -- nouns and adjectives ---------------------------------------------------------------------
+    def _from_noun(self, noun: Token, owners: dict[int, Actor]) -> list[Found]:
+        spec = self.lexicon.nouns.get(noun.lemma_.lower())
+        if spec is None or noun.i in _mention_tokens(noun.doc, owners):
+            return []
+        modifiers = _modifiers(noun) + _preceding_possessor(noun)
+        modifier_actors = _actors(modifiers, owners)
+        prepositions = _TARGET_PREPOSITIONS | (_LOCATIVE_PREPOSITIONS if spec.type in _LOCATIVE_TYPES else set())
+        objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in prepositions
+                   for g in c.children if g.dep_ == "pobj"]
+        object_actors = _actors(objects, owners)
+        holder = _copular_subject(noun)
+        holder_actors = _actors([holder], owners) if holder is not None else []
+        negated = _negated(noun.head, None) if holder is not None else any(c.lower_ == "no" for c in noun.children)
+        trigger_end = noun.i + 1
+        if self.lexicon.symmetric(spec.type) and not holder_actors and not object_actors:
+            sides = modifier_actors  # "the Moscow-Minsk alliance"
+            if len(sides) < 2:
+                return []
+            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted", confidence=0.5)
+        if holder_actors:  # "X is Putin's minion", "Belarus, Russia's closest ally"
+            targets = [a for a in modifier_actors + object_actors if a not in holder_actors]
+            if not targets:
+                return []
+            return self._emit(spec, holder_actors, targets, noun, trigger_end, negated, _modality(noun.head),
+                              confidence=0.55)
+        sources = [a for a in modifier_actors if a not in object_actors]
+        if not sources or not object_actors:
+            return []
+        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted", confidence=0.5)
+
+    def _from_adjective(self, adjective: Token, owners: dict[int, Actor]) -> list[Found]:
+        """`Lukashenko is indebted to Putin`."""
+        spec = self.lexicon.adjectives[adjective.lemma_.lower()]
+        holder = _copular_subject(adjective)
+        if holder is None:
+            return []
+        objects = [g for c in adjective.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        sources, targets = _actors([holder], owners), _actors(objects, owners)
+        if not sources or not targets:
+            return []
+        return self._emit(spec, sources, targets, adjective, adjective.i + 1, _negated(adjective.head, None),
+                          _modality(adjective.head), confidence=0.55)
+
+    # -- building -------------------------------------------------------------------------------
+    def _emit(self, spec: Spec, sources: list[Actor], targets: list[Actor], anchor: Token, trigger_end: int,
+              negated: bool, modality: str, confidence: float = 0.6) -> list[Found]:
+        trigger = (anchor.i, max(trigger_end, anchor.i + 1))
+        if not targets and self.lexicon.symmetric(spec.type) and len(sources) >= 2:
+            return [Found(spec.type, spec.mode, [a], [b], trigger, anchor, negated, modality, confidence)
+                    for a, b in combinations(sources, 2)]
+        if not sources:
+            return []
+        return [Found(spec.type, spec.mode, sources, targets, trigger, anchor, negated, modality, confidence)]
+
+    def _output(self, analysis: Analysis, doc: Doc, found: list[Found]) -> list[Relation]:
+        text = analysis.text
+        relations: list[Relation] = []
+        seen: set[tuple[Any, ...]] = set()
+        for item in found:
+            if not item.targets and item.type not in _TARGETLESS:
+                continue
+            targets: list[Actor | None] = list(item.targets) or [None]
+            for source in item.sources:
+                for target in targets:
+                    if target is not None and target.id == source.id:
+                        continue
+                    key = (source.id, target.id if target else None, item.type, item.trigger)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    start = doc[item.trigger[0]].idx
+                    last = doc[item.trigger[1] - 1]
+                    sentence = item.anchor.sent
+                    evidence_start, evidence_end = sentence.start_char, sentence.end_char
+                    while evidence_end > evidence_start and text[evidence_end - 1].isspace():
+                        evidence_end -= 1
+                    day, day_source = _date_of(sentence, analysis.published)
+                    both_known = target is not None and source.origin == target.origin == "gazetteer"
+                    relations.append(Relation(
+                        id=f"rel-{len(relations) + 1}",
+                        source=source.id,
+                        target=target.id if target else None,
+                        type=item.type,
+                        mode=item.mode,
+                        negated=item.negated,
+                        modality=item.modality,
+                        asserted_by=_asserter(analysis.quotes, start),
+                        date=day,
+                        date_source=day_source,
+                        trigger=Span.of(text, start, last.idx + len(last.text)),
+                        evidence=Span.of(text, evidence_start, evidence_end),
+                        confidence=round(min(0.95, item.confidence + (0.15 if both_known else 0.0)), 2),
+                    ))
+        return relations
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _owners(actors: list[Actor]) -> dict[int, Actor]:
+    owners: dict[int, Actor] = {}
+    for actor in actors:
+        for mention in actor.mentions:
+            for offset in range(mention.start, mention.end):
+                owners.setdefault(offset, actor)
+    return owners
+
+
+def _mention_tokens(doc: Doc, owners: dict[int, Actor]) -> set[int]:
+    return {t.i for t in doc if t.idx in owners}
+
+
+def _modifiers(noun: Token) -> list[Token]:
+    """Modifiers and their own modifiers: `Moscow-Minsk alliance`, `Russian-Belorussian invasion`."""
+    found: list[Token] = []
+    stack = [c for c in noun.children if c.dep_ in {"poss", "amod", "compound", "nmod"}]
+    while stack:
+        token = stack.pop()
+        found.append(token)
+        stack.extend(c for c in token.children if c.dep_ in {"amod", "compound", "nmod", "conj"})
+    return sorted(found, key=lambda t: t.i)
+
+
+def _preceding_possessor(noun: Token) -> list[Token]:
+    """`Lukashenko, Putin's ally` parsed with `Putin's` off to the side: the possessive just before."""
+    position = noun.i - 1
+    while position >= 0 and noun.doc[position].pos_ == "ADJ":
+        position -= 1
+    if position > 0 and noun.doc[position].lower_ in {"'s", "’s"}:
+        owner = noun.doc[position - 1]
+        return [] if owner.head.i == noun.i else [owner]
+    return []
+
+
+def _subjects(verb: Token) -> list[Token]:
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+    if not subjects and verb.dep_ == "xcomp":
+        controller = [c for c in verb.head.children if c.dep_ in {"dobj", "dative"}]
+        if controller:
+            return controller  # "asked Putin to help": Putin would help
+    if not subjects and verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+        return _subjects(verb.head)  # "Russia massed troops and invaded": the shared subject
+    if not subjects and verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return [verb.head]
+    return subjects
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *(c for c in token.conjuncts if c.i > token.i)]
+
+
+def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
+    """The actors a set of argument heads refer to, through coordination and agent nouns."""
+    found: list[Actor] = []
+    for head in tokens:
+        for token in _conjuncts(head):
+            actor = owners.get(token.idx)
+            if actor is None and token.lemma_.lower() in _AGENT_NOUNS:
+                modifier = next((c for c in token.children if c.dep_ in {"amod", "compound", "poss", "nmod"}
+                                 and c.idx in owners), None)
+                actor = owners.get(modifier.idx) if modifier is not None else None
+            if actor is None:
+                pobj = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj" and token.lemma_.lower() in _AGENT_NOUNS]
+                actor = owners.get(pobj[0].idx) if pobj else None
+            if actor is None:  # "rejected Putin's request", "saved his regime": the owner is the side
+                owner = next((c for c in token.children if c.dep_ == "poss" and c.idx in owners), None)
+                actor = owners.get(owner.idx) if owner is not None else None
+            if actor is None and token.pos_ in {"NOUN", "PROPN"}:  # "MINSK, ... – Belarus and Russia agreed"
+                named = [c for c in token.children if c.dep_ == "appos" and c.idx in owners]
+                if named:
+                    found.extend(a for a in _actors(named, owners) if a not in found)
+                    continue
+            if actor is not None and actor not in found:
+                found.append(actor)
+    return found
+
+
+def _negated(verb: Token, noun: Token | None) -> bool:
+    if any(c.dep_ == "neg" or c.lower_ in {"never"} for c in verb.children):
+        return True
+    return noun is not None and any(c.lower_ == "no" for c in noun.children)
+
+
+def _modality(verb: Token) -> str:
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in _MODALS:
+            return _MODALS[child.lower_]
+        if child.dep_ == "mark" and child.lower_ in {"if", "unless"}:
+            return "hypothetical"
+    if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
+        return "hypothetical"
+    return "asserted"
+
+
+def _copular_subject(token: Token) -> Token | None:
+    """The subject a noun or adjective is predicated of: `X is Y's ally`, `X, Y's ally,`, `X is indebted`."""
+    if token.dep_ == "appos":
+        return token.head
+    if token.dep_ in {"attr", "acomp", "oprd"}:
+        subjects = [c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        return subjects[0] if subjects else None
+    if token.dep_ == "conj":
+        return _copular_subject(token.head)
+    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.dep_ in {"attr", "acomp"}:
+        return _copular_subject(token.head.head)
+    return None
+
+
+def _asserter(quotes: list[Quote], offset: int) -> str | None:
+    """Inside a quote the speaker asserts it (null when unknown); outside, the author."""
+    for quote in quotes:
+        if quote.start <= offset < quote.end:
+            return quote.speaker
+    return "author"
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
+_DAY = re.compile(r"\b([12]?\d|3[01])(st|nd|rd|th)?\b")
+
+
+def _precision(text: str) -> str:
+    lowered = text.lower()
+    if _DAY.search(_YEAR.sub("", text)) and _MONTH.search(text) or any(
+        word in lowered for word in ("day", "today", "yesterday", "tomorrow", "ago", "night", "morning")
+    ) or re.search(r"(mon|tues|wednes|thurs|fri|satur|sun)day", lowered):
+        return "day"
+    if _MONTH.search(text) or "month" in lowered or "week" in lowered:
+        return "month"
+    return "year"
+
+
+def _date_of(sentence: TokenSpan, published: str | None) -> tuple[str | None, str | None]:
+    """The sentence's date at the precision it is written with (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    base = None
+    if published:
+        try:
+            base = datetime.combine(date.fromisoformat(published[:10]), datetime.min.time())
+        except ValueError:
+            base = None
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        if not _YEAR.search(ent.text) and base is None:
+            continue  # "May 16" with no year and no publication date cannot be placed
+        settings: dict[str, Any] = {"RELATIVE_BASE": base} if base is not None else {}
+        parsed = dateparser.parse(ent.text, languages=["en"], settings=settings)
+        if parsed is None:
+            continue
+        return parsed.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[_precision(ent.text)]), "text"
+    if published:
+        return published[:10], "document"
+    return None, None
+
+
+def _answer_requests(found: list[Found]) -> None:
+    """`X asked Putin to help ... Putin sent troops.`: a deployment with no target answers the request."""
+    requests = [f for f in found if f.type == "REQUEST" and f.targets]
+    for item in found:
+        if item.targets or item.type not in {"AID", "MOBILIZE", "COOPERATE"}:
+            continue
+        for request in requests:
+            distance = item.anchor.sent.start - request.anchor.sent.start
+            asked = {a.id for a in request.targets}
+            if 0 < distance <= 60 and asked & {a.id for a in item.sources}:
+                item.targets = list(request.sources)
+                item.confidence = 0.45
+                break
+
