@@ -171,6 +171,39 @@ def eval_quotes(
     Console().print(table)
 
 
+@eval_app.command("events")
+def eval_events(
+    path: Annotated[Path, typer.Argument(help="PLOVER gold standard records (PLOVER_GSR_CAMEO.json).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Event type accuracy where actors match, triple P/R/F1, and a confusion table."""
+    from powermap.eval.events import evaluate
+
+    if not path.is_file():
+        err.print(f"powermap: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    report = evaluate(path)
+    scores = report.scores()
+    if as_json:
+        confusion = [{"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(report.confusion.items())]
+        typer.echo(json.dumps({**scores, "confusion": confusion}, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"events vs {path.name}")
+    for column in scores:
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in scores.values()))
+    console.print(table)
+    labels = sorted({g for g, _ in report.confusion} | {p for _, p in report.confusion})
+    confusion = Table(title="confusion where actors match (rows gold, columns predicted)")
+    confusion.add_column("gold")
+    for label in labels:
+        confusion.add_column(label[:6], justify="right")
+    for gold in labels:
+        confusion.add_row(gold, *(str(report.confusion.get((gold, p), "")) for p in labels))
+    console.print(confusion)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document (powermap/1)."""

@@ -20,7 +20,8 @@ class Stage(Protocol):
     def __call__(self, analysis: Analysis) -> None: ...
 
 
-def _run(stage: Stage, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
+def run_stage(stage: Stage, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
+    """One stage over a stream: batched when the stage can batch, guarded per document otherwise."""
     batched = getattr(stage, "pipe", None)
     if batched is not None:
         yield from batched(analyses)
@@ -54,7 +55,7 @@ class Pipeline:
         """Analyses in input order; a source that could not be read comes out already failed."""
         stream: Iterator[Analysis] = (self._start(source) for source in sources)
         for stage in self.stages:
-            stream = _run(stage, stream)
+            stream = run_stage(stage, stream)
         yield from stream
 
     @staticmethod

@@ -60,6 +60,15 @@ class Lexicon:
     def symmetric(self, type_: str) -> bool:
         return bool(self.types[type_].get("symmetric"))
 
+    def noun(self, token: Token) -> Spec | None:
+        """A noun trigger, a two-word one first: `hunger strike` is a protest, `strike` an attack."""
+        for child in token.children:
+            if child.dep_ in {"compound", "amod"}:
+                spec = self.nouns.get(f"{child.lemma_.lower()} {token.lemma_.lower()}")
+                if spec is not None:
+                    return spec
+        return self.nouns.get(token.lemma_.lower())
+
 
 def _specs(table: dict[str, Any]) -> dict[str, Spec]:
     return {k: Spec(v) if isinstance(v, str) else Spec(v["type"], v.get("mode")) for k, v in table.items()}
@@ -137,15 +146,17 @@ class ExtractRelations:
         sources, targets = self._sides(verb, light_noun, owners, spec.type in _LOCATIVE_TYPES)
         if not sources and not targets:
             return []
-        return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), _modality(verb))
+        planned = light_noun is not None and self.lexicon.control.get(lemma) == "intended"  # "prepared an attack"
+        modality = "intended" if planned else _modality(verb)
+        return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), modality)
 
     def _verb_spec(self, verb: Token) -> tuple[Spec | None, int, Token | None]:
         lemma = verb.lemma_.lower()
         if lemma in self.lexicon.light_verbs:
             noun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
-                         c.lemma_.lower() in self.lexicon.nouns), None)
+                         self.lexicon.noun(c) is not None), None)
             if noun is not None:
-                return self.lexicon.nouns[noun.lemma_.lower()], noun.i + 1, noun
+                return self.lexicon.noun(noun), noun.i + 1, noun
         spec = self.lexicon.verbs.get(lemma)
         return spec, verb.i + 1, None
 
@@ -162,7 +173,11 @@ class ExtractRelations:
         negated = _negated(verb, None)
         trigger = (verb.i, verb.i + 1)
         if control == "refuse":
-            reject = Found("REJECT", None, sources, requested or inner_targets, trigger, verb, negated=negated)
+            targets = requested or inner_targets
+            if not targets and len(sources) > 1:  # "Palestinians and Israelis failed to reach agreement"
+                return [Found("REJECT", None, [a], [b], trigger, verb, negated=negated)
+                        for a, b in combinations(sources, 2)]
+            reject = Found("REJECT", None, sources, targets, trigger, verb, negated=negated)
             return [reject] if sources else []
         if control in {"request", "demand"} and requested:
             found = [Found("REQUEST", None, sources, requested, trigger, verb, negated=negated)]
@@ -187,24 +202,33 @@ class ExtractRelations:
     def _sides(self, verb: Token, light_noun: Token | None, owners: dict[int, Actor],
                locative: bool = False) -> tuple[list[Actor], list[Actor]]:
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        if passive and light_noun is None:
-            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        stative = passive and not agents and any(c.dep_ == "prep" and c.lower_ in {"to", "with"} for c in verb.children)
+        if passive and light_noun is None and not stative:
             return _actors(agents, owners), _actors(passive, owners)
-        sources = _actors(_subjects(verb), owners)
+        sources = _actors(passive if stative else _subjects(verb), owners)  # "Israel is opposed to ..."
         light = light_noun.i if light_noun is not None else -1
         objects = [c for c in verb.children if c.dep_ in {"dobj", "dative", "attr"} and c.i != light]
-        holders = [verb] + ([light_noun] if light_noun is not None else [])
+        objects.extend(g for c in verb.children if c.dep_ == "dative" for g in c.children if g.dep_ == "pobj")
+        # "hosted talks with Ukraine", "eased restrictions on Belarus": the object's own complement
+        things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
+        holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
         prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
         for holder in holders:
+            allowed = prepositions | {"of"} if holder.i != verb.i else prepositions
             for prep in holder.children:
-                if prep.dep_ == "prep" and prep.lower_ in prepositions:
+                if prep.dep_ == "prep" and prep.lower_ in allowed:
                     objects.extend(c for c in prep.children if c.dep_ == "pobj")
         targets = [a for a in _actors(objects, owners) if a not in sources]
+        if not targets:  # "demanded that the United States match ...": the clause's subject is aimed at
+            clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+            subjects = [g for c in clauses for g in c.children if g.dep_ in {"nsubj", "nsubjpass"}]
+            targets = [a for a in _actors(subjects, owners) if a not in sources]
         return sources, targets
 
     # -- nouns and adjectives ---------------------------------------------------------------------
     def _from_noun(self, noun: Token, owners: dict[int, Actor]) -> list[Found]:
-        spec = self.lexicon.nouns.get(noun.lemma_.lower())
+        spec = self.lexicon.noun(noun)
         if spec is None or noun.i in _mention_tokens(noun.doc, owners):
             return []
         modifiers = _modifiers(noun) + _preceding_possessor(noun)
@@ -353,29 +377,34 @@ def _conjuncts(token: Token) -> list[Token]:
 
 
 def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
-    """The actors a set of argument heads refer to, through coordination and agent nouns."""
+    """The actors a set of argument heads refer to, through coordination and modifiers.
+
+    A noun that names no actor stands for the actors in its modifiers, as event coders read them:
+    `Russian troops`, `the Turkish and Greek sides`, `Palestinian homes`, `Putin's request`."""
     found: list[Actor] = []
+
+    def add(actor: Actor | None) -> None:
+        if actor is not None and actor not in found:
+            found.append(actor)
+
     for head in tokens:
         for token in _conjuncts(head):
             actor = owners.get(token.idx)
-            if actor is None and token.lemma_.lower() in _AGENT_NOUNS:
-                modifier = next((c for c in token.children if c.dep_ in {"amod", "compound", "poss", "nmod"}
-                                 and c.idx in owners), None)
-                actor = owners.get(modifier.idx) if modifier is not None else None
-            if actor is None:
-                pobj = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                        for g in c.children if g.dep_ == "pobj" and token.lemma_.lower() in _AGENT_NOUNS]
-                actor = owners.get(pobj[0].idx) if pobj else None
-            if actor is None:  # "rejected Putin's request", "saved his regime": the owner is the side
-                owner = next((c for c in token.children if c.dep_ == "poss" and c.idx in owners), None)
-                actor = owners.get(owner.idx) if owner is not None else None
-            if actor is None and token.pos_ in {"NOUN", "PROPN"}:  # "MINSK, ... – Belarus and Russia agreed"
+            if actor is not None:
+                add(actor)
+                continue
+            if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
+                continue
+            modifiers = [m for m in _modifiers(token) if m.idx in owners]
+            if token.lemma_.lower() in _AGENT_NOUNS and not modifiers:
+                modifiers = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for g in c.children if g.dep_ == "pobj" and g.idx in owners]
+            if not modifiers:  # "MINSK, ... – Belarus and Russia agreed": the dateline's appositive
                 named = [c for c in token.children if c.dep_ == "appos" and c.idx in owners]
-                if named:
-                    found.extend(a for a in _actors(named, owners) if a not in found)
-                    continue
-            if actor is not None and actor not in found:
-                found.append(actor)
+                for actor in _actors(named, owners):
+                    add(actor)
+            for modifier in modifiers:
+                add(owners[modifier.idx])
     return found
 
 

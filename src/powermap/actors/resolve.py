@@ -25,7 +25,7 @@ _PRONOUNS = {
 }
 # Where a capital city is the subject, agent or possessor, it stands for the government.
 _GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "appos"}
-_GOVERNMENT_PREPOSITIONS = {"by", "with", "between", "against", "toward", "towards", "for", "of"}
+_GOVERNMENT_PREPOSITIONS = {"by", "with", "between", "against", "toward", "towards", "for", "of", "on"}
 # Nouns that make the capital a place: "the streets of Minsk", "Moscow region".
 _PLACE_NOUNS = {
     "street", "streets", "square", "outskirts", "suburbs", "suburb", "centre", "center", "region",
@@ -54,6 +54,7 @@ class Candidate:
     entry: Entry | None = None
     name: str = ""
     type: str = "person"
+    country: str | None = None
 
     def chars(self, doc: Doc) -> tuple[int, int]:
         span = doc[self.start : self.end]
@@ -89,7 +90,10 @@ def _stands_for_government(span: Span) -> bool:
     if dep == "dobj":
         return token.head.lemma_.lower() not in _MOTION_VERBS
     if dep in {"compound", "amod", "nmod", "npadvmod"}:
-        return token.head.pos_ == "NOUN" and token.head.lower_ not in _PLACE_NOUNS
+        head = token.head
+        while head.dep_ == "compound" and head.head.i != head.i:  # "the Moscow-Minsk alliance"
+            head = head.head
+        return head.pos_ == "NOUN" and head.lower_ not in _PLACE_NOUNS
     if dep == "pobj":
         preposition = token.head
         if preposition.lower_ not in _GOVERNMENT_PREPOSITIONS:
@@ -211,8 +215,9 @@ class ResolveActors:
                 if owner is None and not role[0].is_title:
                     continue
                 first = owner.start if owner is not None else role.start
+                country = owner.entry.country if owner is not None and owner.entry is not None else None
                 added.append(Candidate(first, person.end, person.actor, person.kind, person.entry,
-                                       person.name, "person"))
+                                       person.name, "person", country if owner and owner.type == "state" else None))
                 removed.update(id(c) for c in (owner, person) if c is not None)
                 taken.update(range(role.start, role.end))
                 continue
@@ -324,8 +329,10 @@ class ResolveActors:
                                     qid=entry.qid, origin="gazetteer", mentions=mentions))
             else:
                 name = max((c.name for c in group if c.kind == "name"), key=len, default=group[0].name)
+                countries = [c.country for c in group if c.country]
+                country = max(set(countries), key=countries.count) if countries else None
                 actors.append(Actor(id=actor_id, name=name, type=group[0].type,  # type: ignore[arg-type]
-                                    origin="ner", mentions=mentions))
+                                    country=country, origin="ner", mentions=mentions))
         return sorted(actors, key=lambda a: (-len(a.mentions), a.name))
 
 

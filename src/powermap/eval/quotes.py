@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from powermap.analysis import Analysis, Source
+from powermap.analysis import Analysis
+from powermap.eval.common import analyse_unchanged
 from powermap.pipeline import Pipeline
 from powermap.schema import Quote
 
@@ -141,18 +142,6 @@ def attributions(quotes: list[Quote]) -> list[Attribution]:
                                      direct=quote.kind == "direct"))
         previous = quote
     return units
-
-
-def analyse_unchanged(pipeline: Pipeline, text: str, label: str) -> Analysis:
-    """Run every stage but clean, so offsets stay those of the gold file."""
-    analysis = Analysis(source=Source(label=label, format="text", raw=text, body=text), text=text)
-    stream = iter([analysis])
-    from powermap.pipeline import _run
-
-    for stage in pipeline.stages:
-        if stage.name != "clean":
-            stream = _run(stage, stream)
-    return next(stream)
 
 
 def evaluate(folder: Path, pipeline: Pipeline | None = None) -> Report:

@@ -1,0 +1,96 @@
+"""The relations stage on sentences we wrote: every type, negation, modality, passive, coordination."""
+
+import pytest
+
+
+def triples(analysis):
+    return {(r.source, r.type, r.target) for r in analysis.relations}
+
+
+RUS, BLR, UKR, POL, USA, CHN, KAZ = (f"state:{c}" for c in ("RUS", "BLR", "UKR", "POL", "USA", "CHN", "KAZ"))
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Belarus and Russia agreed on a new gas price.", (BLR, "AGREE", RUS)),
+        ("Poland hosted talks with Ukraine on Monday.", (POL, "CONSULT", UKR)),
+        ("China met Kazakhstan in Astana to discuss railways.", (CHN, "CONSULT", KAZ)),
+        ("Minsk praised Beijing for its neutrality.", (BLR, "SUPPORT", CHN)),
+        ("Poland eased restrictions on Belarus at the border.", (POL, "CONCEDE", BLR)),
+        ("Russia and Belarus coordinated their air defences.", (RUS, "COOPERATE", BLR)),
+        ("The United States provided weapons to Ukraine.", (USA, "AID", UKR)),
+        ("Russia withdrew its forces from Kazakhstan in January.", (RUS, "RETREAT", KAZ)),
+        ("Kazakhstan asked Russia for help.", (KAZ, "REQUEST", RUS)),
+        ("Ukraine accused Belarus of helping the invasion.", (UKR, "ACCUSE", BLR)),
+        ("Poland rejected the Belarusian proposal.", (POL, "REJECT", BLR)),
+        ("Russia threatened to attack Ukraine again.", (RUS, "THREATEN", UKR)),
+        ("The United States imposed sanctions on Belarus.", (USA, "SANCTION", BLR)),
+        ("Russia deployed troops in Belarus.", (RUS, "MOBILIZE", BLR)),
+        ("Belarus arrested Polish journalists.", (BLR, "COERCE", POL)),
+        ("Russian forces shelled Ukrainian positions near Kharkiv.", (RUS, "ASSAULT", UKR)),
+        ("Belarus, Russia's closest ally, hosted the exercise.", (BLR, "ALLY", RUS)),
+        ("Lukashenko is Putin's puppet.", ("person:alexander-lukashenko", "DEPENDS_ON", "person:vladimir-putin")),
+        ("Minsk relies on Moscow for cheap gas.", (BLR, "DEPENDS_ON", RUS)),
+    ],
+)
+def test_every_type(analyse, sentence, expected):
+    assert expected in triples(analyse(sentence))
+
+
+def test_protest_has_a_target(analyse):
+    analysis = analyse("Ukrainian students protested against the Russian invasion outside the embassy.")
+    assert (UKR, "PROTEST", RUS) in triples(analysis)
+
+
+def test_negation_and_refusal(analyse):
+    analysis = analyse("Belarus did not send troops to Ukraine. Lukashenko refused to join the war.")
+    send = next(r for r in analysis.relations if r.trigger.text.startswith("send"))
+    assert send.negated and send.type == "MOBILIZE" and send.source == BLR and send.target == UKR
+    refusal = next(r for r in analysis.relations if r.type == "REJECT")
+    assert refusal.source == "person:alexander-lukashenko" and not refusal.negated
+
+
+def test_modality(analyse):
+    analysis = analyse("Russia could attack Poland. Belarus plans to invade Lithuania. "
+                       "Ukraine demanded that Russia withdraw from Crimea.")
+    by_type = {(r.source, r.type): r for r in analysis.relations}
+    assert by_type[(RUS, "ASSAULT")].modality == "possible"
+    assert by_type[(BLR, "ASSAULT")].modality == "intended"
+    assert by_type[(UKR, "REQUEST")].target == RUS
+
+
+def test_passive_voice(analyse):
+    analysis = analyse("Ukraine was attacked by Russia in February 2022.")
+    (relation,) = [r for r in analysis.relations if r.type == "ASSAULT"]
+    assert (relation.source, relation.target) == (RUS, UKR)
+    assert relation.date == "2022-02" and relation.date_source == "text"
+
+
+def test_coordination_gives_both_sides(analyse):
+    analysis = analyse("Russia and China signed a treaty with Kazakhstan.")
+    assert {(RUS, "AGREE", KAZ), (CHN, "AGREE", KAZ)} <= triples(analysis)
+
+
+def test_inside_a_quote_the_speaker_asserts(analyse):
+    analysis = analyse('"Poland is preparing an attack on Belarus," Lukashenko said. Poland denied it.')
+    attack = next(r for r in analysis.relations if r.type == "ASSAULT")
+    assert attack.asserted_by == "person:alexander-lukashenko"
+    assert attack.modality == "intended" and (attack.source, attack.target) == (POL, BLR)
+    denial = next(r for r in analysis.relations if r.type == "REJECT")
+    assert denial.asserted_by == "author" and denial.source == POL
+
+
+def test_nominal_invasion_and_alliance(analyse):
+    analysis = analyse("The Russian invasion of Ukraine began in 2022. The Moscow-Minsk alliance held.")
+    assert (RUS, "ASSAULT", UKR) in triples(analysis)
+    assert {frozenset((s, t)) for s, ty, t in triples(analysis) if ty == "ALLY"} == {frozenset((RUS, BLR))}
+
+
+def test_evidence_and_trigger_offsets(analyse):
+    analysis = analyse("Headline\n\nThe Kremlin warned Kyiv. Minsk backed Moscow.")
+    assert analysis.relations
+    for relation in analysis.relations:
+        for span in (relation.trigger, relation.evidence):
+            assert analysis.text[span.start : span.end] == span.text
+        assert relation.trigger.start >= relation.evidence.start and relation.trigger.end <= relation.evidence.end
