@@ -52,3 +52,22 @@ def test_foreign_or_missing_database_is_a_clear_error(tmp_path):
     junk.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         Store(junk)
+
+
+def test_edges_aggregate_across_documents(tmp_path, pipeline):
+    from powermap.corpus.edges import aggregate
+
+    texts = ["Russia attacked Ukraine in March 2022.", "Russia attacked Ukraine again in May 2023.",
+             "Belarus did not attack Ukraine."]
+    documents = [pipeline.analyse_text(t).to_document() for t in texts]
+    with Store(tmp_path / "c.db") as store:
+        for document in documents:
+            store.save(document, document.text)
+        stored = list(store.documents())
+        rows = store.conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0]
+    assert rows == sum(len(d.relations) for d in documents) >= 3
+    edges = {(e.source, e.type, e.target): e for e in aggregate(stored)}
+    attack = edges[("state:RUS", "ASSAULT", "state:UKR")]
+    assert attack.count == 2 and len(attack.documents) == 2
+    assert (attack.first, attack.last) == ("2022-03", "2023-05") and attack.weight < 0
+    assert edges[("state:BLR", "ASSAULT", "state:UKR")].negated == 1

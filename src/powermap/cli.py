@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -10,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from powermap import __version__
 from powermap.corpus.store import Store, StoreError
@@ -111,6 +113,21 @@ def _report(problem: Problem, store: Store | None, error_file: TextIO | None) ->
     _write(error_file, problem.model_dump())
 
 
+def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Documents and errors from a database or a JSONL file; a clear exit for anything else."""
+    if not path.exists():
+        err.print(f"powermap: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    if path.suffix in {".jsonl", ".json", ".ndjson"}:
+        return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()], []
+    try:
+        with Store(path, readonly=True) as store:
+            return list(store.documents()), store.problems()
+    except StoreError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+
+
 @app.command()
 def show(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
@@ -139,6 +156,39 @@ def show(
             err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     print_summary(console, documents, problems)
+
+
+@app.command()
+def edges(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Relations aggregated into edges (source, type, target) with counts, dates and signed weight."""
+    import csv
+
+    from powermap.corpus.edges import aggregate
+
+    documents, _ = _documents(path)
+    names = {a["id"]: a["name"] for d in documents for a in d["actors"]}
+    rows = [edge.row(names) for edge in aggregate(documents, set(types) if types else None)]
+    if csv_out:
+        columns = ["source", "source_name", "type", "target", "target_name", "count", "negated", "weight",
+                   "first", "last", "documents", "asserted_by"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "documents": " ".join(row["documents"]),
+                             "asserted_by": " ".join(row["asserted_by"])})
+        return
+    table = Table(title=f"{len(rows)} edges")
+    for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
+        table.add_column(column, justify="right" if column in {"count", "negated", "weight", "docs"} else "left")
+    for row in rows:
+        table.add_row(Text(row["source_name"]), row["type"], Text(row["target_name"] or "-"), str(row["count"]),
+                      str(row["negated"]), f"{row['weight']:+.2f}", row["first"] or "", row["last"] or "",
+                      str(len(row["documents"])))
+    Console().print(table)
 
 
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)
@@ -188,7 +238,7 @@ def eval_events(
         confusion = [{"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(report.confusion.items())]
         typer.echo(json.dumps({**scores, "confusion": confusion}, indent=2))
         return
-    console = Console()
+    console = Console(width=max(Console().width, 140))
     table = Table(title=f"events vs {path.name}")
     for column in scores:
         table.add_column(column, justify="right")
@@ -198,7 +248,7 @@ def eval_events(
     confusion = Table(title="confusion where actors match (rows gold, columns predicted)")
     confusion.add_column("gold")
     for label in labels:
-        confusion.add_column(label[:6], justify="right")
+        confusion.add_column(label[:5], justify="right")
     for gold in labels:
         confusion.add_row(gold, *(str(report.confusion.get((gold, p), "")) for p in labels))
     console.print(confusion)

@@ -147,6 +147,12 @@ class ExtractQuotes:
         fragments = [span for span in spans if span not in full]
         quotes: list[Quote] = []
         consumed: set[tuple[int, int]] = set()
+        sentence_start = [0] * len(doc)
+        for sentence in doc.sents:
+            for index in range(sentence.start, sentence.end):
+                sentence_start[index] = sentence.start
+        cue_tokens = [t for t in doc if t.lemma_.lower() in self.cues.all and t.pos_ in {"VERB", "AUX"}]
+        context = (cue_tokens, sentence_start)
         for token in doc:
             lemma = token.lemma_.lower()
             verb = (lemma in self.cues.all or lemma in self.cues.stance) and token.pos_ in {"VERB", "AUX"}
@@ -158,20 +164,21 @@ class ExtractQuotes:
         quotes.extend(self._according_to(analysis, doc, full, owners, media))
         quotes.extend(self._labelled(analysis, doc, full, owners, media))
         for start, end in full:
-            quotes.append(self._direct(analysis, doc, start, end, owners, media))
+            quotes.append(self._direct(analysis, doc, start, end, owners, media, context))
         for start, end in fragments:
             if (start, end) not in consumed:
-                quote = self._direct(analysis, doc, start, end, owners, media)
+                quote = self._direct(analysis, doc, start, end, owners, media, context)
                 if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
                     quotes.append(quote.model_copy(update={"kind": "mixed"}))
         analysis.quotes = _carry_speakers(sorted(quotes, key=lambda q: q.start))
 
     # -- direct -----------------------------------------------------------------------------------
-    def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int,
-                owners: dict[int, Actor], media: set[str]) -> Quote:
+    def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int, owners: dict[int, Actor],
+                media: set[str], context: tuple[list[Token], list[int]]) -> Quote:
         text = analysis.text
-        inside = {t.i for t in doc if start <= t.idx < end}
-        first = next((t for t in doc if t.idx >= start), doc[-1])
+        span = doc.char_span(start, end, alignment_mode="expand")
+        inside = set(range(span.start, span.end)) if span is not None and len(span) else set()
+        first = doc[span.start] if span is not None and len(span) else doc[-1]
         label = _TRANSCRIPT_LABEL.match(text, start, end)
         if label:
             speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
@@ -184,7 +191,7 @@ class ExtractQuotes:
             if speaker is not None:
                 return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
                                    first, base=0.6)
-        cue = self._nearest_cue(doc, start, end, inside)
+        cue = self._nearest_cue(doc, start, end, inside, *context)
         speaker_span = _subject(cue) if cue is not None else None
         if cue is not None and speaker_span is None:
             speaker_span = _named_before(doc, cue, owners)
@@ -195,17 +202,20 @@ class ExtractQuotes:
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
                            owners, media, first, base=0.6)
 
-    def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int]) -> Token | None:
+    @staticmethod
+    def _nearest_cue(doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
+                     sentence_start: list[int]) -> Token | None:
         """The cue verb in the quote's sentences: just after the closing mark or before the opening one."""
-        text = doc.text
-        sentences = {t.sent.start for t in doc if t.i in inside or t.idx in (start - 1, end)}
-        trailing = text[max(start, end - 1) : end] in {",", "!", "?"}
+        marks = [_token_at(doc, start - 1), _token_at(doc, end)]
+        sentences = {sentence_start[i] for i in [*inside, *(t.i for t in marks if t is not None)]}
+        last = _token_at(doc, end - 1)
+        trailing = last is not None and last.text[end - 1 - last.idx] in {",", "!", "?"}
         best: tuple[int, Token] | None = None
-        for token in doc:
-            if token.i in inside or token.lemma_.lower() not in self.cues.all or token.pos_ not in {"VERB", "AUX"}:
+        for token in cue_tokens:
+            if token.i in inside:
                 continue
             after = token.idx >= end
-            if token.sent.start not in sentences and not (after and trailing and token.idx - end < 25):
+            if sentence_start[token.i] not in sentences and not (after and trailing and token.idx - end < 25):
                 continue
             distance = token.idx - end if token.idx >= end else start - token.idx
             limit = 60 if token.idx >= end else 120
@@ -327,13 +337,22 @@ def _stripped(span: Span | None) -> Span | None:
     return span if span is not None and len(span) else None
 
 
+def _token_at(doc: Doc, offset: int) -> Token | None:
+    """The token covering a character offset, if any."""
+    if offset < 0:
+        return None
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
 def _within_paragraph(content: Span, cue: Token) -> Span:
     """Parses sometimes run a clause across a paragraph break; reported speech does not."""
-    text = cue.doc.text
-    first = text.rfind("\n", 0, cue.idx) + 1
-    last = text.find("\n", cue.idx)
-    last = len(text) if last < 0 else last
-    tokens = [t for t in content if first <= t.idx and t.idx + len(t.text) <= last]
+    breaks = [t for t in content if "\n" in t.text or "\n" in t.whitespace_]
+    before = [t.i for t in breaks if t.i < cue.i]
+    after = [t.i for t in breaks if t.i >= cue.i]
+    first = max(before) + 1 if before else content.start
+    last = min(after) + 1 if after else content.end
+    tokens = [t for t in content[first - content.start : last - content.start] if not t.is_space]
     if not tokens:
         return content[0:0]
     return content.doc[tokens[0].i : tokens[-1].i + 1]
@@ -460,7 +479,8 @@ def _noun_phrase(token: Token) -> Span:
 
 def _colon_speaker(doc: Doc, start: int, owners: dict[int, Actor]) -> Span | None:
     """`Putin: “...”` or `He asked Putin: “...”`: the actor named just before the colon."""
-    before = [t for t in doc if t.idx + len(t.text) <= start - 1][-3:]
+    preceding = doc.char_span(max(0, start - 60), max(0, start - 1), alignment_mode="contract")
+    before = list(preceding)[-3:] if preceding is not None else []
     if len(before) >= 2 and before[-1].text == ":" and before[-2].idx in owners:
         return doc[before[-2].i : before[-2].i + 1]
     return None

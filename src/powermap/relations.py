@@ -121,8 +121,9 @@ class ExtractRelations:
         for token in doc:
             if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN":
                 found.extend(self._from_verb(token, owners, used_nouns))
+        named = {t.i for t in doc if t.idx in owners}
         for token in doc:
-            if token.pos_ in {"NOUN", "PROPN"} and token.i not in used_nouns:
+            if token.pos_ in {"NOUN", "PROPN"} and token.i not in used_nouns and token.i not in named:
                 found.extend(self._from_noun(token, owners))
             elif token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.adjectives:
                 found.extend(self._from_adjective(token, owners))
@@ -229,7 +230,7 @@ class ExtractRelations:
     # -- nouns and adjectives ---------------------------------------------------------------------
     def _from_noun(self, noun: Token, owners: dict[int, Actor]) -> list[Found]:
         spec = self.lexicon.noun(noun)
-        if spec is None or noun.i in _mention_tokens(noun.doc, owners):
+        if spec is None:
             return []
         modifiers = _modifiers(noun) + _preceding_possessor(noun)
         modifier_actors = _actors(modifiers, owners)
@@ -331,10 +332,6 @@ def _owners(actors: list[Actor]) -> dict[int, Actor]:
             for offset in range(mention.start, mention.end):
                 owners.setdefault(offset, actor)
     return owners
-
-
-def _mention_tokens(doc: Doc, owners: dict[int, Actor]) -> set[int]:
-    return {t.i for t in doc if t.idx in owners}
 
 
 def _modifiers(noun: Token) -> list[Token]:

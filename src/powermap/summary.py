@@ -44,6 +44,8 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
     parts: list[Any] = [facts, actors]
     if document.get("quotes"):
         parts.append(_quotes_table(document, max_actors))
+    if document.get("relations"):
+        parts.append(_relations_table(document, max_actors))
     for warning in document.get("warnings", []):
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Panel(Group(*parts), title=Text(document.get("title") or document["source"]), title_align="left")
@@ -59,6 +61,21 @@ def _quotes_table(document: dict[str, Any], limit: int) -> Table:
         text = quote["text"] if len(quote["text"]) <= 140 else quote["text"][:137] + "..."
         table.add_row(Text(speaker), Text((quote["cue"] or {}).get("text", "")), quote["kind"],
                       Text(names.get(quote["source"], "")), Text(text))
+    return table
+
+
+def _relations_table(document: dict[str, Any], limit: int) -> Table:
+    names = {a["id"]: a["name"] for a in document["actors"]}
+    table = Table(title=f"{len(document['relations'])} relations", title_justify="left", expand=True)
+    for column in ("source", "relation", "target", "how", "asserted by", "trigger"):
+        table.add_column(column)
+    for relation in document["relations"][:limit]:
+        how = ", ".join(x for x in ("not" if relation["negated"] else "", relation["modality"]
+                                    if relation["modality"] != "asserted" else "", relation["date"] or "") if x)
+        asserted = relation["asserted_by"] or "?"
+        table.add_row(Text(names.get(relation["source"], relation["source"])), relation["type"],
+                      Text(names.get(relation["target"] or "", relation["target"] or "-")), how,
+                      Text(names.get(asserted, asserted)), Text(relation["trigger"]["text"]))
     return table
 
 

@@ -100,3 +100,39 @@ def test_speakers_in_the_op_ed(documents):
         assert scare not in texts
     for document in documents.values():
         assert_evidence(document)
+
+
+def relations(document, type_):
+    return [r for r in document["relations"] if r["type"] == type_]
+
+
+def test_alliance_and_dependence_the_titles_assert(documents):
+    ally, minion = documents["lukashenko-ally.txt"], documents["lukashenko-minion.txt"]
+    lukashenko, putin = "person:alexander-lukashenko", "person:vladimir-putin"
+    title_ally = [r for r in relations(ally, "ALLY") if r["evidence"]["start"] == 0]
+    assert {(r["source"], r["target"]) for r in title_ally} == {(lukashenko, putin)}
+    title_minion = [r for r in relations(minion, "DEPENDS_ON") if r["evidence"]["start"] == 0]
+    assert {(r["source"], r["target"]) for r in title_minion} == {(lukashenko, putin)}
+    assert all(not r["negated"] and r["asserted_by"] == "author" for r in title_ally + title_minion)
+    pairs = {frozenset((r["source"], r["target"])) for r in relations(minion, "ALLY")}
+    assert frozenset(("state:RUS", "state:BLR")) in pairs  # "The Moscow-Minsk alliance"
+
+
+def test_refusal_summit_and_kazakhstan_deployment(documents):
+    ally = documents["lukashenko-ally.txt"]
+    (refusal,) = [r for r in relations(ally, "REJECT") if r["trigger"]["text"] == "refuses"]
+    assert refusal["source"] == "person:alexander-lukashenko" and not refusal["negated"]
+    summit = relations(ally, "CONSULT")
+    assert ("person:vladimir-putin", "organization:csto") in {(r["source"], r["target"]) for r in summit}
+    request = [r for r in relations(ally, "REQUEST") if r["source"] == "person:kassym-jomart-tokayev"]
+    assert request and request[0]["target"] == "person:vladimir-putin"
+    deployment = [r for r in relations(ally, "MOBILIZE") if "2,500" in r["trigger"]["text"]]
+    sides = [(r["source"], r["target"]) for r in deployment]
+    assert sides == [("person:vladimir-putin", "person:kassym-jomart-tokayev")]
+
+
+def test_the_belta_agreement_is_asserted_by_lukashenko(documents):
+    minion = documents["lukashenko-minion.txt"]
+    agree = relations(minion, "AGREE")
+    assert {frozenset((r["source"], r["target"])) for r in agree} >= {frozenset(("state:BLR", "state:RUS"))}
+    assert all(r["asserted_by"] == "person:alexander-lukashenko" for r in agree)

@@ -105,7 +105,7 @@ def _stands_for_government(span: Span) -> bool:
 def _dateline_place(ent: Span, datelines: list[tuple[int, int]]) -> bool:
     """`MINSK, 10 October (BelTA) –`: the place is where the item was filed; the agency is an actor."""
     inside = any(start <= ent.start_char < end for start, end in datelines)
-    return inside and ent.doc.text[max(0, ent.start_char - 1) : ent.start_char] != "("
+    return inside and not (ent.start > 0 and ent.doc[ent.start - 1].text == "(")
 
 
 class ResolveActors:

@@ -53,6 +53,21 @@ CREATE TABLE IF NOT EXISTS mentions (
     kind TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mentions_by_actor ON mentions (actor_id);
+CREATE TABLE IF NOT EXISTS relations (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT,
+    type TEXT NOT NULL,
+    mode TEXT,
+    negated INTEGER NOT NULL,
+    modality TEXT NOT NULL,
+    asserted_by TEXT,
+    date TEXT,
+    confidence REAL NOT NULL,
+    PRIMARY KEY (doc_id, id)
+);
+CREATE INDEX IF NOT EXISTS relations_by_sides ON relations (source, target);
 CREATE TABLE IF NOT EXISTS errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
@@ -138,6 +153,14 @@ class Store:
                     [
                         (document.id, a.id, a.name, a.type, a.country, a.qid, a.origin, len(a.mentions))
                         for a in document.actors
+                    ],
+                )
+                self.conn.executemany(
+                    "INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (document.id, r.id, r.source, r.target, r.type, r.mode, int(r.negated), r.modality,
+                         r.asserted_by, r.date, r.confidence)
+                        for r in document.relations
                     ],
                 )
                 self.conn.executemany(

@@ -1,0 +1,71 @@
+"""Corpus edges: relations from many documents aggregated by (source, type, target).
+
+Each edge counts its relations and documents, keeps first and last dates and who asserted it, and
+carries a signed weight: cooperative types count positive, conflictual negative, scaled by
+confidence, halved when not asserted as fact, and reversed when negated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from powermap.relations import load_lexicon
+
+_MODALITY_WEIGHT = {"asserted": 1.0, "possible": 0.5, "intended": 0.5, "demanded": 0.5, "hypothetical": 0.25}
+
+
+@dataclass
+class Edge:
+    source: str
+    type: str
+    target: str | None
+    count: int = 0
+    negated: int = 0
+    weight: float = 0.0
+    first: str | None = None
+    last: str | None = None
+    documents: set[str] = field(default_factory=set)
+    asserted_by: set[str] = field(default_factory=set)
+
+    def row(self, names: dict[str, str]) -> dict[str, Any]:
+        return {
+            "source": self.source, "source_name": names.get(self.source, self.source), "type": self.type,
+            "target": self.target, "target_name": names.get(self.target or "", self.target),
+            "count": self.count, "negated": self.negated, "weight": round(self.weight, 3),
+            "first": self.first, "last": self.last, "documents": sorted(self.documents),
+            "asserted_by": sorted(self.asserted_by),
+        }
+
+
+def relation_weight(relation: dict[str, Any]) -> float:
+    """The signed contribution of one relation to its edge."""
+    sign = load_lexicon().types[relation["type"]]["sign"]
+    weight = sign * relation["confidence"] * _MODALITY_WEIGHT.get(relation["modality"], 0.5)
+    return -weight if relation["negated"] else weight
+
+
+def aggregate(documents: Iterable[dict[str, Any]], types: set[str] | None = None) -> list[Edge]:
+    """Edges from stored or exported documents; symmetric types are keyed without direction."""
+    lexicon = load_lexicon()
+    edges: dict[tuple[str, str, str | None], Edge] = {}
+    for document in documents:
+        for relation in document.get("relations", []):
+            if types and relation["type"] not in types:
+                continue
+            source, target = relation["source"], relation["target"]
+            if lexicon.symmetric(relation["type"]) and target is not None and target < source:
+                source, target = target, source
+            key = (source, relation["type"], target)
+            edge = edges.setdefault(key, Edge(source, relation["type"], target))
+            edge.count += 1
+            edge.negated += bool(relation["negated"])
+            edge.weight += relation_weight(relation)
+            edge.documents.add(document["id"])
+            edge.asserted_by.add(relation["asserted_by"] or "unknown speaker")
+            day = relation.get("date")
+            if day:
+                edge.first = min(edge.first or day, day)
+                edge.last = max(edge.last or day, day)
+    return sorted(edges.values(), key=lambda e: (-e.count, e.source, e.type))
