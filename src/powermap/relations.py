@@ -7,20 +7,18 @@ dependency parse and the actor stage's mentions; negation, modality, date and th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from itertools import combinations
 from typing import Any
 
-import dateparser
 import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
 from powermap.analysis import Analysis
+from powermap.dates import is_duration, looks_like_date, resolve
 from powermap.schema import Actor, Quote, Relation, Span
 
 DATA = resources.files("powermap") / "data"
@@ -444,40 +442,13 @@ def _asserter(quotes: list[Quote], offset: int) -> str | None:
     return "author"
 
 
-_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
-_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
-_DAY = re.compile(r"\b([12]?\d|3[01])(st|nd|rd|th)?\b")
-
-
-def _precision(text: str) -> str:
-    lowered = text.lower()
-    if _DAY.search(_YEAR.sub("", text)) and _MONTH.search(text) or any(
-        word in lowered for word in ("day", "today", "yesterday", "tomorrow", "ago", "night", "morning")
-    ) or re.search(r"(mon|tues|wednes|thurs|fri|satur|sun)day", lowered):
-        return "day"
-    if _MONTH.search(text) or "month" in lowered or "week" in lowered:
-        return "month"
-    return "year"
-
-
 def _date_of(sentence: TokenSpan, published: str | None) -> tuple[str | None, str | None]:
-    """The sentence's date at the precision it is written with (YYYY, YYYY-MM or YYYY-MM-DD)."""
-    base = None
-    if published:
-        try:
-            base = datetime.combine(date.fromisoformat(published[:10]), datetime.min.time())
-        except ValueError:
-            base = None
+    """The sentence's date at the precision it is written with, else the publication date."""
     for ent in sentence.ents:
-        if ent.label_ != "DATE":
-            continue
-        if not _YEAR.search(ent.text) and base is None:
-            continue  # "May 16" with no year and no publication date cannot be placed
-        settings: dict[str, Any] = {"RELATIVE_BASE": base} if base is not None else {}
-        parsed = dateparser.parse(ent.text, languages=["en"], settings=settings)
-        if parsed is None:
-            continue
-        return parsed.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[_precision(ent.text)]), "text"
+        if ent.label_ == "DATE" and looks_like_date(ent.text) and not is_duration(ent.text):
+            day, _ = resolve(ent.text, published)
+            if day is not None:
+                return day, "text"
     if published:
         return published[:10], "document"
     return None, None
