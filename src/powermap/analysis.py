@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Document, Problem, Quote, Relation, WireItem
+from powermap.schema import Actor, Claim, Document, Problem, Quote, Relation, WireItem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -56,6 +56,7 @@ class Analysis:
     actors: list[Actor] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem: Problem | None = None
     english: bool = True
@@ -87,6 +88,7 @@ class Analysis:
             actors=self.actors,
             quotes=self.quotes,
             relations=self.relations,
+            claims=self.claims,
             wire_items=self.wire_items,
             warnings=self.warnings,
         )

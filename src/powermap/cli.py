@@ -254,6 +254,33 @@ def eval_events(
     console.print(confusion)
 
 
+@eval_app.command("claims")
+def eval_claims(
+    path: Annotated[Path | None, typer.Argument(help="Annotated JSONL; default: the packaged gold set.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List every miss.")] = False,
+) -> None:
+    """Quantity P/R/F1 and date resolution accuracy on sentences we annotated."""
+    from powermap.eval.claims import evaluate
+
+    if path is not None and not path.is_file():
+        err.print(f"powermap: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    report = evaluate(path)
+    scores = report.scores()
+    if as_json:
+        typer.echo(json.dumps({**scores, "errors": report.errors}, indent=2))
+        return
+    table = Table(title="claims: quantities and dates")
+    for column in scores:
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in scores.values()))
+    Console(width=max(Console().width, 160)).print(table)
+    if show_errors:
+        for line in report.errors:
+            typer.echo(line)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document (powermap/1)."""

@@ -24,9 +24,18 @@ _DURATION = re.compile(
 )
 
 
+# Relative dates the NER model does not always tag: "last year", "next month", "two days ago", "Monday".
+RELATIVE_DATE = re.compile(
+    r"\b(?:(?:last|next|this|previous|coming|past)\s+(?:week|month|year|decade|winter|spring|summer|autumn)"
+    r"|yesterday|today|tomorrow|tonight|(?:[a-z]+|\d+)\s+(?:days?|weeks?|months?|years?)\s+ago"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+
+
 def is_duration(text: str) -> bool:
     """`two days`, `15 years`: an amount of time, not a point in it (unless `ago`)."""
-    return bool(_DURATION.match(text.strip())) and not _RELATIVE_DAY.search(text)
+    return bool(_DURATION.match(text.strip())) and not _RELATIVE_DAY.search(text) and not _RELATIVE.search(text)
 
 
 def looks_like_date(text: str) -> bool:

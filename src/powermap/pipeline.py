@@ -7,6 +7,7 @@ from typing import Protocol
 
 from powermap.actors import ResolveActors
 from powermap.analysis import Analysis, Source
+from powermap.claims import ExtractClaims
 from powermap.clean import Clean
 from powermap.language import DetectLanguage
 from powermap.parse import Parse
@@ -39,7 +40,7 @@ _BEFORE_PARSE = {"clean", "language"}
 
 
 class Pipeline:
-    """ingest -> clean -> language -> parse -> actors -> quotes -> relations; later stages append to `stages`."""
+    """ingest -> clean -> language -> parse -> actors -> quotes -> relations -> claims (-> rhetoric)."""
 
     def __init__(self, model: str | None = None, max_chars: int = 1_000_000, batch_size: int = 32) -> None:
         self.stages: list[Stage] = [
@@ -49,6 +50,7 @@ class Pipeline:
             ResolveActors(),
             ExtractQuotes(),
             ExtractRelations(),
+            ExtractClaims(),
         ]
 
     def pipe(self, sources: Iterable[Source]) -> Iterator[Analysis]:

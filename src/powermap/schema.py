@@ -115,6 +115,38 @@ class Relation(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
+class Quantity(Span):
+    """A number as written, with its value, unit and the thing it counts."""
+
+    value: float = Field(description="The number: `2,500` -> 2500, `one thousand` -> 1000, `$1.5 billion` -> 1.5e9.")
+    value_max: float | None = Field(default=None, description="Upper end of a range (`20-30`).")
+    unit: str | None = Field(description="`percent`, a currency code (USD), or the lemma of the thing counted.")
+    qualifier: str | None = Field(
+        default=None, description="approximately, more than, at least, at most, less than, range, order of magnitude."
+    )
+    about: Span | None = Field(description="The thing counted (`protesters killed`), when found.")
+
+
+class DateMention(Span):
+    iso: str | None = Field(
+        description="ISO date at its precision (`2022`, `2022-05`, `2022-05-16`); null if it cannot be placed."
+    )
+    precision: Literal["day", "month", "year"]
+
+
+class Claim(Span):
+    """A checkable statement: `text` is its sentence."""
+
+    id: str
+    kind: Literal["statistic", "event", "quote", "prediction", "other"]
+    quantities: list[Quantity]
+    dates: list[DateMention]
+    actors: list[str] = Field(description="Ids of the actors named in it.")
+    asserted_by: str | None = Field(description='"author", or the quoted speaker\'s actor id (null if unresolved).')
+    checkworthiness: float = Field(ge=0, le=1)
+    reasons: list[str] = Field(description="The features that made the score (docs/claims.md).")
+
+
 class Problem(BaseModel):
     """Why a source could not be analysed, or what was noticed on the way."""
 
@@ -144,9 +176,7 @@ class Document(BaseModel):
     wire_items: list[WireItem] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
-    claims: list[dict[str, Any]] = Field(
-        default_factory=list, description="Not produced yet (see README)."
-    )
+    claims: list[Claim] = Field(default_factory=list)
     rhetoric: list[dict[str, Any]] = Field(
         default_factory=list, description="Not produced yet (see README)."
     )

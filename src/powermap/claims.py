@@ -1,0 +1,364 @@
+"""The claims stage: checkable statements with their quantities and dates, scored for fact-checkers.
+
+Numbers are read with the rules in `data/quantities.yaml`; the check-worthiness score is the sum of
+the feature weights in `data/checkworthiness.yaml` (docs/claims.md), so every score can be explained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
+
+from powermap.analysis import Analysis
+from powermap.dates import RELATIVE_DATE, is_duration, looks_like_date, resolve
+from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
+
+DATA = resources.files("powermap") / "data"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])|\b\d{4}-\d{2}-\d{2}\b")
+_YEAR_CONTEXT = {"in", "since", "by", "of", "from", "until", "to", "before", "after", "year", "early", "late",
+                 "mid", "during", "between", "and"}
+_NUMBER_DEPS = {"nummod", "quantmod", "compound", "amod", "npadvmod", "appos", "nmod"}
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    words: dict[str, float]
+    scales: dict[str, float]
+    vague: dict[str, float]
+    currencies: dict[str, str]
+    percent: tuple[str, ...]
+    qualifiers: dict[str, str]
+    time_units: frozenset[str]
+    pattern: re.Pattern[str]
+    vague_pattern: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def load_numbers() -> NumberWords:
+    data = yaml.safe_load((DATA / "quantities.yaml").read_text(encoding="utf-8"))
+    words = {k: float(v) for k, v in data["number_words"].items()}
+    scales = {k: float(v) for k, v in data["scales"].items()}
+    long_scales = [s for s in scales if len(s) > 2]
+    word = _alternation(list(words) + long_scales)
+    word_run = rf"(?:{word})(?:(?:[\s-]+(?:and\s+)?)(?:{word}))*"
+    symbols = [c for c in data["currencies"] if not c.isalpha()]
+    names = [c for c in data["currencies"] if c.isalpha()]
+    pattern = re.compile(
+        rf"(?:(?P<qual>{_alternation(list(data['qualifiers']) + ['between'])})\s+)?"
+        rf"(?P<cur>{_alternation(symbols)})?\s?"
+        rf"(?<![\w\-./])(?P<num>{_DIGITS}|\b{word_run}\b)"
+        rf"(?:\s?(?P<scale>{_alternation(list(scales))})\b)?"
+        rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<cur2>{_alternation(symbols)})?(?P<num2>{_DIGITS}|\b{word_run}\b)"
+        rf"(?:\s?(?P<scale2>{_alternation(list(scales))})\b)?)?"
+        rf"(?:\s?(?P<pct>{_alternation(data['percent'])})(?![\w]))?"
+        rf"(?:\s(?P<curname>{_alternation(names)})\b)?"
+        rf"(?![\w\-]|[.,]\d)",
+        re.IGNORECASE,
+    )
+    vague_pattern = re.compile(rf"\b(?P<vague>{_alternation(list(data['vague']))})(?=\s+of\b)", re.IGNORECASE)
+    return NumberWords(
+        words=words, scales=scales, vague={k: float(v) for k, v in data["vague"].items()},
+        currencies=data["currencies"], percent=tuple(data["percent"]), qualifiers=data["qualifiers"],
+        time_units=frozenset(data["time_units"]), pattern=pattern, vague_pattern=vague_pattern,
+    )
+
+
+def word_value(text: str, numbers: NumberWords) -> float | None:
+    """`two hundred and fifty` -> 250, `one thousand` -> 1000, `twenty-five` -> 25."""
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", re.sub(r"\b(half|quarter) a\b", r"\1", text.lower())):
+        if word == "and" or not word:
+            continue
+        if word in numbers.words:
+            current += numbers.words[word]
+        elif word in numbers.scales:
+            scale = numbers.scales[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        else:
+            return None
+    return total + current
+
+
+def number_value(text: str, numbers: NumberWords) -> float | None:
+    if re.fullmatch(_DIGITS, text):
+        return float(text.replace(",", ""))
+    return word_value(text, numbers)
+
+
+@cache
+def load_weights() -> dict[str, Any]:
+    return yaml.safe_load((DATA / "checkworthiness.yaml").read_text(encoding="utf-8"))
+
+
+class ExtractClaims:
+    """Adds `analysis.claims`: one claim per checkable sentence."""
+
+    name = "claims"
+
+    def __init__(self) -> None:
+        self.numbers = load_numbers()
+        self.weights = load_weights()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        text = analysis.text
+        owners = _owners(analysis.actors)
+        quantities = self.quantities(doc, text, owners)
+        dates = self.dates(doc, text, analysis.published)
+        claims = []
+        for sentence in doc.sents:
+            start, end = _trimmed(text, sentence.start_char, sentence.end_char)
+            if end - start < 12 or any(w.start <= start and end <= w.end + 2 for w in analysis.wire_items):
+                continue
+            found_quantities = [q for q in quantities if start <= q.start < end]
+            found_dates = [d for d in dates if start <= d.start < end]
+            actors = sorted({owners[t.idx].id for t in sentence if t.idx in owners})
+            claim = self._claim(analysis, sentence, start, end, found_quantities, found_dates, actors)
+            if claim is not None:
+                claims.append(claim.model_copy(update={"id": f"claim-{len(claims) + 1}"}))
+        analysis.claims = claims
+
+    # -- quantities -------------------------------------------------------------------------------
+    def quantities(self, doc: Doc, text: str, owners: dict[int, Actor]) -> list[Quantity]:
+        found: list[Quantity] = []
+        for match in self.numbers.pattern.finditer(text):
+            quantity = self._quantity(doc, text, match, owners, found)
+            if quantity is not None:
+                found.append(quantity)
+        for match in self.numbers.vague_pattern.finditer(text):
+            if any(q.start <= match.start() < q.end for q in found):
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            about = _after_of(span[-1]) if span is not None else None
+            found.append(Quantity.of(
+                text, match.start(), match.end(), value=self.numbers.vague[match.group("vague").lower()],
+                unit=about.root.lemma_.lower() if about is not None else None,
+                about=Span.of(text, about.start_char, about.end_char) if about is not None else None,
+                qualifier="order of magnitude",
+            ))
+        return sorted(found, key=lambda q: q.start)
+
+    def _quantity(self, doc: Doc, text: str, match: re.Match[str], owners: dict[int, Actor],
+                  found: list[Quantity]) -> Quantity | None:
+        groups = match.groupdict()
+        start, end = match.span()
+        number_start = match.start("num")
+        span = doc.char_span(number_start, match.end("num"), alignment_mode="expand")
+        if span is None or not len(span) or any(t.idx in owners for t in span):
+            return None
+        first, last = span[0], span[-1]
+        if first.ent_type_ in {"ORDINAL", "TIME"} or last.ent_type_ in {"ORDINAL", "TIME"}:
+            return None
+        is_word = not groups["num"][0].isdigit()
+        if is_word and not (first.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}
+                            or first.dep_ == "nummod" or last.dep_ == "nummod"):
+            return None  # "no one": a pronoun, not a number
+        if is_word and groups["num"].lower() == "one" and last.dep_ != "nummod":
+            return None  # "One of the officers said": the one speaking, not a count
+        entity = next((e for e in doc.ents if e.start <= first.i < e.end and e.label_ == "DATE"), None)
+        if entity is not None and looks_like_date(entity.text) and not is_duration(entity.text):
+            return None  # a date is a date, not a quantity
+        nearby = _NUMERIC_DATE.finditer(text, max(0, number_start - 10), min(len(text), end + 10))
+        if any(m.start() <= number_start < m.end() for m in nearby):
+            return None  # a part of 10.10.2022
+        value = number_value(groups["num"], self.numbers)
+        if value is None:
+            return None
+        unit: str | None = None
+        if groups["scale"]:
+            value *= self.numbers.scales[groups["scale"].lower()]
+        if _is_year(groups, value, first):
+            return None
+        qualifier = self.numbers.qualifiers.get((groups["qual"] or "").lower())
+        value_max = None
+        if groups["num2"] and (groups["sep"] != "and" or (groups["qual"] or "").lower() == "between"):
+            value_max = number_value(groups["num2"], self.numbers)
+            if value_max is not None and groups["scale2"]:
+                value_max *= self.numbers.scales[groups["scale2"].lower()]
+            elif value_max is not None and groups["scale"] and not groups["scale2"]:
+                value_max *= self.numbers.scales[groups["scale"].lower()]
+            qualifier = "range"
+        elif groups["num2"]:
+            end = match.end("scale") if groups["scale"] else match.end("num")
+        if groups["qual"] and (groups["qual"].lower() == "between") and value_max is None:
+            start = number_start
+        elif not qualifier:
+            start = match.start("cur") if groups["cur"] else number_start
+        currency = groups["cur"] or groups["curname"]
+        if currency:
+            unit = self.numbers.currencies.get(currency) or self.numbers.currencies.get(currency.lower())
+        elif groups["pct"]:
+            unit = "percent"
+        end = _trimmed(text, start, end)[1]
+        tokens = doc.char_span(start, end, alignment_mode="expand")
+        about = _counted(tokens[-1] if tokens is not None and len(tokens) else last, unit, found)
+        elliptical = about is not None and len(about) == 1 and about[0].pos_ not in {"NOUN", "PROPN"}
+        if elliptical and unit is None and found and found[-1].unit and _same_sentence(doc, found[-1].start, start):
+            unit = found[-1].unit  # "26 protesters killed, 748 injured": the injured are protesters too
+        if unit is None and about is not None and not elliptical:
+            unit = next((t.lemma_.lower() for t in reversed(about) if t.pos_ in {"NOUN", "PROPN"}),
+                        about.root.lemma_.lower())
+        return Quantity.of(
+            text, start, end, value=value, value_max=value_max, unit=unit, qualifier=qualifier,
+            about=Span.of(text, about.start_char, about.end_char) if about is not None else None,
+        )
+
+    # -- dates ------------------------------------------------------------------------------------
+    def dates(self, doc: Doc, text: str, published: str | None) -> list[DateMention]:
+        found: list[DateMention] = []
+        taken: list[tuple[int, int]] = []
+        for match in _NUMERIC_DATE.finditer(text):
+            iso, level = resolve(match.group(), published)
+            found.append(DateMention.of(text, match.start(), match.end(), iso=iso, precision=level))
+            taken.append(match.span())
+        spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"]
+        spans += [m.span() for m in RELATIVE_DATE.finditer(text)]
+        for ent_start, ent_end in sorted(spans, key=lambda s: (s[0], -s[1])):
+            start, end = _trimmed(text, ent_start, ent_end)
+            written = text[start:end]
+            if is_duration(written) or not looks_like_date(written):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            iso, level = resolve(written, published)
+            found.append(DateMention.of(text, start, end, iso=iso, precision=level))
+            taken.append((start, end))
+        return sorted(found, key=lambda d: d.start)
+
+    # -- claims -----------------------------------------------------------------------------------
+    def _claim(self, analysis: Analysis, sentence: TokenSpan, start: int, end: int,
+               quantities: list[Quantity], dates: list[DateMention], actors: list[str]) -> Claim | None:
+        weights = self.weights["weights"]
+        lowered = analysis.text[start:end].lower()
+        words = set(re.findall(r"[\w']+", lowered))
+        lemmas = {t.lemma_.lower() for t in sentence}
+        factual = bool(lemmas & set(self.weights["factual_verbs"]))
+        past = any(t.tag_ in {"VBD", "VBN"} for t in sentence)
+        if not quantities and not dates and not (actors and factual):
+            return None
+        quote = _covering_quote(analysis.quotes, start, end)
+        features: dict[str, bool] = {
+            "quantity": bool(quantities),
+            "date": bool(dates),
+            "named_actor": bool(actors),
+            "two_named_actors": len(actors) > 1,
+            "factual_verb": factual,
+            "attributed": quote is not None or "according to" in lowered,
+            "past_tense": past,
+            "opinion_marker": _has_any(lowered, words, self.weights["opinion_markers"]),
+            "hedge": _has_any(lowered, words, self.weights["hedges"]),
+            "first_person": bool(words & set(self.weights["first_person"])) and quote is None,
+            "question": analysis.text[start:end].rstrip().endswith("?"),
+            "prediction": _has_any(lowered, words, self.weights["prediction_markers"]) and not past,
+        }
+        reasons = [name for name, present in features.items() if present]
+        score = max(0.0, min(1.0, sum(weights[name] for name in reasons)))
+        if quote is not None and quote.kind == "direct" and quote.start <= start + 2:
+            kind = "quote"
+        elif quantities:
+            kind = "statistic"
+        elif features["prediction"]:
+            kind = "prediction"
+        elif factual and past:
+            kind = "event"
+        else:
+            kind = "other"
+        return Claim.of(
+            analysis.text, start, end, id="", kind=kind, quantities=quantities, dates=dates, actors=actors,
+            asserted_by=(quote.speaker if quote is not None else "author"),
+            checkworthiness=round(score, 2), reasons=reasons,
+        )
+
+
+def _has_any(lowered: str, words: set[str], markers: list[str]) -> bool:
+    return any((m in lowered) if " " in m else (m in words) for m in markers)
+
+
+def _is_year(groups: dict[str, str | None], value: float, first: Token) -> bool:
+    """`in 2020`, `since 1994`: a bare four-digit number in a date's place is a year."""
+    bare = groups["num"] and re.fullmatch(r"\d{4}", groups["num"] or "") is not None
+    if not bare or groups["scale"] or groups["cur"] or groups["pct"] or groups["curname"]:
+        return False
+    if not 1600 <= value <= 2100:
+        return False
+    previous = first.nbor(-1).lower_ if first.i > 0 else ""
+    return previous in _YEAR_CONTEXT or first.ent_type_ == "DATE" or first.dep_ in {"pobj", "npadvmod"}
+
+
+def _counted(last: Token, unit: str | None, found: list[Quantity]) -> TokenSpan | None:
+    """The thing counted: the noun the number modifies (with what qualifies it), or what follows `of`."""
+    doc = last.doc
+    if unit == "percent" or last.lower_ in {"percent", "%"}:
+        return _after_of(last)
+    head = last.head
+    if last.dep_ in _NUMBER_DEPS and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}:
+        end = head.i + 1
+        if end < len(doc) and doc[end].tag_ in {"VBN", "VBD"} and doc[end].head.i in (head.i, doc[end].i):
+            end += 1  # "26 protesters killed"
+        return doc[last.i + 1 : end]
+    following = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if following is not None and following.lower_ == "of":
+        return _after_of(last)
+    if following is not None and following.tag_ in {"VBN", "VBD", "JJ"}:
+        return doc[following.i : following.i + 1]  # "748 injured", "3,000 detained"
+    return None
+
+
+def _after_of(token: Token) -> TokenSpan | None:
+    doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
+        objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+        if objects:
+            return doc[objects[0].left_edge.i : objects[0].i + 1]
+    return None
+
+
+def _same_sentence(doc: Doc, a: int, b: int) -> bool:
+    first = doc.char_span(a, a + 1, alignment_mode="expand")
+    second = doc.char_span(b, b + 1, alignment_mode="expand")
+    return first is not None and second is not None and first[0].sent.start == second[0].sent.start
+
+
+def _covering_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
+    for quote in quotes:
+        overlap = min(end, quote.end) - max(start, quote.start)
+        if overlap * 2 > end - start:
+            return quote
+    return None
+
+
+def _owners(actors: list[Actor]) -> dict[int, Actor]:
+    owners: dict[int, Actor] = {}
+    for actor in actors:
+        for mention in actor.mentions:
+            if mention.kind == "pronoun":
+                continue
+            for offset in range(mention.start, mention.end):
+                owners.setdefault(offset, actor)
+    return owners
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in " \n\t,;:":
+        end -= 1
+    return start, end
