@@ -139,10 +139,13 @@ class ExtractClaims:
     # -- quantities -------------------------------------------------------------------------------
     def quantities(self, doc: Doc, text: str, owners: dict[int, Actor]) -> list[Quantity]:
         found: list[Quantity] = []
-        for match in self.numbers.pattern.finditer(text):
+        position = 0
+        while (match := self.numbers.pattern.search(text, position)) is not None:
             quantity = self._quantity(doc, text, match, owners, found)
             if quantity is not None:
                 found.append(quantity)
+            listed = match.group("sep") == "and" and (match.group("qual") or "").lower() != "between"
+            position = match.start("sep") if listed else max(match.end(), match.start() + 1)
         for match in self.numbers.vague_pattern.finditer(text):
             if any(q.start <= match.start() < q.end for q in found):
                 continue
@@ -255,6 +258,8 @@ class ExtractClaims:
         if not quantities and not dates and not (actors and factual):
             return None
         quote = _covering_quote(analysis.quotes, start, end)
+        if quote is not None and quote.speaker_text is not None and quote.speaker_text.text.lower() in {"i", "we"}:
+            quote = None  # "I think ...": the author's own view
         features: dict[str, bool] = {
             "quantity": bool(quantities),
             "date": bool(dates),
@@ -283,9 +288,19 @@ class ExtractClaims:
             kind = "other"
         return Claim.of(
             analysis.text, start, end, id="", kind=kind, quantities=quantities, dates=dates, actors=actors,
+            predicate=_predicate(sentence),
             asserted_by=(quote.speaker if quote is not None else "author"),
             checkworthiness=round(score, 2), reasons=reasons,
         )
+
+
+def _predicate(sentence: TokenSpan) -> str | None:
+    """The main verb's lemma; for a copula or auxiliary, the word it links (`is indebted` -> indebted)."""
+    root = sentence.root
+    if root.lemma_ == "be":
+        complement = next((c for c in root.children if c.dep_ in {"acomp", "attr", "oprd"}), None)
+        return complement.lemma_.lower() if complement is not None else "be"
+    return root.lemma_.lower() if root.pos_ in {"VERB", "AUX"} else None
 
 
 def _has_any(lowered: str, words: set[str], markers: list[str]) -> bool:
@@ -311,7 +326,7 @@ def _counted(last: Token, unit: str | None, found: list[Quantity]) -> TokenSpan 
     head = last.head
     if last.dep_ in _NUMBER_DEPS and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}:
         end = head.i + 1
-        if end < len(doc) and doc[end].tag_ in {"VBN", "VBD"} and doc[end].head.i in (head.i, doc[end].i):
+        if end < len(doc) and doc[end].tag_ in {"VBN", "VBD"} and (doc[end].head.i == head.i or head.head.i == end):
             end += 1  # "26 protesters killed"
         return doc[last.i + 1 : end]
     following = doc[last.i + 1] if last.i + 1 < len(doc) else None

@@ -191,6 +191,44 @@ def edges(
     Console().print(table)
 
 
+@app.command()
+def claims(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    show_conflicts: Annotated[bool, typer.Option("--conflicts", help="List disagreeing claims.")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    top: Annotated[int, typer.Option(help="How many claims to list.", min=1)] = 50,
+) -> None:
+    """Claims ranked by check-worthiness across the corpus, or the conflicts between them."""
+    import csv
+
+    from powermap.corpus.claims import conflicts, ranked
+
+    documents, _ = _documents(path)
+    if show_conflicts:
+        rows = [{"kind": c.kind, "actors": " ".join(c.actors), "predicate": c.predicate, "unit": c.unit,
+                 "document": e["document"], "claim": e["claim"], "value": e.get("value", e.get("date")),
+                 "text": e["text"]} for c in conflicts(documents) for e in c.claims]
+        columns = ["kind", "actors", "predicate", "unit", "document", "claim", "value", "text"]
+    else:
+        rows = [{"score": r["checkworthiness"], "kind": r["kind"], "document": r["document"], "claim": r["id"],
+                 "quantities": "; ".join(f"{q['text']}={q['value']:g} {q['unit'] or ''}".strip()
+                                         for q in r["quantities"]),
+                 "dates": "; ".join(f"{d['text']}={d['iso'] or '?'}" for d in r["dates"]),
+                 "reasons": " ".join(r["reasons"]), "text": r["text"]} for r in ranked(documents)[:top]]
+        columns = ["score", "kind", "document", "claim", "quantities", "dates", "reasons", "text"]
+    if csv_out:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title=f"{len(rows)} {'conflicting claims' if show_conflicts else 'claims'}")
+    for column in columns:
+        table.add_column(column, ratio=4 if column == "text" else 1)
+    for row in rows:
+        table.add_row(*(Text(str(row[c] if row[c] is not None else "")) for c in columns))
+    Console().print(table)
+
+
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

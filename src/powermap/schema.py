@@ -142,6 +142,7 @@ class Claim(Span):
     quantities: list[Quantity]
     dates: list[DateMention]
     actors: list[str] = Field(description="Ids of the actors named in it.")
+    predicate: str | None = Field(description="Lemma of the sentence's main verb, for comparing claims.")
     asserted_by: str | None = Field(description='"author", or the quoted speaker\'s actor id (null if unresolved).')
     checkworthiness: float = Field(ge=0, le=1)
     reasons: list[str] = Field(description="The features that made the score (docs/claims.md).")

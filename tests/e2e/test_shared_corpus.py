@@ -136,3 +136,20 @@ def test_the_belta_agreement_is_asserted_by_lukashenko(documents):
     agree = relations(minion, "AGREE")
     assert {frozenset((r["source"], r["target"])) for r in agree} >= {frozenset(("state:BLR", "state:RUS"))}
     assert all(r["asserted_by"] == "person:alexander-lukashenko" for r in agree)
+
+
+def test_every_figure_in_the_op_ed(pipeline):
+    from powermap.analysis import Source
+
+    raw = (CORPUS / "lukashenko-ally.txt").read_text(encoding="utf-8")
+    source = Source(label="ally", format="text", raw=raw + "#2022", body=raw, published="2022-06-01")
+    analysis = next(pipeline.pipe([source]))
+    found = {(q.value, q.unit, q.about.text if q.about else None) for c in analysis.claims for q in c.quantities}
+    for expected in [(6, "leader", "leaders"), (2500, "troop", "CSTO peace keeping troops"),
+                     (26, "protester", "protesters killed"), (748, "protester", "injured"),
+                     (3000, "protester", "detained"), (18, "percent", "his country’s inhabitants"),
+                     (45000, "troop", "regular troops"), (500, "volunteer", "volunteers")]:
+        assert expected in found, expected
+    dates = {(d.text, d.iso) for c in analysis.claims for d in c.dates}
+    assert ("May 16", "2022-05-16") in dates  # the summit, given a publication year
+    assert {("1994", "1994"), ("2020", "2020"), ("February 24", "2022-02-24")} <= dates
