@@ -46,6 +46,8 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
         parts.append(_quotes_table(document, max_actors))
     if document.get("relations"):
         parts.append(_relations_table(document, max_actors))
+    if document.get("claims"):
+        parts.append(_claims_table(document, 10))
     for warning in document.get("warnings", []):
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Panel(Group(*parts), title=Text(document.get("title") or document["source"]), title_align="left")
@@ -76,6 +78,19 @@ def _relations_table(document: dict[str, Any], limit: int) -> Table:
         table.add_row(Text(names.get(relation["source"], relation["source"])), relation["type"],
                       Text(names.get(relation["target"] or "", relation["target"] or "-")), how,
                       Text(names.get(asserted, asserted)), Text(relation["trigger"]["text"]))
+    return table
+
+
+def _claims_table(document: dict[str, Any], limit: int) -> Table:
+    claims = sorted(document["claims"], key=lambda c: -c["checkworthiness"])
+    table = Table(title=f"{len(claims)} claims (most check-worthy first)", title_justify="left", expand=True)
+    for column in ("score", "kind", "figures", "claim"):
+        table.add_column(column, ratio=4 if column == "claim" else 1)
+    for claim in claims[:limit]:
+        figures = [f"{q['text']} ({q['unit'] or '?'})" for q in claim["quantities"]]
+        figures += [f"{d['text']} = {d['iso'] or '?'}" for d in claim["dates"]]
+        text = claim["text"] if len(claim["text"]) <= 160 else claim["text"][:157] + "..."
+        table.add_row(f"{claim['checkworthiness']:.2f}", claim["kind"], Text("; ".join(figures)), Text(text))
     return table
 
 
