@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Claim, Document, Problem, Quote, Relation, WireItem
+from powermap.schema import Actor, Claim, Document, Genre, Problem, Quote, Relation, Stance, Technique, WireItem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -57,9 +57,13 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    genre: Genre | None = None
+    rhetoric: list[Technique] = field(default_factory=list)
+    stance: list[Stance] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem: Problem | None = None
     english: bool = True
+    signed: bool = False
 
     @property
     def id(self) -> str:
@@ -89,6 +93,9 @@ class Analysis:
             quotes=self.quotes,
             relations=self.relations,
             claims=self.claims,
+            genre=self.genre,
+            rhetoric=self.rhetoric,
+            stance=self.stance,
             wire_items=self.wire_items,
             warnings=self.warnings,
         )

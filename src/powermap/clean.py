@@ -149,6 +149,7 @@ class Clean:
             previous = content[content.index(name_at) - 1]
             if match and lines[previous].rstrip().endswith((".", "!", "?", "”", '"', "’", ")")):
                 analysis.author = analysis.author or match.group("name")
+                analysis.signed = True
                 return lines[:name_at]
         return lines
 

@@ -13,6 +13,7 @@ from powermap.language import DetectLanguage
 from powermap.parse import Parse
 from powermap.quotes import ExtractQuotes
 from powermap.relations import ExtractRelations
+from powermap.rhetoric import AnalyseRhetoric
 
 
 class Stage(Protocol):
@@ -40,7 +41,7 @@ _BEFORE_PARSE = {"clean", "language"}
 
 
 class Pipeline:
-    """ingest -> clean -> language -> parse -> actors -> quotes -> relations -> claims (-> rhetoric)."""
+    """ingest -> clean -> language -> parse -> actors -> quotes -> relations -> claims -> rhetoric."""
 
     def __init__(self, model: str | None = None, max_chars: int = 1_000_000, batch_size: int = 32) -> None:
         self.stages: list[Stage] = [
@@ -51,6 +52,7 @@ class Pipeline:
             ExtractQuotes(),
             ExtractRelations(),
             ExtractClaims(),
+            AnalyseRhetoric(),
         ]
 
     def pipe(self, sources: Iterable[Source]) -> Iterator[Analysis]:

@@ -38,6 +38,7 @@ class Cues:
     speech: frozenset[str]
     belief: frozenset[str]
     stance: frozenset[str]
+    framing: frozenset[str]
     stance_adjectives: frozenset[str]
     min_words: int
     min_single_words: int
@@ -51,7 +52,7 @@ class Cues:
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
     return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["stance"]),
-                frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
+                frozenset(data["framing"]), frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
                 int(data["min_single_quote_words"]))
 
 
@@ -229,7 +230,10 @@ class ExtractQuotes:
                   owners: dict[int, Actor], media: set[str]) -> Quote | None:
         if any(s <= cue.idx < e for s, e in direct):
             return None
-        complements = [c for c in cue.children if c.dep_ in {"ccomp"}]
+        lemma = cue.lemma_.lower()
+        reports = lemma in self.cues.all or cue.pos_ not in {"VERB", "AUX"}
+        complements = [c for c in cue.children if c.dep_ in {"ccomp"} and (
+            reports or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))]
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
         if complements:
@@ -239,7 +243,7 @@ class ExtractQuotes:
                 content = doc[mark : content.end]
         elif cue.dep_ == "parataxis" and cue.lemma_.lower() in self.cues.all:
             content = _around_parenthetical(cue)
-        elif cue.lemma_.lower() in self.cues.stance and (objects := _stance_object(cue)) is not None:
+        elif lemma in self.cues.stance and (objects := _stance_object(cue, lemma in self.cues.framing)) is not None:
             content = objects
         else:
             return None
@@ -358,14 +362,17 @@ def _within_paragraph(content: Span, cue: Token) -> Span:
     return content.doc[tokens[0].i : tokens[-1].i + 1]
 
 
-def _stance_object(cue: Token) -> Span | None:
+def _stance_object(cue: Token, framing: bool) -> Span | None:
     """What a stance verb takes: an infinitive clause, or an object with what it is called or seen as
-    (`called the charges unsubstantiated`, `saw the comment as a dig`), or `for`/`to` + object."""
+    (`called the charges unsubstantiated`, `saw the comment as a dig`), or `for`/`to` + object.
+    A framing verb (see, call, describe) says nothing without the frame: "we see Lukashenko" is no view."""
     after = [c for c in cue.children if c.i > cue.i]
     objects = [c for c in after if c.dep_ in {"xcomp", "dobj"}]
     if objects:
         complements = [c for c in after if c.i > objects[0].i and (
             c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for"})]
+        if framing and not complements:
+            return None
         last = complements[-1] if complements else objects[0]
         return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
     for child in cue.children:

@@ -148,6 +148,40 @@ class Claim(Span):
     reasons: list[str] = Field(description="The features that made the score (docs/claims.md).")
 
 
+TechniqueName = Literal[
+    "name_calling", "loaded_language", "exaggeration", "doubt", "appeal_to_fear", "flag_waving", "whataboutism",
+    "slogans", "repetition", "causal_oversimplification", "black_and_white_fallacy", "appeal_to_authority",
+    "thought_terminating_cliche",
+]
+
+
+class Technique(Span):
+    """A persuasion technique at work in the text (docs/rhetoric.md)."""
+
+    technique: TechniqueName
+    target: str | None = Field(description="Actor id the technique is aimed at, when it is aimed at one.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class Genre(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: Literal["reporting", "opinion", "analysis", "satire", "press_release", "other"]
+    score: float = Field(ge=0, le=1, description="The winning genre's share of all genre scores.")
+    reasons: list[str] = Field(description="The features behind the label, with their strengths.")
+
+
+class Stance(BaseModel):
+    """How a holder (the author, or a quoted speaker) regards an actor: -1 hostile .. 1 favourable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str
+    held_by: str = Field(description='"author", or the actor id of the quoted speaker.')
+    value: float = Field(ge=-1, le=1)
+    evidence: list[Span] = Field(description="The evaluative words it rests on.")
+
+
 class Problem(BaseModel):
     """Why a source could not be analysed, or what was noticed on the way."""
 
@@ -178,9 +212,9 @@ class Document(BaseModel):
     quotes: list[Quote] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
-    rhetoric: list[dict[str, Any]] = Field(
-        default_factory=list, description="Not produced yet (see README)."
-    )
+    genre: Genre | None = None
+    rhetoric: list[Technique] = Field(default_factory=list)
+    stance: list[Stance] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
     def dump(self) -> dict[str, Any]:

@@ -1,0 +1,306 @@
+"""The rhetoric stage: genre, persuasion techniques and the stance toward each actor.
+
+Techniques come from `data/techniques.yaml`, genre features and weights from `data/genre.yaml`,
+evaluative words from `data/stance.yaml`; docs/rhetoric.md explains how each is scored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
+
+from powermap.analysis import Analysis
+from powermap.schema import Actor, Genre, Quote, Span, Stance, Technique
+
+DATA = resources.files("powermap") / "data"
+_FIRST_PERSON = {"i", "me", "my", "mine", "we", "our", "ours", "us", "myself", "ourselves"}
+_REPEAT_MIN_WORDS = 2
+_HOSTILE = {"name_calling", "loaded_language", "doubt"}
+_HOSTILE_WEIGHT = -0.5
+_STOP = {"the", "a", "an", "of", "to", "and", "in", "on", "is", "it", "that", "for", "with", "as", "be", "was",
+         "his", "her", "their", "its", "by", "at", "this", "from", "or", "are", "has", "have", "he", "she"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    targets: bool
+    lemma: bool
+    phrases: tuple[tuple[str, ...], ...]
+    patterns: tuple[re.Pattern[str], ...]
+
+
+def _read(name: str) -> dict[str, Any]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    rules = []
+    for name, spec in _read("techniques.yaml")["techniques"].items():
+        rules.append(Rule(
+            name=name,
+            targets=bool(spec.get("targets")),
+            lemma=bool(spec.get("lemma")),
+            phrases=tuple(tuple(re.findall(r"[\w'’-]+|[^\w\s]", p.lower())) for p in spec.get("phrases", [])),
+            patterns=tuple(re.compile(p, re.IGNORECASE if not p.startswith("(?:^|(?<=") else 0)
+                           for p in spec.get("patterns", [])),
+        ))
+    return tuple(rules)
+
+
+@cache
+def load_stance_words() -> dict[str, float]:
+    data = _read("stance.yaml")
+    return {**data["positive"], **data["negative"]}
+
+
+@cache
+def load_genre() -> dict[str, Any]:
+    return _read("genre.yaml")
+
+
+class AnalyseRhetoric:
+    """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
+
+    name = "rhetoric"
+
+    def __init__(self) -> None:
+        self.rules = load_rules()
+        self.stance_words = load_stance_words()
+        self.genre = load_genre()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        owners = _owners(analysis.actors)
+        techniques = self._phrases(analysis, doc, owners) + self._patterns(analysis, doc, owners)
+        techniques += self._repetition(analysis, doc)
+        analysis.rhetoric = _without_duplicates(techniques)
+        analysis.genre = self._genre(analysis, doc)
+        analysis.stance = self._stance(analysis, doc, owners)
+
+    # -- techniques -------------------------------------------------------------------------------
+    def _phrases(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
+        found = []
+        for rule in self.rules:
+            starts: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+            for phrase in rule.phrases:
+                starts[phrase[0]].append(phrase)
+            for token in doc:
+                for key in {token.lower_, token.lemma_.lower()} if rule.lemma else {token.lower_}:
+                    for phrase in starts.get(key, []):
+                        end = _match(doc, token.i, phrase, rule.lemma)
+                        if end is not None:
+                            span = doc[token.i : end]
+                            found.append(self._technique(analysis, rule, span, owners, 0.6))
+        return found
+
+    def _patterns(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
+        found = []
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                for match in pattern.finditer(analysis.text):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        found.append(self._technique(analysis, rule, span, owners, 0.5))
+        return found
+
+    def _repetition(self, analysis: Analysis, doc: Doc) -> list[Technique]:
+        """A content word group said three times or more within a few sentences."""
+        seen: dict[tuple[str, ...], list[TokenSpan]] = defaultdict(list)
+        for sentence in doc.sents:
+            words = [t for t in sentence if t.is_alpha]
+            for size in (3, 2):
+                for i in range(len(words) - size + 1):
+                    gram = words[i : i + size]
+                    key = tuple(t.lower_ for t in gram)
+                    if sum(k not in _STOP for k in key) >= _REPEAT_MIN_WORDS and gram[-1].i - gram[0].i == size - 1:
+                        seen[key].append(doc[gram[0].i : gram[-1].i + 1])
+        found = []
+        rule = next(r for r in self.rules if r.name == "repetition")
+        names = {m.text.lower() for a in analysis.actors for m in a.mentions}
+        for key, spans in seen.items():
+            if len(spans) >= 3 and " ".join(key) not in names and spans[-1].start_char - spans[0].start_char < 1500:
+                found.extend(self._technique(analysis, rule, span, {}, 0.4) for span in spans)
+        return found
+
+    def _technique(self, analysis: Analysis, rule: Rule, span: TokenSpan, owners: dict[int, Actor],
+                   confidence: float) -> Technique:
+        target = _target(span, owners) if rule.targets else None
+        return Technique.of(analysis.text, span.start_char, span.end_char, technique=rule.name,
+                            target=target.id if target else None, confidence=confidence)
+
+    # -- genre ------------------------------------------------------------------------------------
+    def _genre(self, analysis: Analysis, doc: Doc) -> Genre:
+        config = self.genre
+        text = analysis.text
+        lowered = text.lower()
+        tokens = max(1, sum(1 for t in doc if not t.is_space))
+        first_person = sum(1 for t in doc if t.lower_ in _FIRST_PERSON and not _in_direct(t.idx, analysis.quotes))
+        evaluative = sum(1 for t in analysis.rhetoric if t.technique in {"name_calling", "loaded_language"})
+        direct_chars = sum(q.end - q.start for q in analysis.quotes if q.kind == "direct")
+        hedges = sum(1 for t in doc if t.lower_ in config["hedges"])
+        section = (analysis.section or "").lower()
+        strengths = {
+            "section_label": 1.0,
+            "first_person": min(1.0, first_person / tokens * 100 / 1.5),
+            "evaluative_language": min(1.0, evaluative / tokens * 100 / 1.0),
+            "signature": 1.0 if analysis.signed else 0.0,
+            "techniques": min(1.0, len(analysis.rhetoric) / 6),
+            "dateline_or_wire_credit": 1.0 if analysis.wire_items and analysis.wire_items[0].start < 200 else 0.0,
+            "quote_density": min(1.0, direct_chars / max(1, len(text)) * 4),
+            "byline": 1.0 if analysis.author and not analysis.signed else 0.0,
+            "hedging": min(1.0, hedges / tokens * 100 / 1.5),
+            "satire_marker": 1.0 if any(m in lowered for m in config["satire_markers"]) else 0.0,
+            "press_release_marker": 1.0 if any(m in lowered for m in config["press_release_markers"]) else 0.0,
+            "baseline": 1.0,
+        }
+        strengths["third_person"] = 1.0 - strengths["first_person"]
+        labelled = {g for g, labels in config["section_labels"].items() if section in labels}
+        scores: dict[str, float] = {}
+        reasons: dict[str, list[str]] = {}
+        for genre, weights in config["weights"].items():
+            total, used = 0.0, []
+            for feature, weight in weights.items():
+                strength = strengths[feature] if feature != "section_label" else float(genre in labelled)
+                if strength > 0:
+                    total += weight * strength
+                    used.append(f"{feature}={strength:.2f}" if feature != "section_label" else f"section={section}")
+            scores[genre], reasons[genre] = total, used
+        label = max(scores, key=scores.get)  # type: ignore[arg-type]
+        share = scores[label] / sum(scores.values())
+        return Genre(label=label, score=round(share, 2), reasons=reasons[label])  # type: ignore[arg-type]
+
+    # -- stance -----------------------------------------------------------------------------------
+    def _stance(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Stance]:
+        totals: dict[tuple[str, str], float] = defaultdict(float)
+        evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
+        hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE]
+        for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
+            holder = _holder(analysis.quotes, technique.start)
+            if technique.target is None or holder is None:
+                continue
+            totals[(technique.target, holder)] += _HOSTILE_WEIGHT
+            evidence[(technique.target, holder)].append(Span.of(analysis.text, technique.start, technique.end))
+        for token in doc:
+            weight = self.stance_words.get(token.lemma_.lower(), self.stance_words.get(token.lower_))
+            if weight is None or token.idx in owners or any(t.start <= token.idx < t.end for t in hostile):
+                continue
+            target = _target(doc[token.i : token.i + 1], owners)
+            if target is None:
+                continue
+            if any(c.dep_ == "neg" for c in token.head.children) or any(c.dep_ == "neg" for c in token.children):
+                weight = -weight
+            holder = _holder(analysis.quotes, token.idx)
+            if holder is None:
+                continue
+            key = (target.id, holder)
+            totals[key] += weight
+            evidence[key].append(Span.of(analysis.text, token.idx, token.idx + len(token.text)))
+        return [
+            Stance(actor=actor, held_by=holder, value=round(math.tanh(total), 2), evidence=evidence[(actor, holder)])
+            for (actor, holder), total in sorted(totals.items(), key=lambda kv: (kv[0][1] != "author", kv[1]))
+        ]
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _match(doc: Doc, start: int, phrase: tuple[str, ...], lemma: bool) -> int | None:
+    index = start
+    for word in phrase:
+        while index < len(doc) and doc[index].is_space:
+            index += 1
+        if index >= len(doc):
+            return None
+        token = doc[index]
+        if word not in {token.lower_, token.lemma_.lower() if lemma else token.lower_}:
+            return None
+        index += 1
+    return index
+
+
+def _owners(actors: list[Actor]) -> dict[int, Actor]:
+    owners: dict[int, Actor] = {}
+    for actor in actors:
+        for mention in actor.mentions:
+            for offset in range(mention.start, mention.end):
+                owners.setdefault(offset, actor)
+    return owners
+
+
+def _actor_near(token: Token, owners: dict[int, Actor], possessor: bool = True) -> Actor | None:
+    """The actor a noun names, or (for "his mind", "Putin's request") the one it belongs to."""
+    if token.idx in owners:
+        return owners[token.idx]
+    deps = {"poss", "compound", "appos"} if possessor else {"compound", "appos"}
+    for child in token.children:
+        if child.dep_ in deps and child.idx in owners:
+            return owners[child.idx]
+    return None
+
+
+def _target(span: TokenSpan, owners: dict[int, Actor]) -> Actor | None:
+    """The actor a label or evaluative word is aimed at."""
+    for token in span:
+        if token.idx in owners:
+            return owners[token.idx]  # inside a mention: "Belarus dictator Alexander Lukashenko"
+    head = span.root
+    if head.dep_ in {"attr", "acomp", "oprd"}:  # "Lukashenko is Putin's minion", "He is paranoid"
+        subject = _clause_subject(head.head)
+        if subject is not None and (actor := _actor_near(subject, owners)):
+            return actor
+    if head.dep_ == "appos" and (actor := _actor_near(head.head, owners)):
+        return actor
+    if head.dep_ in {"amod", "compound"} and (actor := _actor_near(head.head, owners)):
+        return actor  # "his paranoid mind"
+    if (actor := _actor_near(head, owners, possessor=False)) is not None:
+        return actor  # "Putin's minion" is not Putin: the possessor is never the one labelled
+    clause = head
+    while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+        clause = clause.head
+    subject = _clause_subject(clause)
+    return _actor_near(subject, owners) if subject is not None else None
+
+
+def _clause_subject(verb: Token) -> Token | None:
+    """The subject of a clause, through `and` and infinitives: "seized power ... and cheated"."""
+    for _ in range(6):
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            return subjects[0]
+        if verb.dep_ not in {"conj", "xcomp", "advcl"} or verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return None
+
+
+def _in_direct(offset: int, quotes: list[Quote]) -> bool:
+    return any(q.kind == "direct" and q.start <= offset < q.end for q in quotes)
+
+
+def _holder(quotes: list[Quote], offset: int) -> str | None:
+    """Stance voiced in a quotation belongs to the speaker (null when the speaker is unknown)."""
+    for quote in quotes:
+        if quote.start <= offset < quote.end:
+            return quote.speaker
+    return "author"
+
+
+def _without_duplicates(techniques: list[Technique]) -> list[Technique]:
+    """One span per technique: the longest where matches overlap."""
+    kept: list[Technique] = []
+    for item in sorted(techniques, key=lambda t: (t.technique, t.start, -(t.end - t.start))):
+        if kept and kept[-1].technique == item.technique and item.start < kept[-1].end:
+            continue
+        kept.append(item)
+    return sorted(kept, key=lambda t: (t.start, t.technique))
