@@ -132,6 +132,7 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
 def show(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
     doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or prefix).")] = None,
+    text: Annotated[bool, typer.Option("--text", help="Also print the text with techniques marked.")] = False,
 ) -> None:
     """Print a readable summary of analysed documents."""
     console = Console()
@@ -156,6 +157,12 @@ def show(
             err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     print_summary(console, documents, problems)
+    if text:
+        from powermap.summary import marked_text
+
+        for document in documents:
+            console.rule(Text(document.get("title") or document["source"]))
+            console.print(marked_text(document))
 
 
 @app.command()
@@ -317,6 +324,40 @@ def eval_claims(
     if show_errors:
         for line in report.errors:
             typer.echo(line)
+
+
+@eval_app.command("rhetoric")
+def eval_rhetoric(
+    path: Annotated[Path | None, typer.Argument(help="Annotated passages; default: the packaged set.")] = None,
+    ptc: Annotated[Path | None, typer.Option("--ptc", help="Also score on a PTC folder (articles/, labels/).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Per-technique precision and recall and genre accuracy (and PTC span scores with --ptc)."""
+    from powermap.eval.rhetoric import evaluate_own, evaluate_ptc
+
+    if path is not None and not path.is_file():
+        err.print(f"powermap: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    if ptc is not None and not (ptc / "articles").is_dir():
+        err.print(f"powermap: {ptc}: expected articles/ and labels/ folders", markup=False)
+        raise typer.Exit(2)
+    scores = evaluate_own(path).scores()
+    ptc_table = evaluate_ptc(ptc).table() if ptc is not None else None
+    if as_json:
+        typer.echo(json.dumps({**scores, "ptc": ptc_table}, indent=2))
+        return
+    console = Console(width=max(Console().width, 120))
+    console.print(f"genre accuracy on {scores['passages']} passages: {scores['genre_accuracy']:.3f}")
+    tables = [("techniques on our passages", scores["techniques"])]
+    if ptc_table is not None:
+        tables.append((f"techniques on PTC ({ptc})", ptc_table))
+    for title, rows in tables:
+        table = Table(title=title)
+        for column in ("technique", "gold", "predicted", "precision", "recall", "f1"):
+            table.add_column(column, justify="left" if column == "technique" else "right")
+        for name, row in rows.items():
+            table.add_row(name, *(str(row[c]) for c in ("gold", "predicted", "precision", "recall", "f1")))
+        console.print(table)
 
 
 @app.command()

@@ -59,6 +59,18 @@ def load_rules() -> tuple[Rule, ...]:
 
 
 @cache
+def intense_words(threshold: float) -> frozenset[str]:
+    """Strongly valenced English words from the VADER lexicon shipped in the vaderSentiment package."""
+    lexicon = resources.files("vaderSentiment") / "vader_lexicon.txt"
+    words = set()
+    for line in lexicon.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].isalpha() and len(parts[0]) >= 4 and abs(float(parts[1])) >= threshold:
+            words.add(parts[0].lower())
+    return frozenset(words)
+
+
+@cache
 def load_stance_words() -> dict[str, float]:
     data = _read("stance.yaml")
     return {**data["positive"], **data["negative"]}
@@ -85,6 +97,7 @@ class AnalyseRhetoric:
             return
         owners = _owners(analysis.actors)
         techniques = self._phrases(analysis, doc, owners) + self._patterns(analysis, doc, owners)
+        techniques += self._intense(analysis, doc, owners)
         techniques += self._repetition(analysis, doc)
         analysis.rhetoric = _without_duplicates(techniques)
         analysis.genre = self._genre(analysis, doc)
@@ -106,6 +119,17 @@ class AnalyseRhetoric:
                             found.append(self._technique(analysis, rule, span, owners, 0.6))
         return found
 
+    def _intense(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
+        """Loaded language beyond our list: words of strong sentiment used as description."""
+        rule = next(r for r in self.rules if r.name == "loaded_language")
+        threshold = _read("techniques.yaml")["techniques"]["loaded_language"].get("intensity_threshold")
+        if threshold is None:
+            return []
+        words = intense_words(float(threshold))
+        return [self._technique(analysis, rule, doc[t.i : t.i + 1], owners, 0.4) for t in doc
+                if t.lower_ in words and t.pos_ in {"ADJ", "ADV", "NOUN", "VERB"} and t.idx not in owners
+                and t.dep_ != "compound"]
+
     def _patterns(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         found = []
         for rule in self.rules:
@@ -121,7 +145,7 @@ class AnalyseRhetoric:
         seen: dict[tuple[str, ...], list[TokenSpan]] = defaultdict(list)
         for sentence in doc.sents:
             words = [t for t in sentence if t.is_alpha]
-            for size in (3, 2):
+            for size in (3,):
                 for i in range(len(words) - size + 1):
                     gram = words[i : i + size]
                     key = tuple(t.lower_ for t in gram)
@@ -186,7 +210,8 @@ class AnalyseRhetoric:
     def _stance(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Stance]:
         totals: dict[tuple[str, str], float] = defaultdict(float)
         evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
-        hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE]
+        # Our own hostile labels, not the sentiment-lexicon matches (those may be praise as well as blame).
+        hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE and t.confidence >= 0.5]
         for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
             holder = _holder(analysis.quotes, technique.start)
             if technique.target is None or holder is None:

@@ -41,6 +41,18 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
                        str(len(actor["mentions"])), _kinds(actor["mentions"]))
     if len(document["actors"]) > max_actors:
         actors.add_row(f"... {len(document['actors']) - max_actors} more", "", "", "", "")
+    genre = document.get("genre")
+    if genre:
+        facts.add_row("genre", Text(f"{genre['label']} ({genre['score']:.2f}): {', '.join(genre['reasons'])}"))
+    stances = [s for s in document.get("stance", []) if s["held_by"] == "author"]
+    names = {a["id"]: a["name"] for a in document["actors"]}
+    if stances:
+        facts.add_row("author's stance", Text(", ".join(
+            f"{names.get(s['actor'], s['actor'])} {s['value']:+.2f}" for s in sorted(stances, key=lambda s: s["value"])
+        )))
+    counts = Counter(t["technique"] for t in document.get("rhetoric", []))
+    if counts:
+        facts.add_row("techniques", ", ".join(f"{name} {n}" for name, n in counts.most_common()))
     parts: list[Any] = [facts, actors]
     if document.get("quotes"):
         parts.append(_quotes_table(document, max_actors))
@@ -92,6 +104,31 @@ def _claims_table(document: dict[str, Any], limit: int) -> Table:
         text = claim["text"] if len(claim["text"]) <= 160 else claim["text"][:157] + "..."
         table.add_row(f"{claim['checkworthiness']:.2f}", claim["kind"], Text("; ".join(figures)), Text(text))
     return table
+
+
+_TECHNIQUE_STYLES = {
+    "name_calling": "bold red", "loaded_language": "red", "exaggeration": "magenta", "doubt": "yellow",
+    "appeal_to_fear": "bold magenta", "flag_waving": "blue", "whataboutism": "cyan", "slogans": "bold blue",
+    "repetition": "dim", "causal_oversimplification": "yellow", "black_and_white_fallacy": "bold yellow",
+    "appeal_to_authority": "green", "thought_terminating_cliche": "bold cyan",
+}
+
+
+def marked_text(document: dict[str, Any]) -> Text:
+    """The clean text with each persuasion technique styled and labelled after it: `minion⟦name_calling⟧`."""
+    text = document["text"]
+    marked = Text()
+    position = 0
+    for technique in sorted(document.get("rhetoric", []), key=lambda t: (t["start"], -t["end"])):
+        if technique["start"] < position:
+            continue
+        marked.append(text[position : technique["start"]])
+        marked.append(text[technique["start"] : technique["end"]],
+                      style=_TECHNIQUE_STYLES.get(technique["technique"], "bold"))
+        marked.append(f"⟦{technique['technique']}⟧", style="dim italic")
+        position = technique["end"]
+    marked.append(text[position:])
+    return marked
 
 
 def print_summary(console: Console, documents: Iterable[dict[str, Any]], problems: list[Problem]) -> int:

@@ -153,3 +153,16 @@ def test_every_figure_in_the_op_ed(pipeline):
     dates = {(d.text, d.iso) for c in analysis.claims for d in c.dates}
     assert ("May 16", "2022-05-16") in dates  # the summit, given a publication year
     assert {("1994", "1994"), ("2020", "2020"), ("February 24", "2022-02-24")} <= dates
+
+
+def test_rhetoric_of_the_op_eds(documents):
+    for document in documents.values():
+        assert document["genre"]["label"] == "opinion"
+        aimed = {t["technique"] for t in document["rhetoric"] if t["target"] == "person:alexander-lukashenko"}
+        assert "name_calling" in aimed
+        stance = [s for s in document["stance"]
+                  if s["actor"] == "person:alexander-lukashenko" and s["held_by"] == "author"]
+        assert stance and stance[0]["value"] < -0.5
+    ally = documents["lukashenko-ally.txt"]
+    assert "loaded_language" in {t["technique"] for t in ally["rhetoric"]
+                                 if t["target"] == "person:alexander-lukashenko"}
