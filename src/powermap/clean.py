@@ -79,6 +79,7 @@ class Clean:
 
     def __init__(self, max_chars: int = 1_000_000, gazetteer: Gazetteer | None = None) -> None:
         self.rules = load_rules()
+        iso_date("1 January 2020")  # dateparser loads its language data on first use: pay that at start-up
         self.max_chars = max_chars
         self.gazetteer = gazetteer or default_gazetteer()
 

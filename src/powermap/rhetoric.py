@@ -37,6 +37,7 @@ class Rule:
     lemma: bool
     phrases: tuple[tuple[str, ...], ...]
     patterns: tuple[re.Pattern[str], ...]
+    intensity_threshold: float | None = None
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -54,6 +55,7 @@ def load_rules() -> tuple[Rule, ...]:
             phrases=tuple(tuple(re.findall(r"[\w'’-]+|[^\w\s]", p.lower())) for p in spec.get("phrases", [])),
             patterns=tuple(re.compile(p, re.IGNORECASE if not p.startswith("(?:^|(?<=") else 0)
                            for p in spec.get("patterns", [])),
+            intensity_threshold=spec.get("intensity_threshold"),
         ))
     return tuple(rules)
 
@@ -90,6 +92,10 @@ class AnalyseRhetoric:
         self.rules = load_rules()
         self.stance_words = load_stance_words()
         self.genre = load_genre()
+        self.first_words: dict[str, list[tuple[Rule, tuple[str, ...]]]] = defaultdict(list)
+        for rule in self.rules:
+            for phrase in rule.phrases:
+                self.first_words[phrase[0]].append((rule, phrase))
 
     def __call__(self, analysis: Analysis) -> None:
         doc = analysis.doc
@@ -106,26 +112,23 @@ class AnalyseRhetoric:
     # -- techniques -------------------------------------------------------------------------------
     def _phrases(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         found = []
-        for rule in self.rules:
-            starts: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-            for phrase in rule.phrases:
-                starts[phrase[0]].append(phrase)
-            for token in doc:
-                for key in {token.lower_, token.lemma_.lower()} if rule.lemma else {token.lower_}:
-                    for phrase in starts.get(key, []):
-                        end = _match(doc, token.i, phrase, rule.lemma)
-                        if end is not None:
-                            span = doc[token.i : end]
-                            found.append(self._technique(analysis, rule, span, owners, 0.6))
+        words = [(t.lower_, t.lemma_.lower()) for t in doc]
+        for token, (lower, lemma) in zip(doc, words, strict=True):
+            for key in {lower, lemma}:
+                for rule, phrase in self.first_words.get(key, ()):
+                    if key != lower and not rule.lemma:
+                        continue
+                    end = _match(words, token.i, phrase, rule.lemma, doc)
+                    if end is not None:
+                        found.append(self._technique(analysis, rule, doc[token.i : end], owners, 0.6))
         return found
 
     def _intense(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         """Loaded language beyond our list: words of strong sentiment used as description."""
         rule = next(r for r in self.rules if r.name == "loaded_language")
-        threshold = _read("techniques.yaml")["techniques"]["loaded_language"].get("intensity_threshold")
-        if threshold is None:
+        if rule.intensity_threshold is None:
             return []
-        words = intense_words(float(threshold))
+        words = intense_words(float(rule.intensity_threshold))
         return [self._technique(analysis, rule, doc[t.i : t.i + 1], owners, 0.4) for t in doc
                 if t.lower_ in words and t.pos_ in {"ADJ", "ADV", "NOUN", "VERB"} and t.idx not in owners
                 and t.dep_ != "compound"]
@@ -240,15 +243,16 @@ class AnalyseRhetoric:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _match(doc: Doc, start: int, phrase: tuple[str, ...], lemma: bool) -> int | None:
+def _match(words: list[tuple[str, str]], start: int, phrase: tuple[str, ...], lemma: bool, doc: Doc) -> int | None:
+    """Where a phrase that starts at `start` ends, skipping whitespace tokens; None if it does not match."""
     index = start
     for word in phrase:
         while index < len(doc) and doc[index].is_space:
             index += 1
         if index >= len(doc):
             return None
-        token = doc[index]
-        if word not in {token.lower_, token.lemma_.lower() if lemma else token.lower_}:
+        lower, lemma_form = words[index]
+        if word != lower and not (lemma and word == lemma_form):
             return None
         index += 1
     return index
