@@ -1,8 +1,16 @@
-"""Throughput and peak memory of `powermap analyze` against bare spaCy `nlp.pipe` on the same texts.
+"""Throughput and peak memory of powermap against bare spaCy `nlp.pipe` on the same texts.
 
-Run: .venv/bin/python bench/bench_analyze.py [--docs N] [--model NAME]
-Each mode runs in its own process so that peak RSS is its own. Texts are our examples (and the two
-articles in ../shared/corpus when present) repeated with a counter so that every document is distinct.
+Run: .venv/bin/python bench/bench_analyze.py [--docs 1000 10000] [--modes spacy local1 local2 dask]
+
+For each corpus size it generates that many distinct documents from our examples (bench/corpus.py)
+and runs each mode in a fresh process:
+- spacy:  bare `nlp.pipe` with the same model over the files' text;
+- local1: `powermap analyze DIR --db ...` with one process;
+- local2: the same with `--workers 2`;
+- dask:   `powermap analyze DIR --engine dask --workers 2 --out-dir ...` on a LocalCluster.
+Tokens are whitespace-separated words of the input, the same count for every mode. Peak RSS is the
+main process's, and the largest worker's where there are workers. Model loading is included for the
+powermap modes (it is part of a run) and reported separately for spaCy.
 """
 
 from __future__ import annotations
@@ -12,80 +20,89 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def corpus(docs: int) -> list[str]:
-    """Distinct news-length texts from our examples and, when present, the shared corpus."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from powermap.ingest import read_sources
-
-    folders = [ROOT / "examples" / "articles", ROOT.parent / "shared" / "corpus"]
-    bodies = [s.body for s in read_sources(str(f) for f in folders if f.is_dir()) if not s.error]
-    return [f"{bodies[i % len(bodies)]}\n\nItem {i}." for i in range(docs)]
-
-
-def run_mode(mode: str, docs: int, model: str | None) -> dict[str, float]:
-    texts = corpus(docs)
+def run_mode(mode: str, folder: Path, work: Path) -> dict[str, float]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    words = sum(len(t.split()) for t in texts)
     started = time.perf_counter()
     if mode == "spacy":
         import spacy
 
         from powermap.nlp import model_name
 
-        nlp = spacy.load(model_name(model))
+        nlp = spacy.load(model_name())
         loaded = time.perf_counter()
-        tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32))
+        for _ in nlp.pipe(texts, batch_size=32):
+            pass
     else:
-        from powermap.analysis import Source
-        from powermap.pipeline import Pipeline
+        from powermap.cli import app
 
-        pipeline = Pipeline(model=model)
-        loaded = time.perf_counter()
-        sources = (Source(label=str(i), format="text", raw=t, body=t) for i, t in enumerate(texts))
-        tokens = 0
-        for analysis in pipeline.pipe(sources):
-            assert analysis.problem is None, analysis.problem
-            analysis.to_document()
-            tokens += len(analysis.doc)
-    finished = time.perf_counter()
-    seconds = finished - loaded
+        loaded = started
+        args = ["analyze", str(folder), "--quiet"]
+        if mode == "dask":
+            args += ["--engine", "dask", "--workers", "2", "--out-dir", str(work / "parts")]
+        else:
+            args += ["--db", str(work / "corpus.db"), "--workers", mode.removeprefix("local")]
+        try:
+            app(args, standalone_mode=False)
+        except SystemExit as exit_:
+            if exit_.code:
+                raise
+    seconds = time.perf_counter() - loaded
     return {
-        "docs": docs,
-        "tokens": tokens,
-        "load_s": loaded - started,
-        "seconds": seconds,
-        "docs_per_s": docs / seconds,
-        "tokens_per_s": tokens / seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "docs": len(texts), "words": words, "seconds": seconds, "load_s": loaded - started,
+        "docs_per_s": len(texts) / seconds, "words_per_s": words / seconds,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=300)
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--mode", choices=["spacy", "powermap"], help=argparse.SUPPRESS)
+    parser.add_argument("--docs", type=int, nargs="+", default=[1000])
+    parser.add_argument("--modes", nargs="+", default=["spacy", "local1", "local2", "dask"])
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mode:
-        print(json.dumps(run_mode(args.mode, args.docs, args.model)))
+        print(json.dumps(run_mode(args.mode, args.dir, args.work)))
         return
-    rows = {}
-    for mode in ("spacy", "powermap"):
-        command = [sys.executable, __file__, "--mode", mode, "--docs", str(args.docs)]
-        if args.model:
-            command += ["--model", args.model]
-        rows[mode] = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    print(f"{'mode':<22}{'docs':>7}{'tokens':>9}{'docs/s':>9}{'tokens/s':>10}{'peak RSS MB':>13}{'load s':>8}")
-    labels = {"spacy": "bare spaCy nlp.pipe", "powermap": "powermap analyze"}
-    for mode, row in rows.items():
-        print(f"{labels[mode]:<22}{row['docs']:>7}{row['tokens']:>9}{row['docs_per_s']:>9.1f}"
-              f"{row['tokens_per_s']:>10.0f}{row['peak_rss_mb']:>13.0f}{row['load_s']:>8.1f}")
-    ratio = rows["powermap"]["tokens_per_s"] / rows["spacy"]["tokens_per_s"]
-    print(f"powermap / spaCy throughput: {ratio:.2f}x")
+    from corpus import write
+
+    print(f"{'docs':>6} {'mode':<7}{'seconds':>9}{'docs/s':>8}{'words/s':>9}{'RSS MB':>8}{'worker MB':>10}")
+    results: dict[tuple[int, str], dict[str, float]] = {}
+    for count in args.docs:
+        with tempfile.TemporaryDirectory() as temp:
+            folder = Path(temp) / "corpus"
+            write(folder, count)
+            for mode in args.modes:
+                work = Path(temp) / mode
+                work.mkdir()
+                command = [sys.executable, __file__, "--mode", mode, "--dir", str(folder), "--work", str(work)]
+                row = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+                results[(count, mode)] = row
+                print(f"{count:>6} {mode:<7}{row['seconds']:>9.1f}{row['docs_per_s']:>8.1f}{row['words_per_s']:>9.0f}"
+                      f"{row['rss_mb']:>8.0f}{row['worker_rss_mb']:>10.0f}", flush=True)
+    for count in args.docs:
+        if (count, "spacy") in results:
+            base = results[(count, "spacy")]["words_per_s"]
+            ratios = ", ".join(f"{m} {results[(count, m)]['words_per_s'] / base:.2f}x"
+                               for m in args.modes if m != "spacy" and (count, m) in results)
+            print(f"{count} docs, throughput against bare spaCy: {ratios}")
+    if len(args.docs) > 1:
+        small, large = min(args.docs), max(args.docs)
+        for mode in args.modes:
+            if (small, mode) in results and (large, mode) in results:
+                grow = results[(large, mode)]["rss_mb"] / results[(small, mode)]["rss_mb"]
+                print(f"{mode}: peak RSS at {large} docs is {grow:.2f}x that at {small}")
 
 
 if __name__ == "__main__":

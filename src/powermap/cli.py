@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import ExitStack
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -15,9 +16,9 @@ from rich.text import Text
 
 from powermap import __version__
 from powermap.corpus.store import Store, StoreError
-from powermap.ingest import Limits, read_sources
+from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
-from powermap.schema import Problem, json_schema
+from powermap.schema import Document, Problem, json_schema
 from powermap.summary import print_summary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -46,56 +47,167 @@ def analyze(
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name.")] = None,
     max_chars: Annotated[int, typer.Option(help="Largest clean text analysed.", min=1)] = 1_000_000,
     max_bytes: Annotated[int, typer.Option(help="Largest input document read.", min=1)] = 50_000_000,
+    max_docs: Annotated[int | None, typer.Option(help="Stop after this many documents.", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse documents already stored.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 1,
+    engine: Annotated[str, typer.Option(help="local, or dask (writes --out-dir).")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address; default a LocalCluster.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Dask engine: folder for the partitioned results.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Dask engine: jsonl or parquet.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
-    from powermap.pipeline import Pipeline
+    from powermap.engines.local import Settings
 
-    counts = {"analysed": 0, "skipped": 0, "failed": 0}
+    settings = Settings(model=model, max_chars=max_chars)
+    limits = Limits(max_bytes=max_bytes, max_chars=max_chars)
+    if engine == "dask":
+        _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
+        return
+    if engine != "local":
+        err.print(f"powermap: unknown engine {engine!r} (local or dask)", markup=False)
+        raise typer.Exit(2)
     with ExitStack() as stack:
         try:
             store = stack.enter_context(Store(db)) if db else None
-            pipeline = Pipeline(model=model, max_chars=max_chars)
+            if workers == 1:
+                from powermap.engines.local import _pipeline
+
+                _pipeline(settings)  # load the model now, so that a missing one is a clear error
         except (StoreError, ModelError) as exc:
-            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+            err.print(f"powermap: {exc}", markup=False)
             raise typer.Exit(1) from exc
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
+        sink = Sink(store, out, error_file, quiet, force)
+        progress = None if quiet or not err.is_terminal else stack.enter_context(_progress())
+        task = progress.add_task("analysing", total=count_documents(paths), tokens=0, failed=0) if progress else None
+        sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
+                                                        failed=sink.counts["failed"])) if progress else None
+        sources = islice(read_sources(paths, limits), max_docs) if max_docs else read_sources(paths, limits)
+        from powermap.engines.local import run
 
-        def fresh(sources: Any) -> Any:
-            for source in sources:
-                if store and not force and not source.error and store.has(source.id, __version__):
-                    counts["skipped"] += 1
-                    _write(out, store.document(source.id))
-                    if not quiet:
-                        err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
-                    continue
-                yield source
-
-        sources = fresh(read_sources(paths, Limits(max_bytes=max_bytes, max_chars=max_chars)))
-        for analysis in pipeline.pipe(sources):
-            if analysis.problem is not None:
-                counts["failed"] += 1
-                _report(analysis.problem, store, error_file)
-                continue
-            document = analysis.to_document()
-            try:
-                if store:
-                    store.save(document, analysis.source.raw)
-            except StoreError as exc:
-                counts["failed"] += 1
-                _report(Problem(source=document.source, stage="store", message=str(exc)), None, error_file)
-                continue
-            _write(out, document.dump())
-            counts["analysed"] += 1
-            for warning in document.warnings:
-                err.print(f"warning: {document.source}: {warning}", markup=False, soft_wrap=True)
-            if not quiet:
-                err.print(f"ok    {document.source}: {len(document.actors)} actors", markup=False, soft_wrap=True)
+        try:
+            for result in run(sink.fresh(sources), settings, workers):
+                sink.take(result)
+        except ModelError as exc:
+            err.print(f"powermap: {exc}", markup=False)
+            raise typer.Exit(1) from exc
     if not quiet:
-        err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False, soft_wrap=True)
+        err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
+    raise typer.Exit(1 if sink.counts["failed"] else 0)
+
+
+def _progress() -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[tokens]} tokens"), TextColumn("{task.fields[failed]} failed"),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=False)
+
+
+class Sink:
+    """Where results go: the store, the JSONL output, the error file, and the running counts."""
+
+    def __init__(self, store: Store | None, out: TextIO | None, error_file: TextIO | None, quiet: bool,
+                 force: bool) -> None:
+        self.store, self.out, self.error_file, self.quiet, self.force = store, out, error_file, quiet, force
+        self.counts = {"analysed": 0, "skipped": 0, "failed": 0}
+        self.tokens = 0
+        self.on_done: Any = None
+
+    def fresh(self, sources: Any) -> Any:
+        """Sources not yet stored by this version (all of them with --force)."""
+        for source in sources:
+            if self.store and not self.force and not source.error and self.store.has(source.id, __version__):
+                self.counts["skipped"] += 1
+                _write(self.out, self.store.document(source.id))
+                if not self.quiet and self.on_done is None:
+                    err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
+                continue
+            yield source
+
+    def take(self, result: Any) -> None:
+        if result.problem is not None:
+            self.counts["failed"] += 1
+            _report(Problem(**result.problem), self.store, self.error_file)
+        else:
+            self._keep(result)
+        if self.on_done is not None:
+            self.on_done(result.tokens)
+
+    def _keep(self, result: Any) -> None:
+        document = Document.model_validate(result.document)
+        if self.store and not self.force and self.store.has(document.id, document.pipeline):
+            self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
+            _write(self.out, result.document)
+            return
+        try:
+            if self.store:
+                self.store.save(document, result.raw)
+        except StoreError as exc:
+            self.counts["failed"] += 1
+            _report(Problem(source=document.source, stage="store", message=str(exc)), None, self.error_file)
+            return
+        _write(self.out, result.document)
+        self.counts["analysed"] += 1
+        self.tokens += result.tokens
+        for warning in document.warnings:
+            err.print(f"warning: {document.source}: {warning}", markup=False, soft_wrap=True)
+        if not self.quiet and self.on_done is None:
+            err.print(f"ok    {document.source}: {len(document.actors)} actors", markup=False, soft_wrap=True)
+
+
+def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
+                     out_dir: Path | None, fmt: str, quiet: bool) -> None:
+    from powermap.engines import dask as dask_engine
+
+    if out_dir is None or fmt not in {"jsonl", "parquet"} or "-" in paths:
+        err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
+                  markup=False)
+        raise typer.Exit(2)
+    counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    if not quiet:
+        err.print(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
+                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)", markup=False)
     raise typer.Exit(1 if counts["failed"] else 0)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="JSONL files or folders of them (Dask parts, -o output).")],
+    db: Annotated[Path, typer.Option("--db", help="The SQLite store to load into.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace documents already stored.")] = False,
+) -> None:
+    """Put analysed documents (JSONL, Dask JSONL or Parquet parts) into a store."""
+    from powermap.corpus.load import records
+
+    counts = {"loaded": 0, "skipped": 0, "failed": 0}
+    try:
+        with Store(db) as store:
+            for record in records(paths):
+                if record.get("problem"):
+                    counts["failed"] += 1
+                    store.save_problem(Problem(**record["problem"]))
+                    continue
+                document = Document.model_validate(record["document"])
+                if not force and store.has(document.id, document.pipeline):
+                    counts["skipped"] += 1
+                    continue
+                store.save(document, record.get("raw") or document.text)
+                counts["loaded"] += 1
+    except (StoreError, ValueError) as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
 
 
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:

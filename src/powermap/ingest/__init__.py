@@ -100,6 +100,29 @@ def _files(directory: Path) -> Iterator[Path]:
             yield path
 
 
+def expand_paths(inputs: Iterable[str]) -> Iterator[Path]:
+    """Every file named by `inputs`, directories expanded (for engines that split work by file)."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            yield from _files(path)
+        else:
+            yield path
+
+
+def count_documents(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when that is known without reading them (no WARC, JSONL, stdin)."""
+    if "-" in inputs:
+        return None
+    total = 0
+    for path in expand_paths(inputs):
+        name = path.name.lower()
+        if name.endswith((".warc", ".warc.gz", ".arc.gz")) or path.suffix.lower() in JSONL_SUFFIXES:
+            return None
+        total += 1
+    return total
+
+
 def read_sources(inputs: Iterable[str], limits: Limits | None = None) -> Iterator[Source]:
     """Lazily read every document named by `inputs`: files, directories (recursive) or `-`."""
     limits = limits or Limits()
