@@ -71,3 +71,27 @@ def test_edges_aggregate_across_documents(tmp_path, pipeline):
     assert attack.count == 2 and len(attack.documents) == 2
     assert (attack.first, attack.last) == ("2022-03", "2023-05") and attack.weight < 0
     assert edges[("state:BLR", "ASSAULT", "state:UKR")].negated == 1
+
+
+def test_store_keeps_edges_up_to_date_incrementally(tmp_path, pipeline):
+    from powermap.corpus.edges import aggregate
+
+    texts = ["Russia attacked Ukraine in March 2022.", "Belarus and Russia agreed on gas prices.",
+             "Russia attacked Ukraine again in May 2023.", "Russia and Belarus agreed on a treaty."]
+    documents = [pipeline.analyse_text(t).to_document() for t in texts]
+    with Store(tmp_path / "c.db") as store:
+        for document in documents[:2]:
+            store.save(document, document.text)
+        first = {(e["source"], e["type"], e["target"]): e["count"] for e in store.edges()}
+        for document in documents[2:]:
+            store.save(document, document.text)
+        store.save(documents[0], documents[0].text)  # the same content again changes nothing
+        stored = {(e["source"], e["type"], e["target"]): e for e in store.edges()}
+        expected = {(e.source, e.type, e.target): e for e in aggregate(d.dump() for d in documents)}
+    assert first[("state:RUS", "ASSAULT", "state:UKR")] == 1
+    assert set(stored) == set(expected)
+    for key, edge in expected.items():
+        assert stored[key]["count"] == edge.count and stored[key]["weight"] == round(edge.weight, 3)
+        assert (stored[key]["first"], stored[key]["last"]) == (edge.first, edge.last)
+        assert stored[key]["documents"] == sorted(edge.documents)
+    assert stored[("state:BLR", "AGREE", "state:RUS")]["count"] == 2

@@ -290,7 +290,13 @@ def edges(
 
     documents, _ = _documents(path)
     names = {a["id"]: a["name"] for d in documents for a in d["actors"]}
-    rows = [edge.row(names) for edge in aggregate(documents, set(types) if types else None)]
+    if path.suffix in {".jsonl", ".json", ".ndjson"}:
+        rows = [edge.row(names) for edge in aggregate(documents, set(types) if types else None)]
+    else:  # the store keeps its edges up to date as documents arrive
+        with Store(path, readonly=True) as store:
+            rows = [{**row, "source_name": names.get(row["source"], row["source"]),
+                     "target_name": names.get(row["target"] or "", row["target"])}
+                    for row in store.edges() if not types or row["type"] in types]
     if csv_out:
         columns = ["source", "source_name", "type", "target", "target_name", "count", "negated", "weight",
                    "first", "last", "documents", "asserted_by"]

@@ -46,19 +46,22 @@ def relation_weight(relation: dict[str, Any]) -> float:
     return -weight if relation["negated"] else weight
 
 
+def edge_key(source: str, type_: str, target: str | None) -> tuple[str, str, str]:
+    """The key of the edge a relation belongs to: symmetric types have no direction; no target is ''."""
+    if load_lexicon().symmetric(type_) and target is not None and target < source:
+        source, target = target, source
+    return source, type_, target or ""
+
+
 def aggregate(documents: Iterable[dict[str, Any]], types: set[str] | None = None) -> list[Edge]:
     """Edges from stored or exported documents; symmetric types are keyed without direction."""
-    lexicon = load_lexicon()
-    edges: dict[tuple[str, str, str | None], Edge] = {}
+    edges: dict[tuple[str, str, str], Edge] = {}
     for document in documents:
         for relation in document.get("relations", []):
             if types and relation["type"] not in types:
                 continue
-            source, target = relation["source"], relation["target"]
-            if lexicon.symmetric(relation["type"]) and target is not None and target < source:
-                source, target = target, source
-            key = (source, relation["type"], target)
-            edge = edges.setdefault(key, Edge(source, relation["type"], target))
+            source, type_, target = edge_key(relation["source"], relation["type"], relation["target"])
+            edge = edges.setdefault((source, type_, target), Edge(source, type_, target or None))
             edge.count += 1
             edge.negated += bool(relation["negated"])
             edge.weight += relation_weight(relation)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from powermap.corpus.edges import edge_key, relation_weight
 from powermap.schema import SCHEMA_VERSION, Document, Problem
 
 STORE_VERSION = "1"
@@ -68,6 +69,17 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (doc_id, id)
 );
 CREATE INDEX IF NOT EXISTS relations_by_sides ON relations (source, target);
+CREATE TABLE IF NOT EXISTS edges (
+    source TEXT NOT NULL,
+    type TEXT NOT NULL,
+    target TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    negated INTEGER NOT NULL,
+    weight REAL NOT NULL,
+    first TEXT,
+    last TEXT,
+    PRIMARY KEY (source, type, target)
+);
 CREATE TABLE IF NOT EXISTS errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
@@ -135,10 +147,16 @@ class Store:
         return row is not None
 
     def save(self, document: Document, raw: str) -> None:
-        """Store one document and its actors in a single transaction, replacing an older analysis."""
+        """Store one document, its actors, relations and its share of the corpus edges in a single
+        transaction, replacing an older analysis of the same content."""
         data = document.dump()
         try:
             with self.conn:
+                old = self.conn.execute(
+                    "SELECT source, target, type, negated, modality, confidence, date FROM relations WHERE doc_id = ?",
+                    (document.id,),
+                ).fetchall()
+                touched = self._add_edges(old, -1)
                 self.conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
                 self.conn.execute(
                     "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,6 +181,10 @@ class Store:
                         for r in document.relations
                     ],
                 )
+                new = [(r.source, r.target, r.type, int(r.negated), r.modality, r.confidence, r.date)
+                       for r in document.relations]
+                touched |= self._add_edges(new, +1)
+                self._settle_edges(touched)
                 self.conn.executemany(
                     'INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)',
                     [
@@ -173,6 +195,51 @@ class Store:
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: could not store {document.source}: {exc}") from exc
+
+    def _add_edges(self, relations: list[tuple[Any, ...]], sign: int) -> set[tuple[str, str, str]]:
+        """Add (or take away) relations' contributions to their edges: adding a document never
+        recomputes the corpus graph."""
+        touched = set()
+        for source, target, type_, negated, modality, confidence, _ in relations:
+            key = edge_key(source, type_, target)
+            weight = relation_weight({"type": type_, "negated": negated, "modality": modality,
+                                      "confidence": confidence})
+            self.conn.execute(
+                "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (source, type, target) DO "
+                "UPDATE SET count = count + excluded.count, negated = negated + excluded.negated, "
+                "weight = weight + excluded.weight",
+                (*key, sign, sign * int(negated), sign * weight),
+            )
+            touched.add(key)
+        return touched
+
+    def _settle_edges(self, keys: set[tuple[str, str, str]]) -> None:
+        """First and last dates of the edges just changed; edges left with no relation go."""
+        for source, type_, target in keys:
+            sides = [(source, target or None), (target or None, source)]
+            dates = self.conn.execute(
+                "SELECT MIN(date), MAX(date) FROM relations WHERE type = ? AND "
+                "((source = ? AND target IS ?) OR (source = ? AND target IS ?))",
+                (type_, *sides[0], *sides[1]),
+            ).fetchone()
+            self.conn.execute("UPDATE edges SET first = ?, last = ? WHERE source = ? AND type = ? AND target = ?",
+                              (*dates, source, type_, target))
+        self.conn.execute("DELETE FROM edges WHERE count <= 0")
+
+    def edges(self) -> list[dict[str, Any]]:
+        """The corpus edges as kept up to date by `save`, with their documents and asserters."""
+        rows = []
+        query = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE type = ? AND "
+                 "((source = ? AND target IS ?) OR (source = ? AND target IS ?))")
+        for source, type_, target, count, negated, weight, first, last in self.conn.execute(
+            "SELECT * FROM edges ORDER BY count DESC, source, type"
+        ).fetchall():
+            found = self.conn.execute(query, (type_, source, target or None, target or None, source)).fetchall()
+            rows.append({"source": source, "type": type_, "target": target or None, "count": count,
+                         "negated": negated, "weight": round(weight, 3), "first": first, "last": last,
+                         "documents": sorted({d for d, _ in found}),
+                         "asserted_by": sorted({a or "unknown speaker" for _, a in found})})
+        return rows
 
     def save_problem(self, problem: Problem) -> None:
         try:
