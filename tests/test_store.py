@@ -95,3 +95,22 @@ def test_store_keeps_edges_up_to_date_incrementally(tmp_path, pipeline):
         assert (stored[key]["first"], stored[key]["last"]) == (edge.first, edge.last)
         assert stored[key]["documents"] == sorted(edge.documents)
     assert stored[("state:BLR", "AGREE", "state:RUS")]["count"] == 2
+
+
+def test_full_disk_and_read_only_give_clear_errors_and_keep_what_was_stored(tmp_path, pipeline):
+    first = pipeline.analyse_text("Poland and Lithuania met in Vilnius.").to_document()
+    big = pipeline.analyse_text("Russia attacked Ukraine. " * 200).to_document()
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        store.save(first, "raw one")
+    with Store(path) as store:
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 1}")  # a disk with no room left
+        with pytest.raises(StoreError, match="full"):
+            store.save(big, "raw two " * 2000)
+        assert store.count() == 1 and store.document(first.id)["text"] == first.text
+    with Store(path, readonly=True) as store, pytest.raises(StoreError, match="readonly"):
+        store.save(big, "raw two")
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.count() == 1

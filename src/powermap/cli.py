@@ -354,6 +354,67 @@ def claims(
     Console().print(table)
 
 
+@app.command()
+def graph(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json or csv.")] = "graphml",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write it.")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only relations dated on or after (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only relations dated on or before.")] = None,
+) -> None:
+    """The power network: actors (type, country, mentions) and aggregated relation edges."""
+    from powermap.corpus.graph import build, write
+
+    if fmt not in {"graphml", "gexf", "json", "csv"}:
+        err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
+        raise typer.Exit(2)
+    documents, _ = _documents(path)
+    network = build(documents, set(types) if types else None, since, until)
+    target = output or Path(f"powermap-graph.{fmt}")
+    write(network, target, fmt)
+    err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
+    out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for the tables.")] = Path("export"),
+) -> None:
+    """Tables of documents, actors, mentions, relations, quotes, claims and rhetoric."""
+    from powermap.corpus.export import write
+
+    if fmt not in {"csv", "jsonl", "parquet"}:
+        err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
+        raise typer.Exit(2)
+    documents, _ = _documents(path)
+    for written in write(documents, out_dir, fmt):
+        err.print(f"wrote {written}", markup=False)
+
+
+@app.command()
+def serve(
+    path: Annotated[Path, typer.Argument(help="A powermap database.")],
+    host: Annotated[str, typer.Option(help="Address to listen on; the default is this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """The local web app over a database, opened read-only."""
+    import uvicorn
+
+    from powermap.web.app import create_app
+
+    if not path.exists():
+        err.print(f"powermap: {path}: no such database", markup=False)
+        raise typer.Exit(2)
+    try:
+        Store(path, readonly=True).close()
+    except StoreError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+
+
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

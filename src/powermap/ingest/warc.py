@@ -90,3 +90,6 @@ def _records(path: Path, max_bytes: int) -> Iterator[Source]:
             format="warc",
             error=f"truncated or malformed WARC after {count} HTML records: {exc}",
         )
+        return
+    if count == 0:
+        yield Source(label=str(path), format="warc", error="no HTML response records in this archive")

@@ -1,0 +1,96 @@
+"""Write a folder of hostile and broken inputs, each with what powermap should do with it.
+
+Nothing here is committed as a binary: the files are made by this script in a temporary folder.
+Run: python tests/bad_inputs/make_bad_inputs.py DIR   (prints the expectations as JSON)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sys
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+ENGLISH = ("Belarus and Russia agreed on Tuesday to deploy a joint regional group of forces, the Belarusian "
+           "leader said. Poland called the move a provocation and summoned the ambassador. ") * 4
+RUSSIAN = ("Президент Беларуси Александр Лукашенко заявил во вторник, что Беларусь и Россия договорились "
+           "развернуть региональную группировку войск. Польша назвала это провокацией. ") * 3
+CHINESE = "俄罗斯和白俄罗斯周二同意部署联合区域部队，白俄罗斯领导人表示。波兰称此举是挑衅，并召见了大使。" * 3
+
+# Each expectation: outcome "error" with a reason the message must contain, "ok" (analysed, optionally
+# with a warning containing the given words), or "either" (analysed or one clear error).
+
+
+def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for url, content_type, payload in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload),
+                                                      http_headers=headers))
+    return buffer.getvalue()
+
+
+def make(folder: Path) -> dict[str, dict[str, str]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(3)
+    page = f"<html><head><title>Drills</title></head><body><article><p>{ENGLISH}</p></article></body></html>"
+    cases: dict[str, tuple[bytes, dict[str, str]]] = {
+        "binary.bin": (bytes(rng.randrange(256) for _ in range(4096)), {"outcome": "error", "reason": "binary"}),
+        "image.png": (b"\x89PNG\r\n\x1a\n" + bytes(2048), {"outcome": "error", "reason": "binary"}),
+        "empty.txt": (b"", {"outcome": "error", "reason": "empty"}),
+        "whitespace-only.txt": (b"   \n\t\n  \r\n", {"outcome": "error", "reason": "empty"}),
+        "invalid-utf8.txt": (ENGLISH.encode() + b" \x80\x81\xfe caf\xe9 " + ENGLISH.encode(), {"outcome": "ok"}),
+        "cp1251-russian.txt": (RUSSIAN.encode("cp1251"), {"outcome": "ok", "warning": "language 'ru'"}),
+        "latin1.txt": ((ENGLISH + " The café in Zürich hosted the négociations.").encode("latin-1"),
+                       {"outcome": "ok"}),
+        "utf16-bom.txt": (ENGLISH.encode("utf-16"), {"outcome": "ok"}),
+        "utf16-no-bom.txt": (ENGLISH.encode("utf-16-le"), {"outcome": "ok"}),
+        "truncated.html": (page[: len(page) // 2].encode(), {"outcome": "either"}),
+        "malformed.html": (b"<html><body><div><p>" + ENGLISH.encode() + b"</span></i><b><table><td>x</html>",
+                           {"outcome": "either"}),
+        "scripts-only.html": (b"<html><head><script>var a = 1;</script><style>p {}</style></head>"
+                              b"<body><script>track()</script></body></html>",
+                              {"outcome": "error", "reason": "no article text"}),
+        "non-html-records.warc.gz": (_warc([("https://example.org/a.png", "image/png", bytes(500)),
+                                            ("https://example.org/s.css", "text/css", b"p { margin: 0 }")]),
+                                     {"outcome": "error", "reason": "no HTML"}),
+        "cyrillic.txt": (RUSSIAN.encode(), {"outcome": "ok", "warning": "language 'ru'"}),
+        "chinese.txt": (CHINESE.encode(), {"outcome": "ok", "warning": "language 'zh'"}),
+        "long-sentence.txt": ((" ".join(rng.choice(["Belarus", "troops", "and", "the", "border", "moved",
+                                                    "Russia", "quickly", "near"]) for _ in range(20000))).encode(),
+                              {"outcome": "ok"}),
+        "quote-marks.txt": (("He said “" + "” “".join("no" for _ in range(2500)) + "” again.").encode(),
+                            {"outcome": "ok"}),
+        "zero-width-rtl.txt": (("Belarus\u200b and\u200d Russia \u202eagreed\u202c on\u2066 troops\u2069. " * 20)
+                               .encode(), {"outcome": "ok"}),
+        "nul-bytes.txt": (ENGLISH.encode().replace(b"Tuesday", b"Tues\x00day"), {"outcome": "ok"}),
+    }
+    expectations: dict[str, dict[str, str]] = {}
+    for name, (data, expected) in cases.items():
+        (folder / name).write_bytes(data)
+        expectations[name] = expected
+    archive = _warc([("https://example.org/one", "text/html", page.encode()),
+                     ("https://example.org/two", "text/html", page.replace("Drills", "More drills").encode())])
+    (folder / "truncated.warc.gz").write_bytes(archive[: len(archive) - 200])
+    expectations["truncated.warc.gz#https://example.org/one"] = {"outcome": "ok"}
+    expectations["truncated.warc.gz#https://example.org/two"] = {"outcome": "error", "reason": "truncated"}
+    lines = [json.dumps({"id": "a", "text": ENGLISH}), "{broken", json.dumps({"id": "a", "text": "Other text."})]
+    (folder / "broken.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expectations["broken.jsonl#a"] = {"outcome": "ok"}
+    expectations["broken.jsonl:2"] = {"outcome": "error", "reason": "invalid JSON"}
+    expectations["broken.jsonl:3"] = {"outcome": "error", "reason": "duplicate id"}
+    with (folder / "huge.txt").open("wb") as handle:  # 52 MB: over the default --max-bytes
+        block = (ENGLISH * 20).encode()
+        while handle.tell() < 52_000_000:
+            handle.write(block)
+    expectations["huge.txt"] = {"outcome": "error", "reason": "too large"}
+    return expectations
+
+
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(make(Path(sys.argv[1])), indent=2) + "\n")

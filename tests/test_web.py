@@ -1,0 +1,101 @@
+"""The web app through FastAPI's TestClient: every page and API route, escaping, read-only, no traversal."""
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from powermap.analysis import Source
+from powermap.corpus.store import Store
+from powermap.web.app import create_app
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory, pipeline):
+    path = tmp_path_factory.mktemp("web") / "corpus.db"
+    hostile = ("<script>alert('x')</script> wrote this\n\nThe Kremlin and <b>Minsk</b> agreed "
+               "<img src=x onerror=alert(1)> to deploy troops. Lukashenko said \"we are ready\".")
+    sources = [Source(label=p.name, format="text", raw=p.read_text(encoding="utf-8"),
+                      body=p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))]
+    sources.append(Source(label="<script>alert('label')</script>.txt", format="text", raw=hostile, body=hostile))
+    with Store(path) as store:
+        for analysis in pipeline.pipe(sources):
+            document = analysis.to_document()
+            store.save(document, analysis.source.raw)
+        # An actor whose name is markup must come out inert too.
+        document = json.loads(store.conn.execute("SELECT document FROM documents LIMIT 1").fetchone()[0])
+        document["actors"][0]["name"] = "<script>alert('actor')</script>"
+        store.conn.execute("UPDATE documents SET document = ? WHERE id = ?", (json.dumps(document), document["id"]))
+        store.conn.commit()
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(corpus_db):
+    return TestClient(create_app(corpus_db))
+
+
+def test_every_page_and_api_route_answers(client):
+    documents = client.get("/api/documents").json()
+    actors = client.get("/api/actors").json()
+    assert len(documents) == 3 and actors
+    pages = ["/", "/network", "/network?type=ASSAULT&type=AGREE&since=2020", "/timeline", "/claims",
+             "/search?q=Kremlin", "/api", f"/doc/{documents[0]['id']}", f"/actor/{actors[0]['id']}"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "text/html" in response.headers["content-type"]
+    for url in ["/api/edges", "/api/edges?type=AGREE", "/api/claims", "/api/conflicts", "/api/timeline",
+                "/api/search?q=minsk", f"/api/documents/{documents[0]['id']}", f"/api/actors/{actors[0]['id']}"]:
+        assert client.get(url).status_code == 200, url
+    schema = client.get("/openapi.json").json()
+    assert "/api/actors/{actor_id}" in schema["paths"]
+
+
+def test_markup_in_articles_and_names_stays_inert(client):
+    hostile = next(d for d in client.get("/api/documents").json() if d["source"].startswith("<script>"))
+    page = client.get(f"/doc/{hostile['id']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Minsk</b>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page or "&lt;script&gt;alert" in page
+    overview = client.get("/").text
+    assert "<script>alert(" not in overview
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; wrote this" in overview  # the hostile headline
+    marked = next(a for a in client.get("/api/actors").json() if "<script>alert('actor')</script>" in a["variants"])
+    actor_page = client.get(f"/actor/{marked['id']}").text
+    assert "<script>alert('actor')" not in actor_page
+    assert "&lt;script&gt;alert(&#39;actor&#39;)&lt;/script&gt;" in actor_page
+
+
+def test_highlights_carry_exact_offsets(client):
+    for summary in client.get("/api/documents").json():
+        document = client.get(f"/api/documents/{summary['id']}").json()
+        page = client.get(f"/doc/{summary['id']}").text
+        import re
+
+        marks = re.findall(r'<mark class="ev ev-(\w+)" data-layer="\w+" data-start="(\d+)" data-end="(\d+)"', page)
+        assert marks
+        for _, start, end in marks:
+            assert 0 <= int(start) < int(end) <= len(document["text"])
+        mention = document["actors"][0]["mentions"][0]
+        assert f'data-start="{mention["start"]}" data-end="{mention["end"]}"' in page
+
+
+def test_unknown_ids_and_traversal_are_404(client):
+    for url in ["/doc/nope", "/actor/nobody", "/api/documents/../../etc/passwd", "/static/../app.py",
+                "/static/%2e%2e/app.py", "/actor/..%2f..%2fetc%2fpasswd"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_store_is_opened_read_only(corpus_db, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(corpus_db, copy)
+    before = copy.read_bytes()
+    client = TestClient(create_app(copy))
+    for url in ["/", "/network", "/claims", "/api/actors"]:
+        client.get(url)
+    assert copy.read_bytes() == before
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
