@@ -16,7 +16,7 @@ from typing import Any
 from powermap.corpus.edges import edge_key, relation_weight
 from powermap.schema import SCHEMA_VERSION, Document, Problem
 
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     kind TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mentions_by_actor ON mentions (actor_id);
+CREATE INDEX IF NOT EXISTS mentions_by_document ON mentions (doc_id);
 CREATE TABLE IF NOT EXISTS relations (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     id TEXT NOT NULL,
@@ -66,9 +67,11 @@ CREATE TABLE IF NOT EXISTS relations (
     asserted_by TEXT,
     date TEXT,
     confidence REAL NOT NULL,
+    edge_source TEXT NOT NULL,
+    edge_target TEXT NOT NULL,
     PRIMARY KEY (doc_id, id)
 );
-CREATE INDEX IF NOT EXISTS relations_by_sides ON relations (source, target);
+CREATE INDEX IF NOT EXISTS relations_by_edge ON relations (edge_source, type, edge_target);
 CREATE TABLE IF NOT EXISTS edges (
     source TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -129,6 +132,10 @@ class Store:
         if schema is None or schema[0] != SCHEMA_VERSION:
             found = schema[0] if schema else "none"
             raise StoreError(f"{self.path}: schema {found}, this powermap reads {SCHEMA_VERSION}")
+        layout = self.conn.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()
+        if layout is None or layout[0] != STORE_VERSION:
+            raise StoreError(f"{self.path}: store layout {layout[0] if layout else 'unknown'}, this powermap uses "
+                             f"{STORE_VERSION}: analyse into a new database (or `powermap load` an export into one)")
 
     def close(self) -> None:
         self.conn.close()
@@ -173,14 +180,12 @@ class Store:
                         for a in document.actors
                     ],
                 )
-                self.conn.executemany(
-                    "INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (document.id, r.id, r.source, r.target, r.type, r.mode, int(r.negated), r.modality,
-                         r.asserted_by, r.date, r.confidence)
-                        for r in document.relations
-                    ],
-                )
+                rows = []
+                for r in document.relations:
+                    edge_source, _, edge_target = edge_key(r.source, r.type, r.target)
+                    rows.append((document.id, r.id, r.source, r.target, r.type, r.mode, int(r.negated), r.modality,
+                                 r.asserted_by, r.date, r.confidence, edge_source, edge_target))
+                self.conn.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 new = [(r.source, r.target, r.type, int(r.negated), r.modality, r.confidence, r.date)
                        for r in document.relations]
                 touched |= self._add_edges(new, +1)
@@ -216,11 +221,9 @@ class Store:
     def _settle_edges(self, keys: set[tuple[str, str, str]]) -> None:
         """First and last dates of the edges just changed; edges left with no relation go."""
         for source, type_, target in keys:
-            sides = [(source, target or None), (target or None, source)]
             dates = self.conn.execute(
-                "SELECT MIN(date), MAX(date) FROM relations WHERE type = ? AND "
-                "((source = ? AND target IS ?) OR (source = ? AND target IS ?))",
-                (type_, *sides[0], *sides[1]),
+                "SELECT MIN(date), MAX(date) FROM relations WHERE edge_source = ? AND type = ? AND edge_target = ?",
+                (source, type_, target),
             ).fetchone()
             self.conn.execute("UPDATE edges SET first = ?, last = ? WHERE source = ? AND type = ? AND target = ?",
                               (*dates, source, type_, target))
@@ -229,12 +232,12 @@ class Store:
     def edges(self) -> list[dict[str, Any]]:
         """The corpus edges as kept up to date by `save`, with their documents and asserters."""
         rows = []
-        query = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE type = ? AND "
-                 "((source = ? AND target IS ?) OR (source = ? AND target IS ?))")
+        query = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE edge_source = ? AND type = ? "
+                 "AND edge_target = ?")
         for source, type_, target, count, negated, weight, first, last in self.conn.execute(
             "SELECT * FROM edges ORDER BY count DESC, source, type"
         ).fetchall():
-            found = self.conn.execute(query, (type_, source, target or None, target or None, source)).fetchall()
+            found = self.conn.execute(query, (source, type_, target)).fetchall()
             rows.append({"source": source, "type": type_, "target": target or None, "count": count,
                          "negated": negated, "weight": round(weight, 3), "first": first, "last": last,
                          "documents": sorted({d for d, _ in found}),

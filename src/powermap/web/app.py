@@ -318,7 +318,7 @@ def network_svg(graph: Any, size: int = 760) -> str:
     connected = graph.subgraph([n for n in graph if graph.degree(n) > 0] or list(graph)[:40])
     positions = nx.spring_layout(nx.Graph(connected), seed=7)
     scale = lambda v: 40 + (v + 1) / 2 * (size - 80)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="network" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 180} {size}" class="network" '
              f'role="img" aria-label="power network">']
     for source, target, edge in connected.edges(data=True):
         (x1, y1), (x2, y2) = positions[source], positions[target]
