@@ -28,7 +28,9 @@ def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, since: str | None = None,
           until: str | None = None) -> nx.MultiDiGraph:
-    """Actors with their type, country and mention counts; one edge per (source, type, target)."""
+    """Actors with their type, country and mention counts; one edge per (source, relation, target).
+
+    The edge attribute is `relation`, not `type`: GEXF reserves `type` for an edge's direction."""
     documents = list(documents)
     mapping = canonical_ids(documents)
     graph = nx.MultiDiGraph()
@@ -49,7 +51,7 @@ def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, si
     for edge in aggregate(dated, types):
         if edge.target is None:
             continue
-        graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, count=edge.count,
+        graph.add_edge(edge.source, edge.target, key=edge.type, relation=edge.type, count=edge.count,
                        negated=edge.negated, weight=round(edge.weight, 3), first=edge.first or "",
                        last=edge.last or "", documents=" ".join(sorted(edge.documents)),
                        asserted_by=" ".join(sorted(edge.asserted_by)))
@@ -73,7 +75,7 @@ def write(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:
             writer.writerow(["source", "target", "type", "count", "negated", "weight", "first", "last",
                              "documents", "asserted_by"])
             for source, target, data in graph.edges(data=True):
-                writer.writerow([source, target, data["type"], data["count"], data["negated"], data["weight"],
+                writer.writerow([source, target, data["relation"], data["count"], data["negated"], data["weight"],
                                  data["first"], data["last"], data["documents"], data["asserted_by"]])
         with path.with_name(path.stem + "-nodes.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)

@@ -324,8 +324,8 @@ def network_svg(graph: Any, size: int = 760) -> str:
         (x1, y1), (x2, y2) = positions[source], positions[target]
         width = 1 + math.log1p(edge["count"])
         parts.append(f'<line x1="{scale(x1):.1f}" y1="{scale(y1):.1f}" x2="{scale(x2):.1f}" y2="{scale(y2):.1f}" '
-                     f'stroke="{_colour(edge["type"])}" stroke-width="{width:.1f}" opacity="0.6">'
-                     f'<title>{html.escape(edge["type"])} ×{edge["count"]}</title></line>')
+                     f'stroke="{_colour(edge["relation"])}" stroke-width="{width:.1f}" opacity="0.6">'
+                     f'<title>{html.escape(edge["relation"])} ×{edge["count"]}</title></line>')
     for node, attributes in connected.nodes(data=True):
         x, y = positions[node]
         radius = 5 + 2 * math.sqrt(attributes.get("mentions", 1))
