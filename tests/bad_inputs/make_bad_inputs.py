@@ -25,6 +25,11 @@ CHINESE = "俄罗斯和白俄罗斯周二同意部署联合区域部队，白俄
 # with a warning containing the given words), or "either" (analysed or one clear error).
 
 
+def english(case: str) -> str:
+    """The English article, made distinct per case so that no two inputs share content."""
+    return f"{ENGLISH}This is the {case} case."
+
+
 def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
@@ -38,18 +43,19 @@ def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
 def make(folder: Path) -> dict[str, dict[str, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(3)
-    page = f"<html><head><title>Drills</title></head><body><article><p>{ENGLISH}</p></article></body></html>"
+    page = f"<html><head><title>Drills</title></head><body><article><p>{english('page')}</p></article></body></html>"
     cases: dict[str, tuple[bytes, dict[str, str]]] = {
         "binary.bin": (bytes(rng.randrange(256) for _ in range(4096)), {"outcome": "error", "reason": "binary"}),
         "image.png": (b"\x89PNG\r\n\x1a\n" + bytes(2048), {"outcome": "error", "reason": "binary"}),
         "empty.txt": (b"", {"outcome": "error", "reason": "empty"}),
         "whitespace-only.txt": (b"   \n\t\n  \r\n", {"outcome": "error", "reason": "empty"}),
-        "invalid-utf8.txt": (ENGLISH.encode() + b" \x80\x81\xfe caf\xe9 " + ENGLISH.encode(), {"outcome": "ok"}),
-        "cp1251-russian.txt": (RUSSIAN.encode("cp1251"), {"outcome": "ok", "warning": "language 'ru'"}),
-        "latin1.txt": ((ENGLISH + " The café in Zürich hosted the négociations.").encode("latin-1"),
+        "invalid-utf8.txt": (ENGLISH.encode() + b" \x80\x81\xfe caf\xe9 " + english("utf8").encode(),
+                             {"outcome": "ok"}),
+        "cp1251-russian.txt": (RUSSIAN.encode("cp1251"), {"outcome": "ok", "warning": "not parsed"}),
+        "latin1.txt": ((english("latin-1") + " The café in Zürich hosted the négociations.").encode("latin-1"),
                        {"outcome": "ok"}),
-        "utf16-bom.txt": (ENGLISH.encode("utf-16"), {"outcome": "ok"}),
-        "utf16-no-bom.txt": (ENGLISH.encode("utf-16-le"), {"outcome": "ok"}),
+        "utf16-bom.txt": (english("UTF-16 BOM").encode("utf-16"), {"outcome": "ok"}),
+        "utf16-no-bom.txt": (english("UTF-16 no BOM").encode("utf-16-le"), {"outcome": "ok"}),
         "truncated.html": (page[: len(page) // 2].encode(), {"outcome": "either"}),
         "malformed.html": (b"<html><body><div><p>" + ENGLISH.encode() + b"</span></i><b><table><td>x</html>",
                            {"outcome": "either"}),
@@ -59,8 +65,8 @@ def make(folder: Path) -> dict[str, dict[str, str]]:
         "non-html-records.warc.gz": (_warc([("https://example.org/a.png", "image/png", bytes(500)),
                                             ("https://example.org/s.css", "text/css", b"p { margin: 0 }")]),
                                      {"outcome": "error", "reason": "no HTML"}),
-        "cyrillic.txt": (RUSSIAN.encode(), {"outcome": "ok", "warning": "language 'ru'"}),
-        "chinese.txt": (CHINESE.encode(), {"outcome": "ok", "warning": "language 'zh'"}),
+        "cyrillic.txt": ((RUSSIAN + "Это второй текст.").encode(), {"outcome": "ok", "warning": "not parsed"}),
+        "chinese.txt": (CHINESE.encode(), {"outcome": "ok", "warning": "not parsed"}),
         "long-sentence.txt": ((" ".join(rng.choice(["Belarus", "troops", "and", "the", "border", "moved",
                                                     "Russia", "quickly", "near"]) for _ in range(20000))).encode(),
                               {"outcome": "ok"}),
@@ -68,18 +74,19 @@ def make(folder: Path) -> dict[str, dict[str, str]]:
                             {"outcome": "ok"}),
         "zero-width-rtl.txt": (("Belarus\u200b and\u200d Russia \u202eagreed\u202c on\u2066 troops\u2069. " * 20)
                                .encode(), {"outcome": "ok"}),
-        "nul-bytes.txt": (ENGLISH.encode().replace(b"Tuesday", b"Tues\x00day"), {"outcome": "ok"}),
+        "nul-bytes.txt": (english("NUL").encode().replace(b"Tuesday", b"Tues\x00day"), {"outcome": "ok"}),
     }
     expectations: dict[str, dict[str, str]] = {}
     for name, (data, expected) in cases.items():
         (folder / name).write_bytes(data)
         expectations[name] = expected
-    archive = _warc([("https://example.org/one", "text/html", page.encode()),
-                     ("https://example.org/two", "text/html", page.replace("Drills", "More drills").encode())])
-    (folder / "truncated.warc.gz").write_bytes(archive[: len(archive) - 200])
+    first = _warc([("https://example.org/one", "text/html", page.replace("page case", "first page").encode())])
+    second = _warc([("https://example.org/two", "text/html", page.replace("page case", "second page").encode())])
+    (folder / "truncated.warc.gz").write_bytes(first + second[: len(second) // 2])  # cut inside the second
     expectations["truncated.warc.gz#https://example.org/one"] = {"outcome": "ok"}
-    expectations["truncated.warc.gz#https://example.org/two"] = {"outcome": "error", "reason": "truncated"}
-    lines = [json.dumps({"id": "a", "text": ENGLISH}), "{broken", json.dumps({"id": "a", "text": "Other text."})]
+    expectations["truncated.warc.gz#after-record-1"] = {"outcome": "error", "reason": "truncated"}
+    lines = [json.dumps({"id": "a", "text": english("JSONL")}), "{broken",
+             json.dumps({"id": "a", "text": "Other text."})]
     (folder / "broken.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     expectations["broken.jsonl#a"] = {"outcome": "ok"}
     expectations["broken.jsonl:2"] = {"outcome": "error", "reason": "invalid JSON"}

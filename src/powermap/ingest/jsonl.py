@@ -35,11 +35,11 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Source]:
                 continue
             given_id = _field(record, "id")
             if given_id:
-                label = f"{path}#{given_id}"
                 if given_id in seen:
                     yield Source(label=label, format="jsonl", error=f"duplicate id {given_id!r}")
                     continue
                 seen.add(given_id)
+                label = f"{path}#{given_id}"
             text = record["text"]
             yield Source(
                 label=label,

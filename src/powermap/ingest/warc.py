@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,38 +32,54 @@ def _text(payload: bytes, content_type: str) -> str:
     return decode(payload)[0]
 
 
-def _gzip_truncated(path: Path) -> bool:
-    """A gzipped archive cut short: its last record cannot be trusted."""
+def _complete_members(path: Path) -> tuple[int, bool]:
+    """How many gzip members (one per WARC record) are whole, and whether the file ends inside one."""
     if not path.name.endswith(".gz"):
-        return False
-    try:
-        with gzip.open(path, "rb") as stream:
-            while stream.read(1 << 20):
-                pass
-    except (EOFError, OSError, zlib.error):
-        return True
-    return False
+        return 0, False
+    complete, started = 0, False
+    with path.open("rb") as stream:
+        decompressor = zlib.decompressobj(wbits=31)
+        data = stream.read(1 << 20)
+        while data:
+            try:
+                decompressor.decompress(data)
+            except zlib.error:
+                return complete, True
+            started = True
+            if decompressor.eof:
+                complete, started = complete + 1, False
+                data = decompressor.unused_data or stream.read(1 << 20)
+                decompressor = zlib.decompressobj(wbits=31)
+            else:
+                data = stream.read(1 << 20)
+    return complete, started
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Source]:
-    """Sources from the HTML responses of one archive; a broken archive ends with one error."""
-    truncated = _gzip_truncated(path)
-    held: Source | None = None
-    for source in _records(path, max_bytes):
+    """Sources from the HTML responses of one archive; a cut-off record is an error, the rest stand."""
+    complete, truncated = _complete_members(path)
+    seen = [0]
+    held: tuple[Source, int] | None = None
+    for source in _records(path, max_bytes, seen):
         if held is not None:
-            yield held
-        held = source
-    if held is not None and truncated and held.error is None:
-        held = Source(label=held.label, format="warc", error="truncated WARC: this record was cut short")
+            yield held[0]
+        held = (source, seen[0])
     if held is not None:
-        yield held
+        source, index = held
+        if truncated and index > complete and source.error is None:
+            source = Source(label=source.label, format="warc", error="truncated WARC: this record was cut short")
+        yield source
+    if truncated and seen[0] <= complete:
+        yield Source(label=f"{path}#after-record-{seen[0]}", format="warc",
+                     error=f"truncated WARC: the archive ends inside the record after record {seen[0]}")
 
 
-def _records(path: Path, max_bytes: int) -> Iterator[Source]:
+def _records(path: Path, max_bytes: int, seen: list[int]) -> Iterator[Source]:
     count = 0
     try:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
+                seen[0] += 1
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 content_type = record.http_headers.get_header("Content-Type") or ""
