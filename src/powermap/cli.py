@@ -149,6 +149,9 @@ class Sink:
         if self.store and not self.force and self.store.has(document.id, document.pipeline):
             self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
             _write(self.out, result.document)
+            if not self.quiet and self.on_done is None:
+                err.print(f"skip  {document.source} (same content as a document already stored)", markup=False,
+                          soft_wrap=True)
             return
         try:
             if self.store:

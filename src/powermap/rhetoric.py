@@ -225,14 +225,19 @@ class AnalyseRhetoric:
             weight = self.stance_words.get(token.lemma_.lower(), self.stance_words.get(token.lower_))
             if weight is None or token.idx in owners or any(t.start <= token.idx < t.end for t in hostile):
                 continue
-            target = _target(doc[token.i : token.i + 1], owners)
-            if target is None:
+            if token.pos_ == "VERB":  # "Lukashenko praised the alliance": the subject's view of the object
+                objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
+                subject = _clause_subject(token)
+                target = _actor_near(objects[0], owners) if objects else None
+                speaker = _actor_near(subject, owners) if subject is not None else None
+                holder = speaker.id if speaker is not None else None
+            else:
+                target = _target(doc[token.i : token.i + 1], owners)
+                holder = _holder(analysis.quotes, token.idx)
+            if target is None or holder is None or target.id == holder:
                 continue
             if any(c.dep_ == "neg" for c in token.head.children) or any(c.dep_ == "neg" for c in token.children):
                 weight = -weight
-            holder = _holder(analysis.quotes, token.idx)
-            if holder is None:
-                continue
             key = (target.id, holder)
             totals[key] += weight
             evidence[key].append(Span.of(analysis.text, token.idx, token.idx + len(token.text)))
