@@ -73,6 +73,16 @@ class Analysis:
     def failed(self) -> bool:
         return self.problem is not None
 
+    def mention_owners(self, pronouns: bool = True) -> dict[int, Actor]:
+        """Character offset -> the actor whose mention covers it: how later stages find who a word names."""
+        owners: dict[int, Actor] = {}
+        for actor in self.actors:
+            for mention in actor.mentions:
+                if pronouns or mention.kind != "pronoun":
+                    for offset in range(mention.start, mention.end):
+                        owners.setdefault(offset, actor)
+        return owners
+
     def fail(self, stage: str, message: str) -> None:
         self.problem = Problem(source=self.source.label, stage=stage, message=message)
 

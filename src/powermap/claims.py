@@ -120,7 +120,7 @@ class ExtractClaims:
         if doc is None:
             return
         text = analysis.text
-        owners = _owners(analysis.actors)
+        owners = analysis.mention_owners(pronouns=False)
         quantities = self.quantities(doc, text, owners)
         dates = self.dates(doc, text, analysis.published)
         claims = []
@@ -358,17 +358,6 @@ def _covering_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
         if overlap * 2 > end - start:
             return quote
     return None
-
-
-def _owners(actors: list[Actor]) -> dict[int, Actor]:
-    owners: dict[int, Actor] = {}
-    for actor in actors:
-        for mention in actor.mentions:
-            if mention.kind == "pronoun":
-                continue
-            for offset in range(mention.start, mention.end):
-                owners.setdefault(offset, actor)
-    return owners
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -135,7 +135,7 @@ class ExtractQuotes:
         doc = analysis.doc
         if doc is None:
             return
-        owners = _mention_owners(analysis.actors)
+        owners = analysis.mention_owners()
         media = {a.id for a in analysis.actors if a.type == "media"}
         citations = [(w.start, w.end) for w in analysis.wire_items]
         spans = [
@@ -419,16 +419,6 @@ def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
         carried.append(quote)
         previous = quote if quote.speaker_text is not None else previous
     return carried
-
-
-def _mention_owners(actors: list[Actor]) -> dict[int, Actor]:
-    """Character offset -> the actor whose mention covers it."""
-    owners: dict[int, Actor] = {}
-    for actor in actors:
-        for mention in actor.mentions:
-            for offset in range(mention.start, mention.end):
-                owners.setdefault(offset, actor)
-    return owners
 
 
 _MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "against"}

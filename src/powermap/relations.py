@@ -7,7 +7,7 @@ dependency parse and the actor stage's mentions; negation, modality, date and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import combinations
@@ -98,7 +98,6 @@ class Found:
     negated: bool = False
     modality: str = "asserted"
     confidence: float = 0.6
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ExtractRelations:
@@ -113,7 +112,7 @@ class ExtractRelations:
         doc = analysis.doc
         if doc is None:
             return
-        owners = _owners(analysis.actors)
+        owners = analysis.mention_owners()
         found: list[Found] = []
         used_nouns: set[int] = set()
         for token in doc:
@@ -323,15 +322,6 @@ class ExtractRelations:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _owners(actors: list[Actor]) -> dict[int, Actor]:
-    owners: dict[int, Actor] = {}
-    for actor in actors:
-        for mention in actor.mentions:
-            for offset in range(mention.start, mention.end):
-                owners.setdefault(offset, actor)
-    return owners
-
-
 def _modifiers(noun: Token) -> list[Token]:
     """Modifiers and their own modifiers: `Moscow-Minsk alliance`, `Russian-Belorussian invasion`."""
     found: list[Token] = []

@@ -101,7 +101,7 @@ class AnalyseRhetoric:
         doc = analysis.doc
         if doc is None:
             return
-        owners = _owners(analysis.actors)
+        owners = analysis.mention_owners()
         techniques = self._phrases(analysis, doc, owners) + self._patterns(analysis, doc, owners)
         techniques += self._intense(analysis, doc, owners)
         techniques += self._repetition(analysis, doc)
@@ -261,15 +261,6 @@ def _match(words: list[tuple[str, str]], start: int, phrase: tuple[str, ...], le
             return None
         index += 1
     return index
-
-
-def _owners(actors: list[Actor]) -> dict[int, Actor]:
-    owners: dict[int, Actor] = {}
-    for actor in actors:
-        for mention in actor.mentions:
-            for offset in range(mention.start, mention.end):
-                owners.setdefault(offset, actor)
-    return owners
 
 
 def _actor_near(token: Token, owners: dict[int, Actor], possessor: bool = True) -> Actor | None:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from powermap.claims import ExtractClaims, _owners
+from powermap.claims import ExtractClaims
 from powermap.eval.common import analyse_unchanged
 from powermap.pipeline import Pipeline
 
@@ -67,7 +67,7 @@ def evaluate(path: Path | None = None, pipeline: Pipeline | None = None) -> Clai
         report.items += 1
         text = item["text"]
         analysis = analyse_unchanged(pipeline, text, item["id"], item.get("published"))
-        predicted = extractor.quantities(analysis.doc, text, _owners(analysis.actors))
+        predicted = extractor.quantities(analysis.doc, text, analysis.mention_owners(pronouns=False))
         dates = extractor.dates(analysis.doc, text, item.get("published"))
         report.predicted_quantities += len(predicted)
         used: set[tuple[int, int]] = set()
