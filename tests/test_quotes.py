@@ -107,3 +107,8 @@ def test_stance_verbs_and_feelings_report_views(analyse):
     assert by_text["the sanctions illegal and pointless"].speaker == "state:RUS"
     frustrated = by_text["that the police released only some of the video"]
     assert frustrated.speaker_text.text == "Protesters in Minsk" and frustrated.cue.text == "frustrated"
+
+
+def test_short_questions_and_exclamations_are_speech_but_short_phrases_are_not():
+    text = 'Protesters chanted "What curfew?" and called the rules "purely defensive" again.'
+    assert spans_text(text) == ["What curfew?"]

@@ -60,7 +60,7 @@ def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple
     """(start, end) of speech inside quotation marks, joining paragraphs that reopen the quote.
 
     Short quoted words are scare quotes or titles, except the first half of a quote split by its cue
-    (`"Our troops," he said, "will stay."`).
+    (`"Our troops," he said, "will stay."`) and a question or exclamation (`"What curfew?"`).
     """
     pairs = _pairs(text)
     spans = []
@@ -72,7 +72,8 @@ def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple
             and index + 1 < len(pairs)
             and pairs[index + 1][0] - end < 40
         )
-        if words >= needed or split_half and words:
+        exclaimed = text[start:end].rstrip()[-1:] in {"?", "!"}
+        if words >= needed or (split_half or exclaimed) and words:
             spans.append((start, end))
     return spans
 
