@@ -34,9 +34,7 @@ class NumberWords:
     scales: dict[str, float]
     vague: dict[str, float]
     currencies: dict[str, str]
-    percent: tuple[str, ...]
     qualifiers: dict[str, str]
-    time_units: frozenset[str]
     pattern: re.Pattern[str]
     vague_pattern: re.Pattern[str]
 
@@ -70,8 +68,8 @@ def load_numbers() -> NumberWords:
     vague_pattern = re.compile(rf"\b(?P<vague>{_alternation(list(data['vague']))})(?=\s+of\b)", re.IGNORECASE)
     return NumberWords(
         words=words, scales=scales, vague={k: float(v) for k, v in data["vague"].items()},
-        currencies=data["currencies"], percent=tuple(data["percent"]), qualifiers=data["qualifiers"],
-        time_units=frozenset(data["time_units"]), pattern=pattern, vague_pattern=vague_pattern,
+        currencies=data["currencies"], qualifiers=data["qualifiers"], pattern=pattern,
+        vague_pattern=vague_pattern,
     )
 
 

@@ -5,14 +5,13 @@ unit agreement on matched quantities, and date resolution accuracy (overlapping 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from powermap.claims import ExtractClaims
-from powermap.eval.common import analyse_unchanged
+from powermap.eval.common import analyse_unchanged, annotated, prf
 from powermap.pipeline import Pipeline
 
 GOLD = resources.files("powermap") / "data" / "eval" / "claims-gold.jsonl"
@@ -31,14 +30,12 @@ class ClaimReport:
     errors: list[str] = field(default_factory=list)
 
     def scores(self) -> dict[str, Any]:
-        precision = self.matched_quantities / self.predicted_quantities if self.predicted_quantities else 0.0
-        recall = self.matched_quantities / self.gold_quantities if self.gold_quantities else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = prf(self.matched_quantities, self.predicted_quantities, self.matched_quantities,
+                                    self.gold_quantities)
         return {
             "items": self.items, "gold_quantities": self.gold_quantities,
             "predicted_quantities": self.predicted_quantities, "matched_quantities": self.matched_quantities,
-            "quantity_precision": round(precision, 3), "quantity_recall": round(recall, 3),
-            "quantity_f1": round(f1, 3),
+            "quantity_precision": precision, "quantity_recall": recall, "quantity_f1": f1,
             "unit_accuracy": round(self.units_right / self.units_checked, 3) if self.units_checked else 0.0,
             "gold_dates": self.gold_dates,
             "date_accuracy": round(self.dates_right / self.gold_dates, 3) if self.gold_dates else 0.0,
@@ -58,12 +55,8 @@ def _locate(text: str, wanted: str, used: set[tuple[int, int]]) -> tuple[int, in
 def evaluate(path: Path | None = None, pipeline: Pipeline | None = None) -> ClaimReport:
     pipeline = pipeline or Pipeline()
     extractor = next(s for s in pipeline.stages if isinstance(s, ExtractClaims))
-    source = path.read_text(encoding="utf-8") if path else GOLD.read_text(encoding="utf-8")
     report = ClaimReport()
-    for line in source.splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
+    for item in annotated(path, GOLD):
         report.items += 1
         text = item["text"]
         analysis = analyse_unchanged(pipeline, text, item["id"], item.get("published"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from powermap.eval.common import analyse_unchanged
+from powermap.eval.common import analyse_unchanged, prf
 from powermap.pipeline import Pipeline
 from powermap.relations import load_lexicon
 from powermap.schema import Actor
@@ -32,13 +32,11 @@ class EventReport:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def scores(self) -> dict[str, Any]:
-        precision = self.matched / self.predicted if self.predicted else 0.0
-        recall = self.matched / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = prf(self.matched, self.predicted, self.matched, self.gold)
         return {
             "records": self.records, "gold_triples": self.gold, "predicted_triples": self.predicted,
-            "matched_triples": self.matched, "precision": round(precision, 3), "recall": round(recall, 3),
-            "f1": round(f1, 3), "actor_matched_records": self.actor_matched,
+            "matched_triples": self.matched, "precision": precision, "recall": recall, "f1": f1,
+            "actor_matched_records": self.actor_matched,
             "type_accuracy": round(self.type_right / self.actor_matched, 3) if self.actor_matched else 0.0,
         }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from powermap.analysis import Analysis
-from powermap.eval.common import analyse_unchanged
+from powermap.eval.common import analyse_unchanged, prf
 from powermap.pipeline import Pipeline
 from powermap.schema import Quote
 
@@ -38,12 +38,10 @@ class Tally:
     cue_right: int = 0
 
     def scores(self) -> dict[str, float | int]:
-        precision = self.matched / self.predicted if self.predicted else 0.0
-        recall = self.matched / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = prf(self.matched, self.predicted, self.matched, self.gold)
         return {
             "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
-            "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "precision": precision, "recall": recall, "f1": f1,
             "speaker_accuracy": round(self.speaker_right / self.speaker_checked, 3) if self.speaker_checked else 0.0,
             "cue_accuracy": round(self.cue_right / self.cue_checked, 3) if self.cue_checked else 0.0,
         }

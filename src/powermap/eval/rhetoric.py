@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from powermap.eval.common import analyse_unchanged
+from powermap.eval.common import analyse_unchanged, annotated, prf
 from powermap.pipeline import Pipeline
 
 GOLD = resources.files("powermap") / "data" / "eval" / "rhetoric-gold.jsonl"
@@ -49,11 +48,8 @@ class Counts:
             predicted = sum(self.predicted.values()) if name == "all" else self.predicted[name]
             found = sum(self.gold_found.values()) if name == "all" else self.gold_found[name]
             right = sum(self.predicted_right.values()) if name == "all" else self.predicted_right[name]
-            precision = right / predicted if predicted else 0.0
-            recall = found / gold if gold else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            rows[name] = {"gold": gold, "predicted": predicted, "precision": round(precision, 3),
-                          "recall": round(recall, 3), "f1": round(f1, 3)}
+            precision, recall, f1 = prf(right, predicted, found, gold)
+            rows[name] = {"gold": gold, "predicted": predicted, "precision": precision, "recall": recall, "f1": f1}
         return rows
 
 
@@ -76,12 +72,8 @@ class RhetoricReport:
 
 def evaluate_own(path: Path | None = None, pipeline: Pipeline | None = None) -> RhetoricReport:
     pipeline = pipeline or Pipeline()
-    source = path.read_text(encoding="utf-8") if path else GOLD.read_text(encoding="utf-8")
     report = RhetoricReport()
-    for line in source.splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
+    for item in annotated(path, GOLD):
         analysis = pipeline.analyse_text(item["text"], label=item["id"])
         report.passages += 1
         predicted_genre = analysis.genre.label if analysis.genre else "other"
