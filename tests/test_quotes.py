@@ -112,3 +112,42 @@ def test_stance_verbs_and_feelings_report_views(analyse):
 def test_short_questions_and_exclamations_are_speech_but_short_phrases_are_not():
     text = 'Protesters chanted "What curfew?" and called the rules "purely defensive" again.'
     assert spans_text(text) == ["What curfew?"]
+
+
+def test_continued_beside_a_quote_is_its_cue_but_not_elsewhere(analyse):
+    analysis = analyse("“Minsk has no say in this matter at all,” Peskov said. "
+                       "He continued, “Our soldiers will stay where they are until spring comes.” "
+                       "The fighting continued for another week.")
+    second = next(q for q in analysis.quotes if q.text.startswith("Our soldiers"))
+    assert second.cue is not None and second.cue.lemma == "continue"
+    assert second.speaker == "person:dmitry-peskov"
+
+
+def test_reported_clause_without_that_after_an_adverbial(analyse):
+    analysis = analyse("Lukashenko said after the summit he would not accept any Russian base on Belarusian soil.")
+    (quote,) = [q for q in analysis.quotes if q.cue and q.cue.lemma == "say"]
+    assert quote.text == "he would not accept any Russian base on Belarusian soil"
+    assert quote.speaker == "person:alexander-lukashenko"
+
+
+def test_reason_the_parser_hangs_on_the_cue_stays_in_the_content(analyse):
+    analysis = analyse("Zelensky said that the referendum was a sham, because nobody could vote freely "
+                       "under occupation.")
+    (quote,) = [q for q in analysis.quotes if q.cue and q.cue.lemma == "say"]
+    assert quote.text.startswith("that the referendum was a sham")
+    assert quote.text.endswith("under occupation")
+
+
+def test_according_to_source_stops_at_the_comma(analyse):
+    analysis = analyse("According to the Belarusian opposition leader Sviatlana Tsikhanouskaya, the vote "
+                       "reeks of fear and fraud.")
+    (quote,) = analysis.quotes
+    assert quote.speaker_text.text == "the Belarusian opposition leader Sviatlana Tsikhanouskaya"
+    assert quote.text == "the vote reeks of fear and fraud"
+
+
+def test_a_finding_reports_its_clause(analyse):
+    analysis = analyse("The satellite image shows Russian bombers standing at the airfield near Baranovichi.")
+    (quote,) = analysis.quotes
+    assert quote.cue.lemma == "show"
+    assert quote.text.startswith("Russian bombers standing")

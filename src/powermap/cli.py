@@ -436,9 +436,9 @@ def eval_quotes(
     report = evaluate(folder)
     rows = {"direct quotes": report.direct.scores(), "all attributions": report.all.scores()}
     if as_json:
-        typer.echo(json.dumps({"files": report.files, **rows}, indent=2))
+        typer.echo(json.dumps({"texts": report.texts, "files": report.files, **rows}, indent=2))
         return
-    table = Table(title=f"quotes vs {folder} ({report.files} annotation files)")
+    table = Table(title=f"quotes vs {folder} ({report.texts} texts, {report.files} annotation files)")
     columns = ["gold", "predicted", "matched", "precision", "recall", "f1", "speaker_accuracy", "cue_accuracy"]
     table.add_column("set")
     for column in columns:

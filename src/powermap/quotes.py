@@ -37,6 +37,7 @@ _SIGNED = re.compile(r"\s*[―—–-]\s*(?P<speaker>[A-Z][\w.'’-]+(?: [A-Z][\
 class Cues:
     speech: frozenset[str]
     belief: frozenset[str]
+    beside_quotes: frozenset[str]
     stance: frozenset[str]
     framing: frozenset[str]
     stance_adjectives: frozenset[str]
@@ -51,7 +52,8 @@ class Cues:
 @cache
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["stance"]),
+    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["beside_quotes"]),
+                frozenset(data["stance"]),
                 frozenset(data["framing"]), frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
                 int(data["min_single_quote_words"]))
 
@@ -153,7 +155,8 @@ class ExtractQuotes:
         for sentence in doc.sents:
             for index in range(sentence.start, sentence.end):
                 sentence_start[index] = sentence.start
-        cue_tokens = [t for t in doc if t.lemma_.lower() in self.cues.all and t.pos_ in {"VERB", "AUX"}]
+        direct_cues = self.cues.all | self.cues.beside_quotes
+        cue_tokens = [t for t in doc if t.lemma_.lower() in direct_cues and t.pos_ in {"VERB", "AUX"}]
         context = (cue_tokens, sentence_start)
         for token in doc:
             lemma = token.lemma_.lower()
@@ -204,10 +207,10 @@ class ExtractQuotes:
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
                            owners, media, first, base=0.6)
 
-    @staticmethod
-    def _nearest_cue(doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
+    def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
                      sentence_start: list[int]) -> Token | None:
-        """The cue verb in the quote's sentences: just after the closing mark or before the opening one."""
+        """The cue verb in the quote's sentences: just after the closing mark or before the opening one.
+        A verb that is a cue only beside quotation marks (`continued`, `chanting`) must touch them."""
         marks = [_token_at(doc, start - 1), _token_at(doc, end)]
         sentences = {sentence_start[i] for i in [*inside, *(t.i for t in marks if t is not None)]}
         last = _token_at(doc, end - 1)
@@ -215,6 +218,8 @@ class ExtractQuotes:
         best: tuple[int, Token] | None = None
         for token in cue_tokens:
             if token.i in inside:
+                continue
+            if token.lemma_.lower() not in self.cues.all and not _touches(doc.text, token, start, end):
                 continue
             after = token.idx >= end
             if sentence_start[token.i] not in sentences and not (after and trailing and token.idx - end < 25):
@@ -232,16 +237,11 @@ class ExtractQuotes:
         if any(s <= cue.idx < e for s, e in direct):
             return None
         lemma = cue.lemma_.lower()
-        reports = lemma in self.cues.all or cue.pos_ not in {"VERB", "AUX"}
-        complements = [c for c in cue.children if c.dep_ in {"ccomp"} and (
-            reports or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))]
+        complements = _complements(cue, speech=lemma in self.cues.all)
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
         if complements:
-            content = doc[complements[0].left_edge.i : complements[0].right_edge.i + 1]
-            mark = content.start - 1
-            if mark >= 0 and doc[mark].lower_ == "that" and doc[mark].head == complements[0]:
-                content = doc[mark : content.end]
+            content = _clause_content(cue, complements[0], self.cues.all)
         elif cue.dep_ == "parataxis" and cue.lemma_.lower() in self.cues.all:
             content = _around_parenthetical(cue)
         elif lemma in self.cues.stance and (objects := _stance_object(cue, lemma in self.cues.framing)) is not None:
@@ -253,7 +253,7 @@ class ExtractQuotes:
             content = content[:-1]
         if len(content) < 3 or _overlaps(content, direct):
             return None
-        speaker = _subject(cue)
+        speaker = _subject(cue) or _named_before(doc, cue, owners)
         if speaker is None:
             return None
         inside = [f for f in fragments if content.start_char <= f[0] and f[1] <= content.end_char + 1]
@@ -267,10 +267,12 @@ class ExtractQuotes:
         for token in doc:
             if token.lower_ != "according" or token.i + 2 >= len(doc) or doc[token.i + 1].lower_ != "to":
                 continue
-            objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            objects = [c for c in doc[token.i + 1].children if c.dep_ in {"pobj", "pcomp"}]
             if not objects:
                 continue
-            source = doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
+            source = _up_to_comma(doc[token.i + 2 : objects[0].right_edge.i + 1])
+            if not len(source):
+                continue
             sentence = token.sent
             if source.end < sentence.end - 2 and doc[source.end].is_punct:
                 content = doc[source.end + 1 : sentence.end]
@@ -336,6 +338,26 @@ class ExtractQuotes:
         )
 
 
+def _up_to_comma(span: Span) -> Span:
+    """`According to host Rush Limbaugh, the move reeks`: a parse may hang the content on the source."""
+    for token in span:
+        if token.is_punct and token.text in {",", ";", ":", "—", "–"}:
+            return span[: token.i - span.start]
+    return span
+
+
+_BESIDE_BEFORE = re.compile(r"^(?: \w+){0,2}[:,]?\s*$")  # `continued: "`, `went on about "`, `asking her, "`
+_BESIDE_AFTER = re.compile(r"^\s*(?:\w+\s+){1,3}$")  # `," she continued`
+
+
+def _touches(text: str, cue: Token, start: int, end: int) -> bool:
+    if cue.i > 0 and cue.nbor(-1).text == "-" and not cue.nbor(-1).whitespace_:
+        return False  # `so-called "..."` marks a scare quote
+    if cue.idx < start:
+        return bool(_BESIDE_BEFORE.match(text[cue.idx + len(cue.text) : start - 1]))
+    return text[end - 1] in ",?!" and bool(_BESIDE_AFTER.match(text[end + 1 : cue.idx]))
+
+
 def _stripped(span: Span | None) -> Span | None:
     while span is not None and len(span) and span[-1].is_space:
         span = span[:-1]
@@ -348,6 +370,50 @@ def _token_at(doc: Doc, offset: int) -> Token | None:
         return None
     span = doc.char_span(offset, offset + 1, alignment_mode="expand")
     return span[0] if span is not None and len(span) else None
+
+
+def _complements(cue: Token, speech: bool) -> list[Token]:
+    """Clauses a cue reports, the one after the cue first (`Friday: Republicans said they ...`).
+
+    A speech verb's clause may come without "that"; the parser sometimes hangs it as an adverbial
+    clause (`said after the convention he would not ...`), which counts when it has its own subject
+    and no subordinating word. Other stance verbs report a clause when it is marked, or when it is a
+    finding's content (`the video shows an officer aiming ...`)."""
+    found = []
+    for child in cue.children:
+        marked = any(m.dep_ == "mark" for m in child.children)
+        subject = any(s.dep_ in {"nsubj", "nsubjpass"} for s in child.children)
+        if child.dep_ == "ccomp" and (speech or subject or marked) \
+                or speech and child.dep_ == "advcl" and child.i > cue.i and subject and not marked:
+            found.append(child)
+    return sorted(found, key=lambda c: (c.i < cue.i, abs(c.i - cue.i)))
+
+
+def _clause_content(cue: Token, clause: Token, cue_lemmas: frozenset[str]) -> Span:
+    """The reported clause with its "that", without a coordinated clause that has a cue of its own
+    (`She said X, and ... the mother replied`), and with a reason or condition the parser hung on
+    the cue instead (`said that the claim smacked of hypocrisy, because ...`)."""
+    doc = cue.doc
+    start, end = clause.left_edge.i, clause.right_edge.i + 1
+    subjects = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if clause.i > cue.i and start == cue.i + 1 and subjects:
+        # `said on Monday the troops would leave`: a time or place right after the cue is the cue's
+        for adjunct in clause.children:
+            if adjunct.dep_ in {"prep", "npadvmod"} and adjunct.left_edge.i == start and adjunct.i < subjects[0].i:
+                start = adjunct.right_edge.i + 1
+    if start > 0 and doc[start - 1].lower_ == "that" and doc[start - 1].head in {clause, cue}:
+        start -= 1
+    for conj in clause.children:
+        if conj.dep_ == "conj" and conj.lemma_.lower() in cue_lemmas and conj.i > clause.i:
+            end = min(end, conj.left_edge.i)
+            while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc" or doc[end - 1].is_space):
+                end -= 1
+    if clause.i > cue.i:
+        for extra in cue.children:
+            if extra.dep_ == "advcl" and extra.left_edge.i >= end and extra.left_edge.i - end <= 1 \
+                    and any(m.dep_ == "mark" for m in extra.children):
+                end = extra.right_edge.i + 1
+    return doc[start:end]
 
 
 def _within_paragraph(content: Span, cue: Token) -> Span:

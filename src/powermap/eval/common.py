@@ -23,7 +23,7 @@ def analyse_unchanged(pipeline: Pipeline, text: str, label: str, published: str 
     return next(stream)
 
 
-def prf(right: int, predicted: int, found: int, gold: int) -> tuple[float, float, float]:
+def prf(right: float, predicted: float, found: float, gold: float) -> tuple[float, float, float]:
     """Precision (right of predicted), recall (found of gold) and their F1, rounded to three places."""
     precision = right / predicted if predicted else 0.0
     recall = found / gold if gold else 0.0

@@ -1,5 +1,9 @@
 """Score quotes against BRAT attribution files (PolNeAR): content P/R/F1 by token overlap, speaker and
 cue accuracy on matched attributions, for direct quotes and for all attributions.
+
+A text annotated by several annotators counts once: its counts are the mean over its annotation files
+(the README of the evaluation data allows averaging or using the first file; averaging keeps all the
+annotators' judgements without weighting a six-times annotated text six times).
 """
 
 from __future__ import annotations
@@ -8,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from powermap.analysis import Analysis
 from powermap.eval.common import analyse_unchanged, prf
 from powermap.pipeline import Pipeline
 from powermap.schema import Quote
@@ -29,27 +32,38 @@ class Attribution:
 
 @dataclass
 class Tally:
-    predicted: int = 0
-    gold: int = 0
-    matched: int = 0
-    speaker_checked: int = 0
-    speaker_right: int = 0
-    cue_checked: int = 0
-    cue_right: int = 0
+    """Counts; fractional once several annotators' counts for one text are averaged."""
+
+    predicted: float = 0
+    gold: float = 0
+    matched: float = 0
+    speaker_checked: float = 0
+    speaker_right: float = 0
+    cue_checked: float = 0
+    cue_right: float = 0
+
+    def add(self, other: Tally, weight: float = 1.0) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + weight * getattr(other, name))
 
     def scores(self) -> dict[str, float | int]:
         precision, recall, f1 = prf(self.matched, self.predicted, self.matched, self.gold)
         return {
-            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+            "gold": _count(self.gold), "predicted": _count(self.predicted), "matched": _count(self.matched),
             "precision": precision, "recall": recall, "f1": f1,
             "speaker_accuracy": round(self.speaker_right / self.speaker_checked, 3) if self.speaker_checked else 0.0,
             "cue_accuracy": round(self.cue_right / self.cue_checked, 3) if self.cue_checked else 0.0,
         }
 
 
+def _count(value: float) -> float | int:
+    return int(value) if value == int(value) else round(value, 1)
+
+
 @dataclass
 class Report:
     files: int = 0
+    texts: int = 0
     direct: Tally = field(default_factory=Tally)
     all: Tally = field(default_factory=Tally)
 
@@ -70,13 +84,17 @@ def read_brat(path: Path, text: str) -> list[Attribution]:
         if "Content" not in event or event["Content"] not in spans:
             continue
         content = spans[event["Content"]]
-        start = content[0][0]
-        direct = (start > 0 and text[start - 1] in _MARKS) or text[start:start + 1] in _MARKS
         found.append(Attribution(
             content=content, source=_hull(spans.get(event.get("Source", ""))),
-            cue=_hull(spans.get(event.get("Cue", ""))), direct=direct,
+            cue=_hull(spans.get(event.get("Cue", ""))), direct=_marked(text, content[0][0]),
         ))
     return found
+
+
+def _marked(text: str, start: int) -> bool:
+    """The content opens at or just after a quotation mark: a direct quote in the gold files (which do
+    not label kinds); ours are direct by their `kind`, so quoted fragments we call mixed are not."""
+    return (start > 0 and text[start - 1] in _MARKS) or text[start:start + 1] in _MARKS
 
 
 def _hull(parts: list[tuple[int, int]] | None) -> tuple[int, int] | None:
@@ -120,16 +138,18 @@ def _score(text: str, gold: list[Attribution], predicted: list[Attribution], tal
             tally.cue_right += _overlap(quote.cue, attribution.cue)
 
 
-def attributions(quotes: list[Quote]) -> list[Attribution]:
-    """Our quotes as BRAT attribution units: consecutive direct quotes with the same speaker evidence and
-    the same cue or none of their own (`"Our troops," he said, "will stay."`, or a quote continued in
-    the next sentence) are one attribution with discontinuous content, as PolNeAR annotates them."""
+def attributions(quotes: list[Quote], text: str) -> list[Attribution]:
+    """Our quotes as BRAT attribution units: consecutive quotes in quotation marks with the same speaker
+    evidence and the same cue or none of their own (`"Our troops," he said, "will stay."`, or a quote
+    continued in the next sentence) are one attribution with discontinuous content, as PolNeAR
+    annotates them."""
     units: list[Attribution] = []
     previous: Quote | None = None
     for quote in quotes:
         speaker = (quote.speaker_text.start, quote.speaker_text.end) if quote.speaker_text else None
         cue = (quote.cue.start, quote.cue.end) if quote.cue else None
-        if (previous is not None and quote.kind == previous.kind == "direct" and speaker is not None
+        if (previous is not None and previous.kind == "direct" and quote.kind in {"direct", "mixed"}
+                and _marked(text, quote.start) and speaker is not None
                 and previous.speaker_text is not None
                 and speaker == (previous.speaker_text.start, previous.speaker_text.end)
                 and (cue is None or previous.cue is not None and cue == (previous.cue.start, previous.cue.end))
@@ -146,18 +166,22 @@ def evaluate(folder: Path, pipeline: Pipeline | None = None) -> Report:
     """Score every .ann file under `folder/attributions` against its text in `folder/text`."""
     pipeline = pipeline or Pipeline()
     report = Report()
-    cache: dict[str, Analysis] = {}
+    by_text: dict[str, list[Path]] = {}
     for ann in sorted((folder / "attributions").glob("*.ann")):
-        name = ann.stem.rsplit("_", 1)[0]
+        by_text.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    for name, annotation_files in by_text.items():
         text_path = folder / "text" / f"{name}.txt"
         if not text_path.exists():
             continue
         text = text_path.read_text(encoding="utf-8")
-        if name not in cache:
-            cache[name] = analyse_unchanged(pipeline, text, str(text_path))
-        predicted = attributions(cache[name].quotes)
-        gold = read_brat(ann, text)
-        report.files += 1
-        _score(text, gold, predicted, report.all)
-        _score(text, [g for g in gold if g.direct], [p for p in predicted if p.direct], report.direct)
+        predicted = attributions(analyse_unchanged(pipeline, text, str(text_path)).quotes, text)
+        report.texts += 1
+        for ann in annotation_files:
+            gold = read_brat(ann, text)
+            report.files += 1
+            direct, every = Tally(), Tally()
+            _score(text, gold, predicted, every)
+            _score(text, [g for g in gold if g.direct], [p for p in predicted if p.direct], direct)
+            report.all.add(every, 1 / len(annotation_files))
+            report.direct.add(direct, 1 / len(annotation_files))
     return report
