@@ -151,3 +151,36 @@ def test_a_finding_reports_its_clause(analyse):
     (quote,) = analysis.quotes
     assert quote.cue.lemma == "show"
     assert quote.text.startswith("Russian bombers standing")
+
+
+def test_headline_label_is_a_paraphrase_and_transcript_turns_are_split(analyse):
+    analysis = analyse(
+        "Poll: Belarusians Distrust the Union State With Russia\n\n"
+        "Partial transcript of the interview:\n\n"
+        "\"HOST: Will Belarusian troops ever cross into Ukraine, in your view?\n\n"
+        "\"MAKEI: Our army will defend our own borders and nothing else, I can promise you that.\n\n"
+        "\"HOST: Thank you for coming on the programme tonight.\"\n")
+    headline = next(q for q in analysis.quotes if q.speaker_text and q.speaker_text.text == "Poll")
+    assert headline.kind == "indirect"
+    assert headline.text == "Belarusians Distrust the Union State With Russia"
+    turns = [(q.speaker_text.text, q.text[:20]) for q in analysis.quotes if q.kind == "direct"]
+    assert turns == [("HOST", "Will Belarusian troo"), ("MAKEI", "Our army will defend"),
+                     ("HOST", "Thank you for coming")]
+
+
+def test_words_after_a_speech_verb_and_colon_are_quoted_without_marks(analyse):
+    analysis = analyse("Tsikhanouskaya added:\n\nThe regime is afraid of its own people. It always was.\n\n"
+                       "The talks ended on Monday.")
+    (quote,) = analysis.quotes
+    assert quote.text == "The regime is afraid of its own people. It always was"
+    assert quote.speaker_text.text == "Tsikhanouskaya" and quote.cue.text == "added"
+
+
+def test_topic_and_object_of_speech_verbs(analyse):
+    analysis = analyse("Lukashenko spoke of a new era of brotherly integration. "
+                       "Peskov noted the growing number of joint exercises. "
+                       "The opposition called for releasing every political prisoner.")
+    contents = {q.cue.lemma: q.text for q in analysis.quotes}
+    assert contents["speak"] == "a new era of brotherly integration"
+    assert contents["note"] == "the growing number of joint exercises"
+    assert contents["call"] == "releasing every political prisoner"

@@ -38,6 +38,9 @@ class Cues:
     speech: frozenset[str]
     belief: frozenset[str]
     beside_quotes: frozenset[str]
+    object_is_content: frozenset[str]
+    label_sources: frozenset[str]
+    topic_verbs: frozenset[str]
     stance: frozenset[str]
     framing: frozenset[str]
     stance_adjectives: frozenset[str]
@@ -48,12 +51,18 @@ class Cues:
     def all(self) -> frozenset[str]:
         return self.speech | self.belief
 
+    @property
+    def reporting(self) -> frozenset[str]:
+        """Every verb that may introduce reported content."""
+        return self.all | self.stance | self.topic_verbs
+
 
 @cache
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
     return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["beside_quotes"]),
-                frozenset(data["stance"]),
+                frozenset(data["object_is_content"]), frozenset(data["label_sources"]),
+                frozenset(data["topic_verbs"]), frozenset(data["stance"]),
                 frozenset(data["framing"]), frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
                 int(data["min_single_quote_words"]))
 
@@ -146,7 +155,8 @@ class ExtractQuotes:
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
             if not any(s <= start < e for s, e in citations)
         ]
-        spans = [span for span in spans if not _title(analysis.text[span[0] : span[1]])]
+        spans = [span for span in _split_at_labels(analysis.text, spans, self.cues.min_words)
+                 if not _title(analysis.text[span[0] : span[1]])]
         full = [span for span in spans if not _fragment(analysis.text, *span)]
         fragments = [span for span in spans if span not in full]
         quotes: list[Quote] = []
@@ -160,7 +170,7 @@ class ExtractQuotes:
         context = (cue_tokens, sentence_start)
         for token in doc:
             lemma = token.lemma_.lower()
-            verb = (lemma in self.cues.all or lemma in self.cues.stance) and token.pos_ in {"VERB", "AUX"}
+            verb = lemma in self.cues.reporting and token.pos_ in {"VERB", "AUX"}
             feeling = token.lower_ in self.cues.stance_adjectives
             if verb or feeling:
                 quote = self._indirect(analysis, doc, token, full, fragments, consumed, owners, media)
@@ -237,6 +247,10 @@ class ExtractQuotes:
         if any(s <= cue.idx < e for s, e in direct):
             return None
         lemma = cue.lemma_.lower()
+        if lemma in self.cues.speech and (after_colon := _after_colon(analysis.text, cue)) is not None:
+            speaker = _subject(cue) or _named_before(doc, cue, owners)
+            if speaker is not None and not _overlaps_chars(after_colon, direct):
+                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, media, cue, base=0.5)
         complements = _complements(cue, speech=lemma in self.cues.all)
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
@@ -244,8 +258,11 @@ class ExtractQuotes:
             content = _clause_content(cue, complements[0], self.cues.all)
         elif cue.dep_ == "parataxis" and cue.lemma_.lower() in self.cues.all:
             content = _around_parenthetical(cue)
-        elif lemma in self.cues.stance and (objects := _stance_object(cue, lemma in self.cues.framing)) is not None:
+        elif (lemma in self.cues.stance or lemma in self.cues.object_is_content) \
+                and (objects := _stance_object(cue, lemma in self.cues.framing)) is not None:
             content = objects
+        elif lemma in self.cues.topic_verbs and (topic := _topic(cue)) is not None:
+            content = topic
         else:
             return None
         content = _within_paragraph(content, cue)
@@ -291,22 +308,30 @@ class ExtractQuotes:
 
     def _labelled(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
                   owners: dict[int, Actor], media: set[str]) -> list[Quote]:
-        """Transcript and headline labels: `PENCE: ...`, `Pat Caddell: ...`."""
+        """Transcript and headline labels: `PENCE: ...` (direct), `Pat Caddell: ...`, and in a headline
+        also any actor or a source word (`Poll: ...`); a headline's words are a paraphrase, not direct."""
         found = []
+        title_end = analysis.text.find("\n")
+        title_end = len(analysis.text) if title_end < 0 else title_end
         for match in _LABELLED.finditer(analysis.text):
             speaker = doc.char_span(match.start("speaker"), match.end("speaker"), alignment_mode="expand")
             if speaker is None:
                 continue
-            person = _actor_of(speaker, owners)
-            if not (match.group("speaker").isupper() or person is not None and person.type == "person"):
+            actor = _actor_of(speaker, owners)
+            label = match.group("speaker")
+            in_title = match.start() < title_end
+            if not (label.isupper() or actor is not None and (actor.type == "person" or in_title)
+                    or in_title and label.lower() in self.cues.label_sources):
                 continue
             start, end = match.start("content"), match.end("content")
             while end > start and analysis.text[end - 1] in " .\"”":
                 end -= 1
-            if any(s < end and start < e for s, e in direct) or end - start < 10:
-                continue
+            quoted = sum(max(0, min(e, end) - max(s, start)) for s, e in direct)
+            if quoted * 2 > end - start or end - start < 10:
+                continue  # `Lynch: 'Be the voice ...'`: the quotation marks' quote already says it
             colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
-            found.append(self._quote(analysis, start, end, "direct", colon, speaker, owners, media,
+            kind = "indirect" if in_title and not label.isupper() else "direct"
+            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, media,
                                      speaker[0], base=0.5))
         return found
 
@@ -356,6 +381,43 @@ def _touches(text: str, cue: Token, start: int, end: int) -> bool:
     if cue.idx < start:
         return bool(_BESIDE_BEFORE.match(text[cue.idx + len(cue.text) : start - 1]))
     return text[end - 1] in ",?!" and bool(_BESIDE_AFTER.match(text[end + 1 : cue.idx]))
+
+
+_NEXT_LABEL = re.compile(r"\n+[\"“”]?(?=[A-Z]{2,}(?: [A-Z]{2,}){0,2}:\s)")
+
+
+def _split_at_labels(text: str, spans: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
+    """A quoted transcript reopens each paragraph at a new speaker's label (`"PENCE: ...`): one quote
+    per turn, not one quote for the whole exchange."""
+    pieces = []
+    for start, end in spans:
+        cuts = [(m.start(), m.end()) for m in _NEXT_LABEL.finditer(text, start, end)]
+        if not cuts:
+            pieces.append((start, end))
+            continue
+        bounds = [start] + [after for _, after in cuts]
+        stops = [before for before, _ in cuts] + [end]
+        for piece_start, piece_end in zip(bounds, stops, strict=True):
+            piece = text[piece_start:piece_end].rstrip(" \n\"”")
+            if len(_WORD.findall(piece)) >= min_words:
+                pieces.append((piece_start, piece_start + len(piece)))
+    return pieces
+
+
+_COLON_WORDS = re.compile(r"[ \t]*:(?:[ \t]+|[ \t]*\n+)(?P<words>[A-Z][^\n]*)")
+
+
+def _after_colon(text: str, cue: Token) -> tuple[int, int] | None:
+    """`He added: It is typical of them.`: words after a speech verb's colon, to the paragraph's end,
+    or the next paragraph when the colon ends one (a block quote), when no quotation mark opens them
+    (a quote in marks is taken as a direct quote)."""
+    match = _COLON_WORDS.match(text, cue.idx + len(cue.text))
+    if match is None:
+        return None
+    start, end = match.start("words"), match.end("words")
+    while end > start and text[end - 1] in " .":
+        end -= 1
+    return (start, end) if len(_WORD.findall(text[start:end])) >= 3 else None
 
 
 def _stripped(span: Span | None) -> Span | None:
@@ -437,14 +499,24 @@ def _stance_object(cue: Token, framing: bool) -> Span | None:
     objects = [c for c in after if c.dep_ in {"xcomp", "dobj"}]
     if objects:
         complements = [c for c in after if c.i > objects[0].i and (
-            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for"})]
+            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for", "of"})]
         if framing and not complements:
             return None
         last = complements[-1] if complements else objects[0]
         return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ in {"for", "on", "to"}:
-            objects = [c for c in child.children if c.dep_ == "pobj"]
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return cue.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
+    return None
+
+
+def _topic(cue: Token) -> Span | None:
+    """`spoke of a new era`, `pointed to the fees`: the object of the verb's about/of/on/to."""
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ in {"about", "of", "on", "to"} and child.i > cue.i:
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
             if objects:
                 return cue.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
     return None
@@ -518,6 +590,8 @@ def _subject(cue: Token | Span | None) -> Span | None:
             return _noun_phrase(cue.head)  # "a judge saying ...": the noun the participle describes
         if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head.i != cue.i:
             return _subject(cue.head)  # "..., saying ...": the subject of the clause it hangs from
+        if cue.dep_ == "pcomp" and cue.head.head.i != cue.head.i:
+            return _subject(cue.head.head)  # "responded by saying ...": the one who responded
     for child in cue.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             doc = cue.doc
@@ -581,4 +655,8 @@ def _wire_credit(analysis: Analysis, offset: int) -> str | None:
 
 
 def _overlaps(span: Span, direct: list[tuple[int, int]]) -> bool:
-    return any(span.start_char < e and s < span.end_char for s, e in direct)
+    return _overlaps_chars((span.start_char, span.end_char), direct)
+
+
+def _overlaps_chars(span: tuple[int, int], direct: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in direct)

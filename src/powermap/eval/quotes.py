@@ -93,7 +93,8 @@ def read_brat(path: Path, text: str) -> list[Attribution]:
 
 def _marked(text: str, start: int) -> bool:
     """The content opens at or just after a quotation mark: a direct quote in the gold files (which do
-    not label kinds); ours are direct by their `kind`, so quoted fragments we call mixed are not."""
+    not label kinds). Ours must also be of kind direct: quoted fragments we call mixed are not, and
+    nor are transcript turns (`PENCE: ...`), which the gold files do not count as quotes in marks."""
     return (start > 0 and text[start - 1] in _MARKS) or text[start:start + 1] in _MARKS
 
 
@@ -157,7 +158,7 @@ def attributions(quotes: list[Quote], text: str) -> list[Attribution]:
             units[-1].content.append((quote.start, quote.end))
         else:
             units.append(Attribution(content=[(quote.start, quote.end)], source=speaker, cue=cue,
-                                     direct=quote.kind == "direct"))
+                                     direct=quote.kind == "direct" and _marked(text, quote.start)))
         previous = quote
     return units
 
