@@ -61,8 +61,7 @@ def test_quoted_fragment_in_reported_speech_is_mixed_and_scare_quotes_are_droppe
                        'The so-called "special military operation of the glorious army" went on.')
     assert [(q.kind, q.text, q.speaker) for q in analysis.quotes] == [
         ("mixed", 'he thought that drugs were a "very, very big factor" in the violence', "person:donald-trump"),
-        ("mixed", 'that drugs were a "very, very big factor" in the violence', "person:donald-trump"),
-    ]
+    ]  # "he thought ..." is Trump's own view inside what he said: no second attribution
 
 
 def test_participle_and_relative_clause_speakers(analyse):
@@ -184,3 +183,9 @@ def test_topic_and_object_of_speech_verbs(analyse):
     assert contents["speak"] == "a new era of brotherly integration"
     assert contents["note"] == "the growing number of joint exercises"
     assert contents["call"] == "releasing every political prisoner"
+
+
+def test_a_speakers_own_view_inside_what_they_said_is_not_a_second_quote(analyse):
+    analysis = analyse("Lukashenko said he plans to visit Moscow in the spring to sign the new treaty.")
+    assert [(q.cue.lemma, q.text) for q in analysis.quotes] == [
+        ("say", "he plans to visit Moscow in the spring to sign the new treaty")]

@@ -185,7 +185,7 @@ class ExtractQuotes:
                 quote = self._direct(analysis, doc, start, end, owners, media, context)
                 if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
                     quotes.append(quote.model_copy(update={"kind": "mixed"}))
-        analysis.quotes = _carry_speakers(sorted(quotes, key=lambda q: q.start))
+        analysis.quotes = _without_echoes(_carry_speakers(sorted(quotes, key=lambda q: q.start)))
 
     # -- direct -----------------------------------------------------------------------------------
     def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int, owners: dict[int, Actor],
@@ -558,6 +558,19 @@ def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
         carried.append(quote)
         previous = quote if quote.speaker_text is not None else previous
     return carried
+
+
+def _without_echoes(quotes: list[Quote]) -> list[Quote]:
+    """`Stein said she plans to join ...`: the inner view of the same speaker is part of what was said,
+    not a second attribution."""
+    kept = []
+    for quote in quotes:
+        echo = quote.kind != "direct" and quote.cue is not None and quote.speaker is not None and any(
+            other is not quote and other.start <= quote.cue.start < other.end and other.speaker == quote.speaker
+            for other in quotes)
+        if not echo:
+            kept.append(quote)
+    return kept
 
 
 _MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "against"}
