@@ -36,6 +36,10 @@ _LOCATIVE_PREPOSITIONS = {"in", "near", "inside", "at", "along"}
 _LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT"}
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
 _TARGETLESS = {"MOBILIZE", "PROTEST", "RETREAT", "REJECT"}
+# "it"/"they" and their forms, with whether they are plural: resolved to a clause subject above them.
+_COLLECTIVE_PRONOUNS = {"it": False, "its": False, "they": True, "them": True, "their": True}
+# Types that already are a commitment or its refusal in PLOVER's sense.
+_COMMITMENTS = {"AGREE", "THREATEN", "REJECT", "ALLY", "DEPENDS_ON"}
 _MODALS = {"could": "possible", "may": "possible", "might": "possible", "would": "intended",
            "will": "intended", "shall": "intended", "should": "possible", "can": "possible"}
 
@@ -57,6 +61,20 @@ class Lexicon:
 
     def symmetric(self, type_: str) -> bool:
         return bool(self.types[type_].get("symmetric"))
+
+    def plover_event(self, relation: Relation) -> str:
+        """The PLOVER event a relation is, as event coders read it: an announced cooperative act is a
+        commitment (AGREE: "will give aid"), an announced conflictual one a threat (THREATEN: "would
+        boycott"), and a cooperative act refused or denied a rejection (REJECT: "will not accept")."""
+        sign = self.types[relation.type].get("sign", 0)
+        if relation.negated and sign > 0:
+            return "REJECT"
+        if relation.modality == "intended" and not relation.negated and relation.type not in _COMMITMENTS:
+            if sign > 0:
+                return "AGREE"
+            if sign < 0:
+                return "THREATEN"
+        return relation.type
 
     def noun(self, token: Token) -> Spec | None:
         """A noun trigger, a two-word one first: `hunger strike` is a protest, `strike` an attack."""
@@ -209,14 +227,22 @@ class ExtractRelations:
         objects = [c for c in verb.children if c.dep_ in {"dobj", "dative", "attr"} and c.i != light]
         objects.extend(g for c in verb.children if c.dep_ == "dative" for g in c.children if g.dep_ == "pobj")
         # "hosted talks with Ukraine", "eased restrictions on Belarus": the object's own complement
+        # "rejected calls by Belarus's rulers", "refused to respond to a demand from the US": a thing
+        # the verb acts on points, through its own complement, at whom it is aimed
         things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
         holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
         prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
-        for holder in holders:
-            allowed = prepositions | {"of"} if holder.i != verb.i else prepositions
+        position = 0
+        while position < len(holders):
+            holder = holders[position]
+            position += 1
+            allowed = prepositions | {"of", "by"} if holder.i != verb.i else prepositions
             for prep in holder.children:
                 if prep.dep_ == "prep" and prep.lower_ in allowed:
-                    objects.extend(c for c in prep.children if c.dep_ == "pobj")
+                    found = [c for c in prep.children if c.dep_ == "pobj"]
+                    objects.extend(found)
+                    if holder.i == verb.i:
+                        holders.extend(c for c in found if c.idx not in owners and c.pos_ == "NOUN")
         targets = [a for a in _actors(objects, owners) if a not in sources]
         if not targets:  # "demanded that the United States match ...": the clause's subject is aimed at
             clauses = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -378,6 +404,10 @@ def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
             if actor is not None:
                 add(actor)
                 continue
+            if token.lower_ in _COLLECTIVE_PRONOUNS:
+                for actor in _actors(_antecedent(token), owners):
+                    add(actor)
+                continue
             if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
                 continue
             modifiers = [m for m in _modifiers(token) if m.idx in owners]
@@ -391,6 +421,25 @@ def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
             for modifier in modifiers:
                 add(owners[modifier.idx])
     return found
+
+
+def _antecedent(pronoun: Token) -> list[Token]:
+    """`Iraq said it would allow ...`, `Palestinian leaders said they would boycott ...`: "it" or "they"
+    stands for the subject of a clause it sits in, the nearest one above it that names someone, with
+    number agreeing ("it" is no plural, "they" no lone name)."""
+    plural = _COLLECTIVE_PRONOUNS[pronoun.lower_]
+    token = pronoun
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        for subject in token.children:
+            if subject.dep_ not in {"nsubj", "nsubjpass"} or subject.i >= pronoun.i or subject.pos_ == "PRON":
+                continue
+            many = subject.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in subject.children)
+            if many == plural:
+                return [subject]
+    return []
 
 
 def _negated(verb: Token, noun: Token | None) -> bool:

@@ -124,6 +124,7 @@ class ResolveActors:
         datelines = [(item.start, item.end) for item in analysis.wire_items]
         candidates = self._from_entities(doc, datelines)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
+        _nationalities(doc, candidates)
         self._link_surnames(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
@@ -334,6 +335,27 @@ class ResolveActors:
                 actors.append(Actor(id=actor_id, name=name, type=group[0].type,  # type: ignore[arg-type]
                                     country=country, origin="ner", mentions=mentions))
         return sorted(actors, key=lambda a: (-len(a.mentions), a.name))
+
+
+def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
+    """`British Defence Secretary Tom King`, `Russian envoy Igor Petrov`: a name the gazetteer lacks
+    takes the country whose adjective or name stands just before it, across up to four title words."""
+    states = {c.end: c for c in candidates if c.type == "state" and c.entry is not None}
+    for candidate in candidates:
+        if candidate.entry is not None or candidate.country is not None or candidate.type == "state":
+            continue
+        position = candidate.start
+        skipped = 0
+        while position > 0 and position not in states and skipped < 4:
+            previous = doc[position - 1]
+            title_word = previous.is_title or previous.pos_ in {"NOUN", "ADJ", "PROPN"}
+            if not (title_word or previous.lower_ in {"'s", "’s", "the"}) or previous.is_sent_start:
+                break
+            position -= 1
+            skipped += 1
+        owner = states.get(position)
+        if owner is not None and owner.entry is not None:
+            candidate.country = owner.entry.country
 
 
 def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:

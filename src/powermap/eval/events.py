@@ -87,7 +87,8 @@ def evaluate(path: Path, pipeline: Pipeline | None = None) -> EventReport:
             target = code_of(actors[relation.target]) if relation.target else None
             if source is None or source == target:
                 continue
-            triple = _key((source, relation.type, target), lexicon.symmetric(relation.type))
+            event = lexicon.plover_event(relation)
+            triple = _key((source, event, target), lexicon.symmetric(event))
             predicted[triple] = max(predicted.get(triple, 0.0), relation.confidence)
         gold_keys = {_key(t, lexicon.symmetric(t[1]) or not targets) for t in gold}
         predicted_keys = {_key(t, lexicon.symmetric(t[1]) or not targets) for t in predicted}
