@@ -137,6 +137,8 @@ class Gazetteer:
                 entry.forms[alias] = "alias"
             for demonym in state.get("demonyms", []):
                 entry.forms.setdefault(demonym, "demonym")
+                if not demonym.endswith(("s", "sh", "ch", "ese")):  # "the Palestinians", "Israelis"
+                    entry.forms.setdefault(f"{demonym}s", "demonym")
             for seat in state.get("seats", []):
                 entry.forms[seat] = "metonym"
             entry.capitals = [c for c in [state.get("capital"), *state.get("capital_aliases", [])] if c]

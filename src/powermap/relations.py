@@ -29,11 +29,16 @@ _AGENT_NOUNS = {
     "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side", "delegation", "unit",
     "president", "embassy", "warship", "jet", "tank", "general", "camp", "column",
 }
+# Nouns that stand for the people in their "of": "a group of Moroccan diplomats", "thousands of Kurds".
+_COLLECTIVE_NOUNS = {
+    "group", "team", "delegation", "contingent", "band", "number", "member", "hundred", "thousand",
+    "dozen", "million", "majority", "coalition", "batch", "unit", "party", "some", "many", "most",
+}
 _TARGET_PREPOSITIONS = {"to", "with", "against", "on", "into", "toward", "towards", "upon", "for", "from",
                         "between", "of", "over"}
 # Where troops are sent or stationed is the side they are deployed toward: "troops in Belarus".
 _LOCATIVE_PREPOSITIONS = {"in", "near", "inside", "at", "along"}
-_LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT"}
+_LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT", "CONCEDE", "COERCE"}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
 _TARGETLESS = {"MOBILIZE", "PROTEST", "RETREAT", "REJECT"}
 # "it"/"they" and their forms, with whether they are plural: resolved to a clause subject above them.
@@ -411,6 +416,12 @@ def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
             if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
                 continue
             modifiers = [m for m in _modifiers(token) if m.idx in owners]
+            if token.lemma_.lower() in _COLLECTIVE_NOUNS and not modifiers:  # "a group of Moroccan diplomats"
+                members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                           for g in c.children if g.dep_ == "pobj"]
+                for actor in _actors(members, owners):
+                    add(actor)
+                continue
             if token.lemma_.lower() in _AGENT_NOUNS and not modifiers:
                 modifiers = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                              for g in c.children if g.dep_ == "pobj" and g.idx in owners]

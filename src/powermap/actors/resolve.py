@@ -37,6 +37,8 @@ _MOTION_VERBS = {
     "seize", "surround", "encircle", "besiege", "occupy", "hit", "flee", "tour", "fly", "travel",
     "defend", "approach", "liberate",
 }
+_QUANTIFIERS = {"many", "some", "several", "few", "most", "thousands", "hundreds", "dozens", "millions",
+                "numerous", "other", "more", "fewer", "all", "young", "ordinary", "ethnic"}
 _FULL_DATE = re.compile(
     r"\b(?:(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})[./](?P<y1>(?:19|20)\d{2})"
     r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))\b"
@@ -102,6 +104,15 @@ def _stands_for_government(span: Span) -> bool:
     return False
 
 
+def _counted(ent: Span) -> bool:
+    """`Many Belarusians`, `800,000 Kurds`, `some Russians`: people counted are people, not the side
+    a bare or definite plural nationality stands for (`the Palestinians reject`, `Israelis agreed`)."""
+    words = [t for t in ent.root.children if t.dep_ in {"amod", "nummod", "det", "quantmod"}]
+    if ent.start > 0:
+        words.append(ent.doc[ent.start - 1])
+    return any(w.like_num or w.lower_ in _QUANTIFIERS for w in words)
+
+
 def _dateline_place(ent: Span, datelines: list[tuple[int, int]]) -> bool:
     """`MINSK, 10 October (BelTA) –`: the place is where the item was filed; the agency is an actor."""
     inside = any(start <= ent.start_char < end for start, end in datelines)
@@ -152,6 +163,8 @@ class ResolveActors:
                 if not _stands_for_government(ent):
                     return None
                 kind = "metonym"
+            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent):
+                return None
             return self._known(ent, self.gazetteer.entries[actor_id], kind)
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
             return None
