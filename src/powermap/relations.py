@@ -63,6 +63,9 @@ class Lexicon:
     light_verbs: frozenset[str]
     adjectives: dict[str, Spec]
     control: dict[str, str]
+    control_adjectives: dict[str, str]
+    obligation_verbs: frozenset[str]
+    obligation_modals: frozenset[str]
 
     def symmetric(self, type_: str) -> bool:
         return bool(self.types[type_].get("symmetric"))
@@ -105,6 +108,9 @@ def load_lexicon() -> Lexicon:
         light_verbs=frozenset(data["light_verbs"]),
         adjectives=_specs(data["adjectives"]),
         control=data["control"],
+        control_adjectives=data["control_adjectives"],
+        obligation_verbs=frozenset(data["obligation_verbs"]),
+        obligation_modals=frozenset(data["obligation_modals"]),
     )
 
 
@@ -157,17 +163,24 @@ class ExtractRelations:
         inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
         if control and inner is not None:
             return self._controlled(verb, inner, control, owners, used_nouns)
-        if verb.dep_ == "xcomp" and self.lexicon.control.get(verb.head.lemma_.lower()):
-            return []  # handled with its governing verb
+        for adjective in verb.children:  # "is ready to contribute troops"
+            adjective_control = self.lexicon.control_adjectives.get(adjective.lemma_.lower())
+            governed = next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+            if adjective.dep_ == "acomp" and adjective_control and governed is not None:
+                return self._controlled(verb, governed, adjective_control, owners, used_nouns, adjective)
+        if verb.dep_ == "xcomp" and (self.lexicon.control.get(verb.head.lemma_.lower())
+                                     or self.lexicon.control_adjectives.get(verb.head.lemma_.lower())):
+            return []  # handled with its governing verb or adjective
         spec, trigger_end, light_noun = self._verb_spec(verb)
         if spec is None:
-            return []
+            return self._obligation(verb, owners)
         if light_noun is not None:
             used_nouns.add(light_noun.i)
         sources, targets = self._sides(verb, light_noun, owners, spec.type in _LOCATIVE_TYPES)
         if not sources and not targets:
             return []
-        planned = light_noun is not None and self.lexicon.control.get(lemma) == "intended"  # "prepared an attack"
+        # "prepared an attack", "pledged aid": the act is announced, not done
+        planned = light_noun is not None and self.lexicon.control.get(lemma) in {"intended", "agree"}
         modality = "intended" if planned else _modality(verb)
         return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), modality)
 
@@ -181,9 +194,26 @@ class ExtractRelations:
         spec = self.lexicon.verbs.get(lemma)
         return spec, verb.i + 1, None
 
+    def _obligation(self, verb: Token, owners: dict[int, Actor]) -> list[Found]:
+        """`declared that China must drop its barriers`: a demand on the clause's subject."""
+        if verb.lemma_.lower() not in self.lexicon.obligation_verbs:
+            return []
+        for clause in verb.children:
+            modal = next((c for c in clause.children if c.dep_ == "aux"
+                          and c.lower_ in self.lexicon.obligation_modals), None)
+            if clause.dep_ != "ccomp" or modal is None:
+                continue
+            sources = _actors(_subjects(verb), owners)
+            targets = [a for a in _actors(_subjects(clause), owners) if a not in sources]
+            if sources and targets:
+                return [Found("REQUEST", None, sources, targets, (modal.i, modal.i + 1), modal,
+                              negated=_negated(verb, None), confidence=0.5)]
+        return []
+
     def _controlled(self, verb: Token, inner: Token, control: str, owners: dict[int, Actor],
-                    used_nouns: set[int]) -> list[Found]:
-        """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`."""
+                    used_nouns: set[int], governor: Token | None = None) -> list[Found]:
+        """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`,
+        `is ready to contribute troops` (the adjective governs, the verb carries the subject)."""
         spec, trigger_end, light_noun = self._verb_spec(inner)
         if light_noun is not None:
             used_nouns.add(light_noun.i)
@@ -192,7 +222,8 @@ class ExtractRelations:
         locative = spec is not None and spec.type in _LOCATIVE_TYPES
         _, inner_targets = self._sides(inner, light_noun, owners, locative)
         negated = _negated(verb, None)
-        trigger = (verb.i, verb.i + 1)
+        trigger_token = governor if governor is not None else verb
+        trigger = (trigger_token.i, trigger_token.i + 1)
         if control == "refuse":
             targets = requested or inner_targets
             if not targets and len(sources) > 1:  # "Palestinians and Israelis failed to reach agreement"
@@ -210,7 +241,8 @@ class ExtractRelations:
             return [Found("THREATEN", spec.mode if spec else None, sources, inner_targets, trigger, verb,
                           negated=negated)] if sources and inner_targets else []
         if control == "agree":
-            agree = self._emit(Spec("AGREE"), sources, inner_targets, verb, verb.i + 1, negated, _modality(verb))
+            agree = self._emit(Spec("AGREE"), sources, inner_targets, trigger_token, trigger_token.i + 1, negated,
+                               _modality(verb))
             if spec is not None:
                 agree.extend(self._emit(spec, sources, inner_targets, inner, trigger_end,
                                         _negated(inner, light_noun), "intended"))
