@@ -105,8 +105,10 @@ def _stands_for_government(span: Span) -> bool:
 
 
 def _counted(ent: Span) -> bool:
-    """`Many Belarusians`, `800,000 Kurds`, `some Russians`: people counted are people, not the side
-    a bare or definite plural nationality stands for (`the Palestinians reject`, `Israelis agreed`)."""
+    """`Many Belarusians are fighting`: people counted are people, not the side a bare or definite
+    plural nationality stands for (`the Palestinians reject`, `Israelis agreed`). Callers still take
+    counted people as the nation when something is done to them (`arrested 100 Palestinians`), as
+    event coders do."""
     words = [t for t in ent.root.children if t.dep_ in {"amod", "nummod", "det", "quantmod"}]
     if ent.start > 0:
         words.append(ent.doc[ent.start - 1])
@@ -163,7 +165,8 @@ class ResolveActors:
                 if not _stands_for_government(ent):
                     return None
                 kind = "metonym"
-            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent):
+            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent) \
+                    and ent.root.dep_ not in {"dobj", "pobj", "nsubjpass"}:
                 return None
             return self._known(ent, self.gazetteer.entries[actor_id], kind)
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
