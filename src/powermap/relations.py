@@ -65,6 +65,7 @@ class Lexicon:
     control: dict[str, str]
     control_adjectives: dict[str, str]
     obligation_verbs: frozenset[str]
+    complaint_verbs: frozenset[str]
     obligation_modals: frozenset[str]
 
     def symmetric(self, type_: str) -> bool:
@@ -110,6 +111,7 @@ def load_lexicon() -> Lexicon:
         control=data["control"],
         control_adjectives=data["control_adjectives"],
         obligation_verbs=frozenset(data["obligation_verbs"]),
+        complaint_verbs=frozenset(data["complaint_verbs"]),
         obligation_modals=frozenset(data["obligation_modals"]),
     )
 
@@ -182,6 +184,8 @@ class ExtractRelations:
         # "prepared an attack", "pledged aid": the act is announced, not done
         planned = light_noun is not None and self.lexicon.control.get(lemma) in {"intended", "agree"}
         modality = "intended" if planned else _modality(verb)
+        if modality == "intended" and _unless(verb):  # "will withdraw its force unless ...": a threat
+            spec = Spec("THREATEN")
         return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), modality)
 
     def _verb_spec(self, verb: Token) -> tuple[Spec | None, int, Token | None]:
@@ -190,7 +194,10 @@ class ExtractRelations:
             noun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
                          self.lexicon.noun(c) is not None), None)
             if noun is not None:
-                return self.lexicon.noun(noun), noun.i + 1, noun
+                spec = self.lexicon.noun(noun)
+                if lemma in self.lexicon.complaint_verbs and spec is not None and spec.type == "PROTEST":
+                    spec = Spec("ACCUSE")
+                return spec, noun.i + 1, noun
         spec = self.lexicon.verbs.get(lemma)
         return spec, verb.i + 1, None
 
@@ -500,6 +507,10 @@ def _modality(verb: Token) -> str:
     if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
         return "hypothetical"
     return "asserted"
+
+
+def _unless(verb: Token) -> bool:
+    return any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children)
 
 
 def _copular_subject(token: Token) -> Token | None:

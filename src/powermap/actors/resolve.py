@@ -364,7 +364,8 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
         skipped = 0
         while position > 0 and position not in states and skipped < 4:
             previous = doc[position - 1]
-            title_word = previous.is_title or previous.pos_ in {"NOUN", "ADJ", "PROPN"}
+            title_word = previous.is_title or previous.pos_ in {"NOUN", "ADJ", "PROPN"} \
+                or previous.dep_ in {"amod", "compound"}  # "Jordan's visiting King Abdullah II"
             if not (title_word or previous.lower_ in {"'s", "’s", "the"}) or previous.is_sent_start:
                 break
             position -= 1
