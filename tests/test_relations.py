@@ -94,3 +94,54 @@ def test_evidence_and_trigger_offsets(analyse):
         for span in (relation.trigger, relation.evidence):
             assert analysis.text[span.start : span.end] == span.text
         assert relation.trigger.start >= relation.evidence.start and relation.trigger.end <= relation.evidence.end
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # it/they stand for the subject of the reporting clause above them
+        ("Belarus said it would allow Polish inspectors to visit the border.", (BLR, "COOPERATE", POL)),
+        ("Ukrainian officials said they would boycott all contacts with Belarus.", (UKR, "SANCTION", BLR)),
+        # a rejected thing points at who made it
+        ("Warsaw rejected fresh calls by Belarus's rulers for talks.", (POL, "REJECT", BLR)),
+        # a collective noun stands for its members
+        ("A group of Kazakh diplomats held a meeting with Chinese officials.", (KAZ, "CONSULT", CHN)),
+        # an adjective that governs an infinitive
+        ("Poland is ready to send more weapons to Ukraine.", (POL, "AGREE", UKR)),
+        # a demand through an obligation modal
+        ("Poland declared that Belarus must release the journalists.", (POL, "REQUEST", BLR)),
+        # a conditional announced act is a threat
+        ("Russia will cut gas deliveries to Ukraine unless Kyiv pays its debts.", (RUS, "THREATEN", UKR)),
+        # a lodged protest is a formal complaint
+        ("Poland lodged an official protest with Belarus on Monday.", (POL, "ACCUSE", BLR)),
+        # the definite plural nationality is the side; counted nationals are the nation when targeted
+        ("The Ukrainians rejected the Russian plan.", (UKR, "REJECT", RUS)),
+        ("Belarusian police arrested more than 100 Ukrainians at the border.", (BLR, "COERCE", UKR)),
+    ],
+)
+def test_constructions_added_for_event_coding(analyse, sentence, expected):
+    assert expected in triples(analyse(sentence))
+
+
+def test_counted_nationals_acting_are_people_not_the_state(analyse):
+    analysis = analyse("Thousands of Belarusians are fighting in Ukraine against Russia.")
+    assert not any(r.source == BLR for r in analysis.relations)
+
+
+def test_unknown_titled_person_takes_the_country_before_the_title(analyse):
+    analysis = analyse("Kazakh Deputy Foreign Minister Aibek Nurlanov met Polish envoy Jan Kowalczyk.")
+    countries = {a.name: a.country for a in analysis.actors if a.type == "person"}
+    assert countries == {"Aibek Nurlanov": "KAZ", "Jan Kowalczyk": "POL"}
+
+
+def test_plover_view_of_announced_and_refused_acts(analyse):
+    from powermap.relations import load_lexicon
+
+    lexicon = load_lexicon()
+    analysis = analyse("Poland will give Ukraine a grant of 50 million euros. "
+                       "Russia would blockade Ukrainian ports. "
+                       "Belarus will not accept any more refugees from Poland.")
+    events = {(r.source, lexicon.plover_event(r), r.target) for r in analysis.relations}
+    assert (POL, "AGREE", UKR) in events
+    assert (RUS, "THREATEN", UKR) in events
+    assert (BLR, "REJECT", POL) in events

@@ -112,7 +112,17 @@ def _counted(ent: Span) -> bool:
     words = [t for t in ent.root.children if t.dep_ in {"amod", "nummod", "det", "quantmod"}]
     if ent.start > 0:
         words.append(ent.doc[ent.start - 1])
+    if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of":
+        words.append(ent.root.head.head)  # "thousands of Belarusians"
     return any(w.like_num or w.lower_ in _QUANTIFIERS for w in words)
+
+
+def _undergoes(ent: Span) -> bool:
+    """`arrested 100 Palestinians`, `killed hundreds of Iraqis`: the people are what is acted upon."""
+    role = ent.root
+    if role.dep_ == "pobj" and role.head.lower_ == "of" and role.head.head.i != role.head.i:
+        role = role.head.head  # the count they are "of"
+    return role.dep_ in {"dobj", "nsubjpass"} or role.dep_ == "pobj" and role.head.lower_ != "of"
 
 
 def _dateline_place(ent: Span, datelines: list[tuple[int, int]]) -> bool:
@@ -165,8 +175,7 @@ class ResolveActors:
                 if not _stands_for_government(ent):
                     return None
                 kind = "metonym"
-            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent) \
-                    and ent.root.dep_ not in {"dobj", "pobj", "nsubjpass"}:
+            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent) and not _undergoes(ent):
                 return None
             return self._known(ent, self.gazetteer.entries[actor_id], kind)
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
