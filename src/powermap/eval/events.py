@@ -41,17 +41,25 @@ class EventReport:
         }
 
 
+# Country codes of the CAMEO era that the gold records use where ISO 3166 differs.
+CAMEO_CODES = {"ITL": "ITA", "JAP": "JPN", "VTN": "VNM"}
+
+
 def _codes(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
-    return [item["code"] for item in items if isinstance(item, dict) and item.get("code")]
+    codes = [item["code"] for item in items if isinstance(item, dict) and item.get("code")]
+    return [CAMEO_CODES.get(code, code) for code in codes]
 
 
 def code_of(actor: Actor) -> str | None:
-    """The PLOVER-style code of an actor: its country, or IGO for an international organisation."""
+    """The PLOVER-style code of an actor: its country, IGO for an international organisation, IMG
+    for an armed group based in no one country (al-Qaeda)."""
     if actor.country:
         return actor.country
     if actor.type == "organization" and actor.origin == "gazetteer":
         return "IGO"
+    if actor.type == "group" and actor.origin == "gazetteer":
+        return "IMG"
     return None
 
 
