@@ -57,14 +57,16 @@ class Cues:
         return self.all | self.stance | self.topic_verbs
 
 
+_WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_sources", "topic_verbs",
+               "stance", "framing", "stance_adjectives")
+
+
 @cache
 def load_cues() -> Cues:
     data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    return Cues(frozenset(data["speech"]), frozenset(data["belief"]), frozenset(data["beside_quotes"]),
-                frozenset(data["object_is_content"]), frozenset(data["label_sources"]),
-                frozenset(data["topic_verbs"]), frozenset(data["stance"]),
-                frozenset(data["framing"]), frozenset(data["stance_adjectives"]), int(data["min_quote_words"]),
-                int(data["min_single_quote_words"]))
+    lists = {name: frozenset(data[name]) for name in _WORD_LISTS}
+    return Cues(**lists, min_words=int(data["min_quote_words"]),
+                min_single_words=int(data["min_single_quote_words"]))
 
 
 def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:
