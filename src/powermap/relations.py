@@ -270,9 +270,9 @@ class ExtractRelations:
         light = light_noun.i if light_noun is not None else -1
         objects = [c for c in verb.children if c.dep_ in {"dobj", "dative", "attr"} and c.i != light]
         objects.extend(g for c in verb.children if c.dep_ == "dative" for g in c.children if g.dep_ == "pobj")
-        # "hosted talks with Ukraine", "eased restrictions on Belarus": the object's own complement
-        # "rejected calls by Belarus's rulers", "refused to respond to a demand from the US": a thing
-        # the verb acts on points, through its own complement, at whom it is aimed
+        # A thing the verb acts on points, through its own complement, at whom it is aimed: "hosted
+        # talks with Ukraine", "eased restrictions on Belarus", "rejected calls by Belarus's rulers",
+        # "refused to respond to a demand from the US"
         things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
         holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
         prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
