@@ -123,9 +123,12 @@ def test_constructions_added_for_event_coding(analyse, sentence, expected):
     assert expected in triples(analyse(sentence))
 
 
-def test_counted_nationals_acting_are_people_not_the_state(analyse):
-    analysis = analyse("Thousands of Belarusians are fighting in Ukraine against Russia.")
-    assert not any(r.source == BLR for r in analysis.relations)
+@pytest.mark.parametrize("sentence", [
+    "Thousands of Belarusians are fighting in Ukraine against Russia.",
+    "Belarusians are fighting in Ukraine on the side of the Ukrainian army.",
+])
+def test_nationals_who_act_are_people_not_the_state(analyse, sentence):
+    assert not any(r.source == BLR for r in analyse(sentence).relations)
 
 
 def test_unknown_titled_person_takes_the_country_before_the_title(analyse):

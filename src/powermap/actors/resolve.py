@@ -104,17 +104,19 @@ def _stands_for_government(span: Span) -> bool:
     return False
 
 
-def _counted(ent: Span) -> bool:
-    """`Many Belarusians are fighting`: people counted are people, not the side a bare or definite
-    plural nationality stands for (`the Palestinians reject`, `Israelis agreed`). Callers still take
-    counted people as the nation when something is done to them (`arrested 100 Palestinians`), as
-    event coders do."""
+def _nation_as_actor(ent: Span) -> bool:
+    """A plural nationality is its side only with "the" and uncounted (`the Palestinians rejected the
+    plan`); people who act are people (`Belarusians are fighting in Ukraine`, `thousands of Belarusians
+    protested`), but people something is done to are coded by nationality, as event coders do
+    (`arrested 100 Palestinians`)."""
     words = [t for t in ent.root.children if t.dep_ in {"amod", "nummod", "det", "quantmod"}]
     if ent.start > 0:
         words.append(ent.doc[ent.start - 1])
     if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of":
         words.append(ent.root.head.head)  # "thousands of Belarusians"
-    return any(w.like_num or w.lower_ in _QUANTIFIERS for w in words)
+    counted = any(w.like_num or w.lower_ in _QUANTIFIERS for w in words)
+    definite = ent[0].lower_ == "the" or ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"
+    return definite and not counted or _undergoes(ent)
 
 
 def _undergoes(ent: Span) -> bool:
@@ -175,7 +177,7 @@ class ResolveActors:
                 if not _stands_for_government(ent):
                     return None
                 kind = "metonym"
-            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and _counted(ent) and not _undergoes(ent):
+            if kind == "demonym" and ent.root.tag_ in {"NNS", "NNPS"} and not _nation_as_actor(ent):
                 return None
             return self._known(ent, self.gazetteer.entries[actor_id], kind)
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
