@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -47,14 +47,20 @@ class Cues:
     min_words: int
     min_single_words: int
 
-    @property
+    # Unions are built once per Cues: they are looked up for every token of every document.
+    @cached_property
     def all(self) -> frozenset[str]:
         return self.speech | self.belief
 
-    @property
+    @cached_property
     def reporting(self) -> frozenset[str]:
         """Every verb that may introduce reported content."""
         return self.all | self.stance | self.topic_verbs
+
+    @cached_property
+    def direct(self) -> frozenset[str]:
+        """Every verb that may be the cue of words in quotation marks."""
+        return self.all | self.beside_quotes
 
 
 _WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_sources", "topic_verbs",
@@ -167,8 +173,7 @@ class ExtractQuotes:
         for sentence in doc.sents:
             for index in range(sentence.start, sentence.end):
                 sentence_start[index] = sentence.start
-        direct_cues = self.cues.all | self.cues.beside_quotes
-        cue_tokens = [t for t in doc if t.lemma_.lower() in direct_cues and t.pos_ in {"VERB", "AUX"}]
+        cue_tokens = [t for t in doc if t.lemma_.lower() in self.cues.direct and t.pos_ in {"VERB", "AUX"}]
         context = (cue_tokens, sentence_start)
         for token in doc:
             lemma = token.lemma_.lower()
@@ -385,7 +390,7 @@ def _touches(text: str, cue: Token, start: int, end: int) -> bool:
     return text[end - 1] in ",?!" and bool(_BESIDE_AFTER.match(text[end + 1 : cue.idx]))
 
 
-_NEXT_LABEL = re.compile(r"\n+[\"“”]?(?=[A-Z]{2,}(?: [A-Z]{2,}){0,2}:\s)")
+_NEXT_LABEL = re.compile(r"\n+[\"“”]?(?=" + _TRANSCRIPT_LABEL.pattern + ")")
 
 
 def _split_at_labels(text: str, spans: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
@@ -506,18 +511,18 @@ def _stance_object(cue: Token, framing: bool) -> Span | None:
             return None
         last = complements[-1] if complements else objects[0]
         return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
-    for child in cue.children:
-        if child.dep_ == "prep" and child.lower_ in {"for", "on", "to"}:
-            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
-            if objects:
-                return cue.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]
-    return None
+    return _prepositional_object(cue, {"for", "on", "to"})
 
 
 def _topic(cue: Token) -> Span | None:
     """`spoke of a new era`, `pointed to the fees`: the object of the verb's about/of/on/to."""
+    return _prepositional_object(cue, {"about", "of", "on", "to"}, following=True)
+
+
+def _prepositional_object(cue: Token, prepositions: set[str], following: bool = False) -> Span | None:
+    """The object of the cue's first preposition in `prepositions` (after the cue, if `following`)."""
     for child in cue.children:
-        if child.dep_ == "prep" and child.lower_ in {"about", "of", "on", "to"} and child.i > cue.i:
+        if child.dep_ == "prep" and child.lower_ in prepositions and (child.i > cue.i or not following):
             objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
             if objects:
                 return cue.doc[objects[0].left_edge.i : objects[0].right_edge.i + 1]

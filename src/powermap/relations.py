@@ -26,7 +26,7 @@ _NEGATIONS = {"not", "n't", "never", "no"}
 # Heads that stand for the actor named in their modifier: "Russian troops", "the Belarusian army".
 _AGENT_NOUNS = {
     "troop", "force", "army", "military", "soldier", "government", "authority", "official", "leadership",
-    "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side", "delegation", "unit",
+    "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side",
     "president", "embassy", "warship", "jet", "tank", "general", "camp", "column",
 }
 # Nouns that stand for the people in their "of": "a group of Moroccan diplomats", "thousands of Kurds".
