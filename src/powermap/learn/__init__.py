@@ -1,0 +1,1 @@
+"""Learned layers: the training corpora we write, their features, and the models trained on them."""

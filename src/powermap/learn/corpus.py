@@ -1,0 +1,125 @@
+"""The relation training corpus (docs/annotation.md): typed records, checked before anything trains on them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from powermap.schema import RelationType
+
+TrainingActorType = Literal["person", "country", "organization", "group"]
+Modality = Literal["asserted", "possible", "intended", "demanded", "hypothetical"]
+SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE", "ALLY"})
+RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
+
+
+class CorpusError(ValueError):
+    """A training record that breaks the annotation guide; the message names the file, line and fault."""
+
+
+class TrainingActor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    type: TrainingActorType
+    name: str = Field(min_length=1)
+    occurrence: int = Field(default=1, ge=1)
+
+
+class TrainingRelation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    target: str
+    type: RelationType
+    negated: bool = False
+    modality: Modality = "asserted"
+    trigger: str = Field(min_length=1)
+    asserted_by: str = "author"
+
+
+class TrainingRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    actors: list[TrainingActor]
+    relations: list[TrainingRelation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _strings_are_in_the_text(self) -> TrainingRecord:
+        names = [actor.text for actor in self.actors]
+        if len(set(names)) != len(names):
+            raise ValueError("an actor text is listed twice")
+        for actor in self.actors:
+            self.actor_start(actor)
+        pairs: set[tuple[str, ...]] = set()
+        for relation in self.relations:
+            for role in ("source", "target"):
+                if getattr(relation, role) not in names:
+                    raise ValueError(f"{role} {getattr(relation, role)!r} is not one of the actors")
+            if relation.asserted_by != "author" and relation.asserted_by not in names:
+                raise ValueError(f"asserted_by {relation.asserted_by!r} is neither 'author' nor an actor")
+            if relation.source == relation.target:
+                raise ValueError(f"{relation.type} relates {relation.source!r} to itself")
+            if relation.trigger not in self.text:
+                raise ValueError(f"trigger {relation.trigger!r} is not in the text")
+            key = (relation.type, *sorted((relation.source, relation.target)), str(relation.negated))
+            if relation.type not in SYMMETRIC:
+                key = (relation.type, relation.source, relation.target, str(relation.negated))
+            if key in pairs:
+                raise ValueError(f"{relation.type} {relation.source!r} -> {relation.target!r} is listed twice")
+            pairs.add(key)
+        return self
+
+    def actor_start(self, actor: TrainingActor) -> int:
+        """Offset of the actor's chosen occurrence; the guide's `occurrence` counts from 1."""
+        start = -1
+        for _ in range(actor.occurrence):
+            start = self.text.find(actor.text, start + 1)
+            if start < 0:
+                raise ValueError(f"actor {actor.text!r} does not occur {actor.occurrence} time(s) in the text")
+        return start
+
+
+def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
+    """Every record of the given files, in order; the first broken record stops with its file and line."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                record = TrainingRecord.model_validate(json.loads(line))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                raise CorpusError(f"{where}: {exc}") from None
+            if record.id in seen:
+                raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
+            seen[record.id] = where
+            yield record
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(arg) for arg in argv] or sorted(Path("training/relations").glob("*.jsonl"))
+    try:
+        records = list(read_corpus(paths))
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    types = Counter(relation.type for record in records for relation in record.relations)
+    pairs = sum(len(r.actors) * (len(r.actors) - 1) // 2 for r in records)
+    print(f"{len(records)} records, {sum(types.values())} relations, {pairs} actor pairs")
+    for name in RELATION_TYPES:
+        print(f"  {name:<11} {types.get(name, 0)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
