@@ -542,6 +542,32 @@ def eval_rhetoric(
         console.print(table)
 
 
+@eval_app.command("articles")
+def eval_articles(
+    folder: Annotated[Path, typer.Argument(help="A folder of annotated articles, one JSON file each (articles-dev).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List misses and spurious items per article.")] = False,
+) -> None:
+    """Every layer on whole articles: actors, relations, actor pairs, quotes, numbers, genre."""
+    from powermap.eval.articles import error_lines, evaluate, tables
+
+    if not folder.is_dir() or not any(folder.glob("*.json")):
+        err.print(f"powermap: {folder}: expected a folder of annotated articles (*.json)", markup=False)
+        raise typer.Exit(2)
+    report = evaluate(folder)
+    for problem in report.problems:
+        err.print(f"powermap: {problem}", markup=False)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return
+    console = Console(width=max(Console().width, 190))
+    for table in tables(report, f"articles vs {folder}"):
+        console.print(table)
+    if show_errors:
+        for line in error_lines(report):
+            typer.echo(line)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document (powermap/1)."""

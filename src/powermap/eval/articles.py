@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
+
 from powermap.claims import load_numbers, word_value
 from powermap.eval.common import prf
 from powermap.pipeline import Pipeline
@@ -47,9 +49,19 @@ class GoldError(ValueError):
 def normalise(text: str) -> str:
     """Unicode folded to ASCII, lower case, other characters than letters, digits and % to one space,
     a leading "the" dropped: `The Kremlin’s` -> `kremlin s`."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = "".join(_fold(c) for c in unicodedata.normalize("NFKD", text)).lower()
     spaced = _OTHER.sub(" ", folded).strip()
     return spaced[4:] if spaced.startswith("the ") else spaced
+
+
+def _fold(char: str) -> str:
+    """A character in ASCII: accents go (`é` -> `e` after NFKD), other letters with no ASCII form go,
+    other marks (`’`, `–`) separate words as ASCII punctuation does."""
+    if char.isascii():
+        return char
+    if unicodedata.combining(char) or char.isalnum():
+        return ""
+    return " "
 
 
 def tokens(text: str) -> Counter[str]:
@@ -153,22 +165,29 @@ def confusion(gold: set[RelationKey], system: set[RelationKey]) -> Counter[tuple
 
 # -- quotes ---------------------------------------------------------------------------------------
 
-def quote_overlap(gold: str, system: str) -> float:
-    """Shared tokens as a share of the smaller side; a match needs 0.5."""
+def _shared_tokens(gold: str, system: str) -> tuple[int, int]:
+    """Tokens the two share and the token count of the smaller side."""
     gold_tokens, system_tokens = tokens(gold), tokens(system)
     smaller = min(sum(gold_tokens.values()), sum(system_tokens.values()))
-    return sum((gold_tokens & system_tokens).values()) / smaller if smaller else 0.0
+    return sum((gold_tokens & system_tokens).values()), smaller
+
+
+def quote_overlap(gold: str, system: str) -> float:
+    """Shared tokens as a share of the smaller side; a match needs 0.5."""
+    shared, smaller = _shared_tokens(gold, system)
+    return shared / smaller if smaller else 0.0
 
 
 def match_quotes(gold: list[str], system: list[str]) -> dict[int, int]:
-    """Gold index -> system index, one-to-one, best overlap first."""
+    """Gold index -> system index, one-to-one, best overlap first (then most shared tokens)."""
     candidates = sorted(
-        ((-overlap, g, s) for g, gold_text in enumerate(gold) for s, system_text in enumerate(system)
+        ((-overlap, -_shared_tokens(gold_text, system_text)[0], g, s)
+         for g, gold_text in enumerate(gold) for s, system_text in enumerate(system)
          if (overlap := quote_overlap(gold_text, system_text)) >= 0.5),
     )
     matched: dict[int, int] = {}
     taken: set[int] = set()
-    for _, g, s in candidates:
+    for _, _, g, s in candidates:
         if g not in matched and s not in taken:
             matched[g] = s
             taken.add(s)
@@ -456,3 +475,50 @@ def evaluate(folder: Path, pipeline: Pipeline | None = None) -> ArticlesReport:
         except GoldError as exc:
             report.problems.append(str(exc))
     return report
+
+
+# -- printing -------------------------------------------------------------------------------------
+
+def tables(report: ArticlesReport, title: str) -> list[Table]:
+    """The report for a terminal: layers, the relation confusion, why relations were missed, articles."""
+    scores = report.scores()
+    layers = Table(title=f"{title} ({scores['articles']} articles)")
+    columns = ("gold", "predicted", "matched", "precision", "recall", "f1")
+    layers.add_column("layer")
+    for column in columns:
+        layers.add_column(column, justify="right")
+    for name in LAYERS:
+        layers.add_row(name.replace("_", " "), *(str(scores[name][c]) for c in columns))
+    layers.caption = (f"actor type accuracy {scores['actor_type_accuracy']} (matched actors); quote speaker "
+                      f"accuracy {scores['quote_speaker_accuracy']} (matched quotes); genre "
+                      f"{scores['genre_right']}/{scores['articles']} = {scores['genre_accuracy']}")
+
+    counts = report.confusion()
+    gold_types = sorted({g for g, _ in counts} - {SPURIOUS})
+    predicted_types = sorted({p for _, p in counts} - {MISSED})
+    matrix = Table(title="relations: gold type (rows) vs our type on the same actor pair (columns)")
+    matrix.add_column("gold", no_wrap=True)
+    for label in [*predicted_types, MISSED]:
+        matrix.add_column(label[:6], justify="right", no_wrap=True)
+    for gold in [*gold_types, SPURIOUS]:
+        matrix.add_row(gold, *(str(counts.get((gold, p), "")) for p in [*predicted_types, MISSED]))
+
+    misses = Table(title="relations missed, by reason")
+    misses.add_column("reason")
+    misses.add_column("count", justify="right")
+    for reason, count in report.misses().most_common():
+        misses.add_row(reason, str(count))
+
+    articles = Table(title="per article")
+    row_columns = ("id", "genre_gold", "genre_predicted", "actors_f1", "relations_f1", "quotes_f1", "numbers_f1")
+    for column in row_columns:
+        articles.add_column(column.replace("_", " "), justify="left" if column.startswith(("id", "genre")) else "right")
+    for article in report.articles:
+        row = article.row()
+        articles.add_row(*("-" if row[c] is None else str(row[c]) for c in row_columns))
+    return [layers, matrix, misses, articles]
+
+
+def error_lines(report: ArticlesReport) -> list[str]:
+    """Every miss and spurious item, article by article, for error analysis."""
+    return [f"{article.id}: {line}" for article in report.articles for line in article.errors]
