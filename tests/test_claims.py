@@ -41,9 +41,9 @@ def test_relative_dates_resolve_against_publication(pipeline):
 
 
 def test_casualties_share_the_counted_noun(analyse):
-    analysis = analyse("Result: 26 protesters killed, 748 injured, and 3,000 detained.")
+    analysis = analyse("Result: 14 miners trapped, 213 rescued, and 1,200 evacuated.")
     assert [(q.value, q.unit, q.about.text) for q in analysis.claims[0].quantities] == [
-        (26, "protester", "protesters killed"), (748, "protester", "injured"), (3000, "protester", "detained"),
+        (14, "miner", "miners trapped"), (213, "miner", "rescued"), (1200, "miner", "evacuated"),
     ]
 
 

@@ -57,11 +57,12 @@ def test_evidence_of_quotes(analyse):
 
 
 def test_quoted_fragment_in_reported_speech_is_mixed_and_scare_quotes_are_dropped(analyse):
-    analysis = analyse('Trump said he thought that drugs were a "very, very big factor" in the violence. '
-                       'The so-called "special military operation of the glorious army" went on.')
+    analysis = analyse('Trump said he believed that tariffs were a "very, very strong tool" against unfair trade. '
+                       'The so-called "golden age of the brave new economy" never arrived.')
     assert [(q.kind, q.text, q.speaker) for q in analysis.quotes] == [
-        ("mixed", 'he thought that drugs were a "very, very big factor" in the violence', "person:donald-trump"),
-    ]  # "he thought ..." is Trump's own view inside what he said: no second attribution
+        ("mixed", 'he believed that tariffs were a "very, very strong tool" against unfair trade',
+         "person:donald-trump"),
+    ]  # "he believed ..." is Trump's own view inside what he said: no second attribution
 
 
 def test_participle_and_relative_clause_speakers(analyse):
