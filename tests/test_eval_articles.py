@@ -24,6 +24,7 @@ from powermap.eval.articles import (
     relation_key,
     score_article,
     shared_strings,
+    shares_evidence,
     system_numbers,
 )
 from powermap.schema import Actor, Claim, DateMention, Document, Genre, Mention, Quantity, Quote, Relation, Span
@@ -158,9 +159,19 @@ def test_missed_relations_are_classified_by_what_went_wrong():
     key = relation_key("Vesta", "ACCUSE", "Norland", False)
     found = {"Vesta", "Norland"}
     assert classify_miss(key, set(), {"Vesta"}) == "actor missing"
-    assert classify_miss(key, set(), found) == "no relation on the pair"
+    assert classify_miss(key, set(), found) == "no trigger"
+    elsewhere = {relation_key("Vesta", "ACCUSE", "Ostra", False)}
+    assert classify_miss(key, elsewhere, found, read_from_evidence=True) == "other actors in its evidence"
     assert classify_miss(key, {relation_key("Norland", "ACCUSE", "Vesta", False)}, found) == "direction"
     assert classify_miss(key, {relation_key("Vesta", "THREATEN", "Norland", False)}, found) == "type wrong"
+
+
+def test_evidence_is_shared_when_one_normalised_text_holds_the_other():
+    ours = ["Vesta did not agree to talks with Norland.", "Norland accused Vesta of shelling the border town."]
+    assert shares_evidence("Vesta did not agree to talks", ours)
+    assert shares_evidence("In March, Norland accused Vesta of shelling the border town, and more.", ours)
+    assert not shares_evidence("Ostra sent aid to Vesta.", ours)
+    assert not shares_evidence("", ours)
 
 
 def test_confusion_counts_types_on_matched_pairs_missed_and_spurious():

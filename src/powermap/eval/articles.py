@@ -132,15 +132,23 @@ def pair(key: RelationKey) -> frozenset[str]:
     return frozenset((key[0], key[2]))
 
 
-def classify_miss(key: RelationKey, system: set[RelationKey], found_actors: set[str]) -> str:
-    """Why a gold relation was missed: an actor we did not find, no relation of ours between the two,
-    the right type the wrong way round, the right relation with the wrong polarity, or another type."""
+def shares_evidence(gold_evidence: str, our_evidence: Iterable[str]) -> bool:
+    """One of our relations was read from the gold relation's evidence (one holds the other, normalised)."""
+    wanted = normalise(gold_evidence)
+    return bool(wanted) and any(wanted in ours or ours in wanted for ours in map(normalise, our_evidence) if ours)
+
+
+def classify_miss(key: RelationKey, system: set[RelationKey], found_actors: set[str],
+                  read_from_evidence: bool = False) -> str:
+    """Why a gold relation was missed: an actor we did not find; no relation of ours between the two,
+    either with nothing read from its evidence (no trigger) or with a relation of other actors read from
+    it; the right type the wrong way round; the right relation with the wrong polarity; another type."""
     source, type_, target, negated = key
     if source not in found_actors or target not in found_actors:
         return "actor missing"
     same_pair = [k for k in system if pair(k) == pair(key)]
     if not same_pair:
-        return "no relation on the pair"
+        return "other actors in its evidence" if read_from_evidence else "no trigger"
     if any(k[1] == type_ and k[3] == negated for k in same_pair):
         return "direction"
     if any(k[1] == type_ for k in same_pair):
@@ -343,8 +351,11 @@ def _score(gold: dict[str, Any], document: Document) -> ArticleScore:
     # Our actors by id, named as the gold actor they match, or marked as ours alone.
     names = {actor.id: gold_actors[ours_by_index[s]].name if s in ours_by_index else f"[{actor.name}]"
              for s, actor in enumerate(document.actors)}
-    gold_relations = {relation_key(r["source"], r["type"], r["target"], bool(r.get("negated", False)))
-                      for r in _list(gold, "relations")}
+    evidence: dict[RelationKey, list[str]] = {}
+    for r in _list(gold, "relations"):
+        key = relation_key(r["source"], r["type"], r["target"], bool(r.get("negated", False)))
+        evidence.setdefault(key, []).append(str(r.get("evidence", "")))
+    gold_relations = set(evidence)
     # A relation of ours with no target is reported too, and no gold relation lacks one.
     our_relations = {relation_key(names[r.source], r.type, names[r.target] if r.target else NO_TARGET, r.negated)
                      for r in document.relations}
@@ -354,8 +365,10 @@ def _score(gold: dict[str, Any], document: Document) -> ArticleScore:
     score.layers["actor_pairs"] = Layer(len(gold_pairs), len(our_pairs), len(gold_pairs & our_pairs))
     score.confusion = confusion(gold_relations, our_relations)
     found_actors = {gold_actors[g].name for g in matched}
+    our_evidence = [r.evidence.text for r in document.relations]
     for key in sorted(gold_relations - right):
-        reason = classify_miss(key, our_relations, found_actors)
+        read = any(shares_evidence(text, our_evidence) for text in evidence[key])
+        reason = classify_miss(key, our_relations, found_actors, read)
         score.misses[reason] += 1
         errors.append(f"relation missed ({reason}): {_render(key)}")
     errors += [f"relation spurious: {_render(key)}" for key in sorted(our_relations - right)]
