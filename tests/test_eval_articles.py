@@ -266,11 +266,15 @@ def test_a_bad_gold_file_costs_only_itself(tmp_path: Path, pipeline):
     (tmp_path / "a2.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "a3.json").write_text(json.dumps({"id": "a3", "text": "Vesta said no."}), encoding="utf-8")
     (tmp_path / "a4.json").write_text(json.dumps({**_gold(), "id": "a4", "actors": "Vesta"}), encoding="utf-8")
+    # An article we cannot analyse still counts: its gold is missed, not dropped.
+    (tmp_path / "a5.json").write_text(json.dumps({**_gold(actors=[MARR]), "id": "a5", "text": "  \n "}),
+                                      encoding="utf-8")
     report = evaluate(tmp_path, pipeline)
-    assert [a.id for a in report.articles] == ["t1"]
-    assert len(report.problems) == 3
+    assert [a.id for a in report.articles] == ["t1", "a5"]
+    assert len(report.problems) == 4
     assert any("a3.json: missing genre" in p for p in report.problems)
-    assert report.total("actors").gold == 2
+    assert any(p.startswith("a5.json: analysis failed") for p in report.problems)
+    assert (report.total("actors").gold, report.articles[1].layers["actors"].predicted) == (3, 0)
 
 
 @pytest.mark.skipif(not ARTICLES_DEV.is_dir(), reason="../shared/eval/articles-dev is not here")
