@@ -100,20 +100,22 @@ def shared_strings(gold: ActorView, system: ActorView) -> int:
     return len((gold_strings & system_strings) - {""})
 
 
-def match_actors(gold: list[ActorView], system: list[ActorView]) -> dict[int, int]:
-    """Gold index -> system index, one-to-one, pairs with most shared strings taken first (ties in
-    the order of the lists)."""
-    candidates = sorted(
-        ((-shared, g, s) for g, gold_actor in enumerate(gold) for s, system_actor in enumerate(system)
-         if (shared := shared_strings(gold_actor, system_actor))),
-    )
+def one_to_one(candidates: Iterable[tuple[tuple[float, ...], int, int]]) -> dict[int, int]:
+    """Gold index -> system index from (rank, gold, system) candidates: the lowest rank first (ties in
+    list order), each side used once."""
     matched: dict[int, int] = {}
     taken: set[int] = set()
-    for _, g, s in candidates:
+    for _, g, s in sorted(candidates):
         if g not in matched and s not in taken:
             matched[g] = s
             taken.add(s)
     return matched
+
+
+def match_actors(gold: list[ActorView], system: list[ActorView]) -> dict[int, int]:
+    """Gold index -> system index, one-to-one, pairs with most shared strings taken first."""
+    return one_to_one(((-shared,), g, s) for g, gold_actor in enumerate(gold) for s, system_actor in enumerate(system)
+                      if (shared := shared_strings(gold_actor, system_actor)))
 
 
 # -- relations ------------------------------------------------------------------------------------
@@ -188,18 +190,9 @@ def quote_overlap(gold: str, system: str) -> float:
 
 def match_quotes(gold: list[str], system: list[str]) -> dict[int, int]:
     """Gold index -> system index, one-to-one, best overlap first (then most shared tokens)."""
-    candidates = sorted(
-        ((-overlap, -_shared_tokens(gold_text, system_text)[0], g, s)
-         for g, gold_text in enumerate(gold) for s, system_text in enumerate(system)
-         if (overlap := quote_overlap(gold_text, system_text)) >= 0.5),
-    )
-    matched: dict[int, int] = {}
-    taken: set[int] = set()
-    for _, _, g, s in candidates:
-        if g not in matched and s not in taken:
-            matched[g] = s
-            taken.add(s)
-    return matched
+    return one_to_one(((-overlap, -_shared_tokens(gold_text, system_text)[0]), g, s)
+                      for g, gold_text in enumerate(gold) for s, system_text in enumerate(system)
+                      if (overlap := quote_overlap(gold_text, system_text)) >= 0.5)
 
 
 # -- numbers --------------------------------------------------------------------------------------
@@ -257,17 +250,8 @@ def system_numbers(document: Document) -> list[tuple[str, set[float]]]:
 def match_numbers(gold: list[float | None], system: list[set[float]]) -> dict[int, int]:
     """Gold index -> system index, one-to-one, each gold value to the first unused number of ours that
     stands for it."""
-    matched: dict[int, int] = {}
-    taken: set[int] = set()
-    for g, value in enumerate(gold):
-        if value is None:
-            continue
-        s = next((i for i, values in enumerate(system)
-                  if i not in taken and any(same_number(value, v) for v in values)), None)
-        if s is not None:
-            matched[g] = s
-            taken.add(s)
-    return matched
+    return one_to_one(((), g, s) for g, value in enumerate(gold) for s, values in enumerate(system)
+                      if value is not None and any(same_number(value, v) for v in values))
 
 
 # -- one article ----------------------------------------------------------------------------------
