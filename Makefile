@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean browser robustness
+.PHONY: install demo test lint bench clean browser robustness train
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,10 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# Retrains the relation model from training/relations/ (fixed seed); the result is committed.
+train: $(STAMP)
+	$(BIN)/powermap train relations training/relations -o src/powermap/models/relations.npz
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_analyze.py --docs 1000 10000

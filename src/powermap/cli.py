@@ -568,6 +568,29 @@ def eval_articles(
             typer.echo(line)
 
 
+train_app = typer.Typer(help="Train a learned layer on the corpus we wrote (training/).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("relations")
+def train_relations(
+    corpus: Annotated[list[Path] | None, typer.Argument(help="JSONL files or folders (docs/annotation.md).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the model.")] = Path(
+        "src/powermap/models/relations.npz"),
+) -> None:
+    """Train the relation model (fixed seed, CPU, minutes) and print its card."""
+    from powermap.learn.corpus import CorpusError, corpus_files
+    from powermap.learn.relations import train
+
+    try:
+        files = corpus_files(corpus or [Path("training/relations")])
+        card = train(files, output, log=lambda line: err.print(line, markup=False))
+    except CorpusError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(card, indent=2))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document (powermap/1)."""

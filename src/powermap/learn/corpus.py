@@ -106,9 +106,24 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
             yield record
 
 
+def corpus_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as their *.jsonl files in name order; nothing found is an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.jsonl")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CorpusError(f"{path}: no such file or folder")
+    if not files:
+        raise CorpusError("no training files (*.jsonl) found")
+    return files
+
+
 def main(argv: list[str]) -> int:
-    paths = [Path(arg) for arg in argv] or sorted(Path("training/relations").glob("*.jsonl"))
     try:
+        paths = corpus_files([Path(arg) for arg in argv] or [Path("training/relations")])
         records = list(read_corpus(paths))
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)

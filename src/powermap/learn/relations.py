@@ -1,0 +1,323 @@
+"""The learned relation model: which of the 18 types (and which way) holds between two actors of a sentence.
+
+One-vs-rest logistic regression over static embeddings and hashed parse features (`features.py`), with
+a negation head and a modality head. Trained by `powermap train relations` on `training/relations/`
+(sentences we wrote, docs/annotation.md); stored as plain numpy arrays, so analysis needs no scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from powermap.learn.corpus import SYMMETRIC, TrainingRecord, read_corpus
+from powermap.learn.features import (
+    HASH_BITS,
+    Candidate,
+    WordVectors,
+    dense_features,
+    hashed,
+    sparse_features,
+    word_vectors,
+)
+
+MODEL_PATH = resources.files("powermap") / "models" / "relations.npz"
+MODALITIES = ("asserted", "possible", "intended", "demanded", "hypothetical")
+SEED = 13
+
+
+def label_of(type_: str, source_first: bool) -> str:
+    """`T` for a symmetric type, `T>` when the source comes first in the text, `T<` when it comes second."""
+    if type_ in SYMMETRIC:
+        return type_
+    return f"{type_}>" if source_first else f"{type_}<"
+
+
+def split_label(label: str) -> tuple[str, bool]:
+    """The type and whether the first mention is the source."""
+    if label.endswith("<"):
+        return label[:-1], False
+    return label.rstrip(">"), True
+
+
+@dataclass
+class Prediction:
+    label: str
+    probability: float
+    negated: bool
+    modality: str
+
+
+@dataclass
+class RelationModel:
+    """Arrays of the trained model; `predict` is a few matrix products."""
+
+    labels: list[str]
+    weights: np.ndarray  # labels x (dense + hashed)
+    bias: np.ndarray
+    threshold: float
+    negation_weights: np.ndarray
+    negation_bias: float
+    modality_weights: np.ndarray  # modalities x (dense + hashed + labels)
+    modality_bias: np.ndarray
+    card: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RelationModel:
+        with resources.as_file(MODEL_PATH) if path is None else nullcontext(path) as real:
+            arrays = np.load(real, allow_pickle=False)
+            card = json.loads(str(arrays["card"]))
+            return cls(
+                labels=card["labels"],
+                weights=arrays["weights"].astype(np.float32),
+                bias=arrays["bias"].astype(np.float32),
+                threshold=float(card["threshold"]),
+                negation_weights=arrays["negation_weights"].astype(np.float32),
+                negation_bias=float(arrays["negation_bias"]),
+                modality_weights=arrays["modality_weights"].astype(np.float32),
+                modality_bias=arrays["modality_bias"].astype(np.float32),
+                card=card,
+            )
+
+    def save(self, path: Path) -> None:
+        card = {**self.card, "labels": self.labels, "threshold": self.threshold}
+        np.savez_compressed(
+            path, weights=self.weights.astype(np.float16), bias=self.bias,
+            negation_weights=self.negation_weights.astype(np.float16), negation_bias=np.float32(self.negation_bias),
+            modality_weights=self.modality_weights.astype(np.float16), modality_bias=self.modality_bias,
+            card=np.array(json.dumps(card, sort_keys=True)),
+        )
+
+    def predict(self, candidates: Sequence[Candidate], vectors: WordVectors | None = None) -> list[list[Prediction]]:
+        """For each candidate, the labels above the threshold (most probable first)."""
+        if not candidates:
+            return []
+        vectors = vectors or word_vectors()
+        matrix = feature_matrix(candidates, vectors)
+        scores = _sigmoid(matrix @ self.weights.T + self.bias)
+        out: list[list[Prediction]] = []
+        for row, x in zip(scores, matrix, strict=True):
+            chosen = [i for i in np.argsort(-row) if row[i] >= self.threshold]
+            predictions = []
+            for i in chosen:
+                with_label = np.concatenate([x, _one_hot(len(self.labels), i)])
+                negated = _sigmoid(with_label @ self.negation_weights + self.negation_bias) >= 0.5
+                modality = MODALITIES[int(np.argmax(with_label @ self.modality_weights.T + self.modality_bias))]
+                predictions.append(Prediction(self.labels[i], float(row[i]), bool(negated), modality))
+            out.append(predictions)
+        return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def _one_hot(size: int, index: int) -> np.ndarray:
+    vector = np.zeros(size, dtype=np.float32)
+    vector[index] = 1.0
+    return vector
+
+
+def feature_matrix(candidates: Sequence[Candidate], vectors: WordVectors) -> np.ndarray:
+    """Dense rows: embeddings then the hashed parse features."""
+    return sparse_matrix(candidates, vectors).toarray()
+
+
+def sparse_matrix(candidates: Sequence[Candidate], vectors: WordVectors):
+    """The same rows as a CSR matrix, which is what makes training fast."""
+    from scipy.sparse import csr_matrix, hstack
+
+    dense = np.vstack([dense_features(c, vectors) for c in candidates])
+    rows, cols, values = [], [], []
+    for row, candidate in enumerate(candidates):
+        for index, value in hashed(sparse_features(candidate)).items():
+            rows.append(row)
+            cols.append(index)
+            values.append(value)
+    parse = csr_matrix((values, (rows, cols)), shape=(len(candidates), 1 << HASH_BITS), dtype=np.float32)
+    return hstack([csr_matrix(dense), parse], format="csr")
+
+
+# -- training -----------------------------------------------------------------------------------------
+@dataclass
+class Example:
+    candidate: Candidate
+    labels: set[str]
+    negated: dict[str, bool]
+    modality: dict[str, str]
+    record: str
+
+
+def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) -> list[Example]:
+    """Every pair of annotated actors in one sentence, labelled; the rule layer's view of it as a feature."""
+    out: list[Example] = []
+    for record, analysis in zip(records, analyses, strict=True):
+        doc = analysis.doc
+        if doc is None:
+            continue
+        owners = analysis.mention_owners()
+        rule_pairs = _rule_labels(analysis)
+        spans = {}
+        for actor in record.actors:
+            start = record.actor_start(actor)
+            span = doc.char_span(start, start + len(actor.text), alignment_mode="expand")
+            if span is not None and len(span):
+                spans[actor.text] = (span, actor.type)
+        gold: dict[tuple[str, str], list[Any]] = {}
+        for relation in record.relations:
+            gold.setdefault((relation.source, relation.target), []).append(relation)
+        names = sorted(spans, key=lambda name: spans[name][0].start)
+        by_text = {actor.text: actor for actor in record.actors}
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                span_a, type_a = spans[a]
+                span_b, type_b = spans[b]
+                same_actor = by_text[a].name == by_text[b].name
+                if same_actor or span_a.sent.start != span_b.sent.start or span_a.end > span_b.start:
+                    continue
+                actor_a = owners.get(span_a.root.idx)
+                actor_b = owners.get(span_b.root.idx)
+                rules = ()
+                if actor_a is not None and actor_b is not None:
+                    rules = rule_pairs.get((actor_a.id, actor_b.id), ())
+                candidate = Candidate(span_a.sent, span_a, span_b, type_a, type_b, rules,
+                                      _inside_quote(analysis, span_a.start_char))
+                example = Example(candidate, set(), {}, {}, record.id)
+                for (source, target), relations in gold.items():
+                    if {source, target} != {a, b}:
+                        continue
+                    for relation in relations:
+                        label = label_of(relation.type, source == a)
+                        example.labels.add(label)
+                        example.negated[label] = relation.negated
+                        example.modality[label] = relation.modality
+                out.append(example)
+    return out
+
+
+def _rule_labels(analysis: Any) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(first actor id, second actor id) -> the rule layer's labels, for both orders."""
+    labels: dict[tuple[str, str], set[str]] = {}
+    for relation in analysis.relations:
+        if relation.target is None:
+            continue
+        labels.setdefault((relation.source, relation.target), set()).add(label_of(relation.type, True))
+        labels.setdefault((relation.target, relation.source), set()).add(label_of(relation.type, False))
+    return {pair: tuple(sorted(found)) for pair, found in labels.items()}
+
+
+def _inside_quote(analysis: Any, offset: int) -> bool:
+    return any(q.start <= offset < q.end for q in analysis.quotes)
+
+
+def train(paths: Sequence[Path], output: Path, held_out: float = 0.15, c: float = 0.5,
+          log: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
+    """Fit on the corpus; the threshold is chosen on a held-out part of it, the final model on all of it."""
+    from sklearn.linear_model import LogisticRegression
+
+    from powermap.analysis import Source
+    from powermap.pipeline import Pipeline
+
+    records = list(read_corpus(paths))
+    pipeline = Pipeline()
+    sources = [Source(label=r.id, format="text", raw=r.text, body=r.text) for r in records]
+    log(f"parsing {len(records)} records")
+    analyses = list(pipeline.pipe(sources))
+    examples = examples_from(records, analyses)
+    vectors = word_vectors()
+    log(f"features of {len(examples)} actor pairs")
+    matrix = sparse_matrix([e.candidate for e in examples], vectors)
+    labels = sorted({label for e in examples for label in e.labels})
+    target = np.array([[label in e.labels for label in labels] for e in examples], dtype=np.int8)
+
+    rng = random.Random(SEED)
+    ids = sorted({e.record for e in examples})
+    rng.shuffle(ids)
+    held = set(ids[: int(len(ids) * held_out)])
+    test_rows = np.array([e.record in held for e in examples])
+
+    def fit(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        weights = np.zeros((len(labels), matrix.shape[1]), dtype=np.float32)
+        bias = np.full(len(labels), -10.0, dtype=np.float32)
+        for j in range(len(labels)):
+            y = target[rows, j]
+            if y.sum() < 2:
+                continue
+            model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=SEED)
+            model.fit(matrix[rows], y)
+            weights[j], bias[j] = model.coef_[0], model.intercept_[0]
+        return weights, bias
+
+    log(f"fitting {len(labels)} labels on {int((~test_rows).sum())} pairs, {len(held)} records held out")
+    weights, bias = fit(~test_rows)
+    scores = _sigmoid(matrix[test_rows] @ weights.T + bias)
+    threshold, held_figures = _best_threshold(scores, target[test_rows], labels)
+    log(f"held out: {held_figures}; threshold {threshold}; refitting on all pairs")
+    weights, bias = fit(np.ones(len(examples), dtype=bool))
+    negation_weights, negation_bias, modality_weights, modality_bias = _fit_heads(examples, matrix, labels, c)
+    counts = Counter(label for e in examples for label in e.labels)
+    card = {
+        "trained_on": [p.name for p in paths],
+        "records": len(records),
+        "pairs": len(examples),
+        "pairs_with_relation": int(target.any(axis=1).sum()),
+        "label_counts": dict(sorted(counts.items())),
+        "held_out_records": len(held),
+        "held_out": held_figures,
+        "seed": SEED,
+        "c": c,
+        "features": f"{6 * vectors.dim} embedding + 2^{HASH_BITS} hashed parse features",
+    }
+    model = RelationModel(labels, weights, bias, threshold, negation_weights, negation_bias,
+                          modality_weights, modality_bias, card)
+    model.save(output)
+    return card
+
+
+def _best_threshold(scores: np.ndarray, target: np.ndarray, labels: list[str]) -> tuple[float, dict[str, Any]]:
+    best = (0.0, 0.5, {})
+    for threshold in np.arange(0.3, 0.96, 0.025):
+        predicted = scores >= threshold
+        tp = int((predicted & (target == 1)).sum())
+        fp = int((predicted & (target == 0)).sum())
+        fn = int((~predicted & (target == 1)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best[0]:
+            best = (f1, float(threshold), {"precision": round(precision, 3), "recall": round(recall, 3),
+                                           "f1": round(f1, 3), "labels_gold": int(target.sum())})
+    return round(best[1], 3), best[2]
+
+
+def _fit_heads(examples: list[Example], matrix: np.ndarray, labels: list[str], c: float):
+    """Negation and modality, learnt over the gold relations, each with its label as an extra feature."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    rows, label_columns, negated, modality = [], [], [], []
+    for index, example in enumerate(examples):
+        for label in sorted(example.labels):
+            rows.append(index)
+            label_columns.append(labels.index(label))
+            negated.append(int(example.negated[label]))
+            modality.append(MODALITIES.index(example.modality[label]))
+    one_hot = csr_matrix((np.ones(len(rows)), (range(len(rows)), label_columns)), shape=(len(rows), len(labels)))
+    x = hstack([matrix[rows], one_hot], format="csr")
+    negation = LogisticRegression(C=c, solver="liblinear", random_state=SEED).fit(x, negated)
+    mod = LogisticRegression(C=c, max_iter=1000, random_state=SEED).fit(x, modality)
+    modality_weights = np.full((len(MODALITIES), x.shape[1]), 0.0, dtype=np.float32)
+    modality_bias = np.full(len(MODALITIES), -30.0, dtype=np.float32)
+    for row, klass in enumerate(mod.classes_):
+        modality_weights[klass] = mod.coef_[row] if len(mod.classes_) > 2 else mod.coef_[0] * (1 if row else -1)
+        modality_bias[klass] = mod.intercept_[row] if len(mod.classes_) > 2 else mod.intercept_[0] * (1 if row else -1)
+    return negation.coef_[0].astype(np.float32), float(negation.intercept_[0]), modality_weights, modality_bias

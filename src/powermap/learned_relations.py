@@ -1,0 +1,129 @@
+"""The learned relation stage: the trained model decides the type and direction of each actor pair.
+
+The rule stage before it has already read the parse; its relations are one of the model's features, its
+structure (trigger, mode, negation, modality) is kept where the model agrees on the type, and relations it
+found without a second actor in the sentence (targetless ones, pairs across sentences) pass through.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
+
+from powermap.analysis import Analysis
+from powermap.evidence import asserter, date_of, evidence_span
+from powermap.learn.features import Candidate, dependency_path
+from powermap.learn.relations import RelationModel, label_of, split_label
+from powermap.schema import Actor, Relation, Span
+
+_TYPES = {"state": "country", "media": "organization", "person": "person", "organization": "organization",
+          "group": "group"}
+
+
+class ClassifyRelations:
+    """Replaces the relations between actors of one sentence by the model's; adds `confidence` from it."""
+
+    name = "relation-model"
+
+    def __init__(self, model: RelationModel | None = None) -> None:
+        self.model = model or RelationModel.load()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        rules = analysis.relations
+        pairs = _candidates(analysis, doc)
+        rule_index = _rule_index(rules)
+        candidates = [
+            Candidate(sent, first, second, _TYPES[a.type], _TYPES[b.type],
+                      rule_index.get((a.id, b.id), ()), _quoted(analysis, first.start_char))
+            for sent, first, a, second, b in pairs
+        ]
+        decided = {frozenset((a.id, b.id)) for _, _, a, _, b in pairs}
+        kept = [r for r in rules if r.target is None or frozenset((r.source, r.target)) not in decided]
+        learned: list[Relation] = []
+        for (sent, first, a, second, b), predictions in zip(pairs, self.model.predict(candidates), strict=True):
+            for prediction in predictions:
+                type_, first_is_source = split_label(prediction.label)
+                source, target = (a, b) if first_is_source else (b, a)
+                rule = _matching_rule(rules, type_, source, target)
+                learned.append(_relation(analysis, sent, first, second, source, target, type_, prediction, rule))
+        relations = kept + learned
+        analysis.relations = [r.model_copy(update={"id": f"rel-{n}"}) for n, r in enumerate(relations, 1)]
+
+
+def _candidates(analysis: Analysis, doc: Doc) -> list[tuple[TokenSpan, TokenSpan, Actor, TokenSpan, Actor]]:
+    """Per sentence, each pair of different actors through their two closest mentions, in text order."""
+    by_sentence: dict[int, list[tuple[TokenSpan, Actor]]] = {}
+    for actor in analysis.actors:
+        for mention in actor.mentions:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            by_sentence.setdefault(span.sent.start, []).append((span, actor))
+    out = []
+    for mentions in by_sentence.values():
+        best: dict[frozenset[str], tuple[int, TokenSpan, Actor, TokenSpan, Actor]] = {}
+        for (span_x, x), (span_y, y) in combinations(mentions, 2):
+            if x.id == y.id:
+                continue
+            (first, a), (second, b) = sorted([(span_x, x), (span_y, y)], key=lambda item: item[0].start)
+            if first.end > second.start:
+                continue
+            distance = second.start - first.end
+            key = frozenset((a.id, b.id))
+            if key not in best or distance < best[key][0]:
+                best[key] = (distance, first, a, second, b)
+        for _, first, a, second, b in sorted(best.values(), key=lambda item: item[1].start):
+            out.append((first.sent, first, a, second, b))
+    return out
+
+
+def _rule_index(rules: list[Relation]) -> dict[tuple[str, str], tuple[str, ...]]:
+    index: dict[tuple[str, str], set[str]] = {}
+    for relation in rules:
+        if relation.target is not None:
+            index.setdefault((relation.source, relation.target), set()).add(label_of(relation.type, True))
+            index.setdefault((relation.target, relation.source), set()).add(label_of(relation.type, False))
+    return {pair: tuple(sorted(labels)) for pair, labels in index.items()}
+
+
+def _quoted(analysis: Analysis, offset: int) -> bool:
+    return any(q.start <= offset < q.end for q in analysis.quotes)
+
+
+def _matching_rule(rules: list[Relation], type_: str, source: Actor, target: Actor) -> Relation | None:
+    for relation in rules:
+        if relation.type == type_ and {relation.source, relation.target} == {source.id, target.id}:
+            return relation
+    return None
+
+
+def _trigger(first: TokenSpan, second: TokenSpan) -> Token:
+    """The word that carries a learned relation: where the two mentions' paths meet, else a word between."""
+    _, meeting, _ = dependency_path(first.root, second.root)
+    inside = set(range(first.start, first.end)) | set(range(second.start, second.end))
+    if meeting is not None and meeting.i not in inside:
+        return meeting
+    between = [t for t in first.doc[first.end:second.start] if t.pos_ in {"VERB", "NOUN", "ADJ"}]
+    return between[0] if between else (meeting or first.root)
+
+
+def _relation(analysis: Analysis, sent: TokenSpan, first: TokenSpan, second: TokenSpan, source: Actor,
+              target: Actor, type_: str, prediction, rule: Relation | None) -> Relation:
+    text = analysis.text
+    if rule is not None:
+        trigger, mode, negated, modality = rule.trigger, rule.mode, rule.negated, rule.modality
+    else:
+        word = _trigger(first, second)
+        trigger = Span.of(text, word.idx, word.idx + len(word.text))
+        mode, negated, modality = None, prediction.negated, prediction.modality
+    day, day_source = date_of(sent, analysis.published)
+    return Relation(
+        id="rel", source=source.id, target=target.id, type=type_, mode=mode, negated=negated, modality=modality,
+        asserted_by=asserter(analysis.quotes, trigger.start), date=day, date_source=day_source, trigger=trigger,
+        evidence=evidence_span(text, sent), confidence=round(prediction.probability, 3),
+    )
