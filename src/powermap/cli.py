@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterable
+from contextlib import ExitStack, closing
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -12,7 +14,6 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from powermap import __version__
 from powermap.corpus.store import Store, StoreError
@@ -20,22 +21,68 @@ from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
 from powermap.schema import Document, Problem, json_schema
 from powermap.summary import print_summary
+from powermap.terminal import cell, one_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True, highlight=False)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"powermap {__version__}")
-        raise typer.Exit()
+def _say(line: str) -> None:
+    """One line on stderr; names and messages from inputs escaped, so none can forge another line."""
+    err.print(one_line(line), markup=False, soft_wrap=True)
 
 
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
-) -> None:
-    """Reads political news and opinion writing and reconstructs the power map it describes."""
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+    except OSError:
+        pass
+    return first.resolve() == second.resolve()
+
+
+def _read_by_walk(path: Path, folder: Path) -> bool:
+    """Whether reading `folder` recursively would read `path` (hidden entries are skipped)."""
+    if not folder.is_dir() or not path.resolve().is_relative_to(folder.resolve()):
+        return False
+    return not any(part.startswith(".") for part in path.resolve().relative_to(folder.resolve()).parts)
+
+
+def refuse_overwrites(inputs: Iterable[str | Path], files: dict[str, Path | None],
+                      folders: dict[str, Path | None] | None = None, store: Path | None = None) -> None:
+    """Exit 2 before anything is opened for writing when an output would destroy an input or the store.
+
+    `files` maps an option to the file it writes, `folders` to a folder it writes into. An output file may
+    not be an input, the store or another output, nor lie in an input folder (it would be read as input);
+    an output folder may not hold an input, the store or an output file, nor lie in an input folder. The
+    store itself may not be an input file (inside an input folder it is only refused as input, not harmed)."""
+    sources = [Path(item) for item in inputs if str(item) != "-"]
+    named = [(option, path) for option, path in files.items() if path is not None]
+    kept = [*named, *([("--db", store)] if store is not None else [])]
+    problem = None
+    for index, (option, path) in enumerate(kept):
+        for source in sources:
+            if _same_file(path, source):
+                problem = f"{option} {path} is also an input: writing it would destroy it"
+            elif option != "--db" and _read_by_walk(path, source):
+                problem = f"{option} {path} is inside the input folder {source}: it would be read as input"
+        for other_option, other in kept[index + 1:]:
+            if _same_file(path, other):
+                problem = f"{option} and {other_option} name the same file {path}"
+    for option, folder in (folders or {}).items():
+        if folder is None:
+            continue
+        for source in sources:
+            if _same_file(folder, source) or _read_by_walk(source, folder):
+                problem = f"{option} {folder} holds the input {source}: writing there could destroy it"
+            elif _read_by_walk(folder, source):
+                problem = f"{option} {folder} is inside the input folder {source}: it would be read as input"
+        for other_option, other in kept:
+            if _same_file(folder, other) or _read_by_walk(other, folder):
+                problem = f"{option} {folder} holds {other_option} {other}"
+    if problem:
+        _say(f"powermap: {problem}; choose another path")
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -47,6 +94,8 @@ def analyze(
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name.")] = None,
     max_chars: Annotated[int, typer.Option(help="Largest clean text analysed.", min=1)] = 1_000_000,
     max_bytes: Annotated[int, typer.Option(help="Largest input document read.", min=1)] = 50_000_000,
+    max_archive_bytes: Annotated[int, typer.Option(help="Most bytes one compressed archive may expand to.",
+                                                   min=1)] = 5_000_000_000,
     max_docs: Annotated[int | None, typer.Option(help="Stop after this many documents.", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse documents already stored.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 1,
@@ -60,12 +109,13 @@ def analyze(
     from powermap.engines.local import Settings
 
     settings = Settings(model=model, max_chars=max_chars)
-    limits = Limits(max_bytes=max_bytes, max_chars=max_chars)
+    limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
+    refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
         return
     if engine != "local":
-        err.print(f"powermap: unknown engine {engine!r} (local or dask)", markup=False)
+        _say(f"powermap: unknown engine {engine!r} (local or dask)")
         raise typer.Exit(2)
     with ExitStack() as stack:
         try:
@@ -75,7 +125,7 @@ def analyze(
 
                 _pipeline(settings)  # load the model now, so that a missing one is a clear error
         except (StoreError, ModelError) as exc:
-            err.print(f"powermap: {exc}", markup=False)
+            _say(f"powermap: {exc}")
             raise typer.Exit(1) from exc
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
@@ -85,16 +135,21 @@ def analyze(
         sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
                                                         failed=sink.counts["failed"])) if progress else None
         sources = islice(read_sources(paths, limits), max_docs) if max_docs else read_sources(paths, limits)
-        from powermap.engines.local import run
+        from powermap.engines.local import Interrupted, run
 
         try:
-            for result in run(sink.fresh(sources), settings, workers):
-                sink.take(result)
+            with closing(run(sink.fresh(sources), settings, workers)) as results:
+                for result in results:
+                    sink.take(result)
         except ModelError as exc:
-            err.print(f"powermap: {exc}", markup=False)
+            _say(f"powermap: {exc}")
             raise typer.Exit(1) from exc
+        except Interrupted as exc:
+            _say(f"powermap: {exc} after {sink.counts['analysed']} analysed; what was stored stays: "
+                 "run the same command again to finish")
+            raise typer.Exit(128 + exc.number) from None
     if not quiet:
-        err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
+        _say(", ".join(f"{n} {k}" for k, n in sink.counts.items()))
     raise typer.Exit(1 if sink.counts["failed"] else 0)
 
 
@@ -131,7 +186,7 @@ class Sink:
                 self.counts["skipped"] += 1
                 _write(self.out, self.store.document(source.id))
                 if not self.quiet and self.on_done is None:
-                    err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
+                    _say(f"skip  {source.label} (already stored)")
                 continue
             yield source
 
@@ -150,8 +205,7 @@ class Sink:
             self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
             _write(self.out, result.document)
             if not self.quiet and self.on_done is None:
-                err.print(f"skip  {document.source} (same content as a document already stored)", markup=False,
-                          soft_wrap=True)
+                _say(f"skip  {document.source} (same content as a document already stored)")
             return
         try:
             if self.store:
@@ -164,9 +218,9 @@ class Sink:
         self.counts["analysed"] += 1
         self.tokens += result.tokens
         for warning in document.warnings:
-            err.print(f"warning: {document.source}: {warning}", markup=False, soft_wrap=True)
+            _say(f"warning: {document.source}: {warning}")
         if not self.quiet and self.on_done is None:
-            err.print(f"ok    {document.source}: {len(document.actors)} actors", markup=False, soft_wrap=True)
+            _say(f"ok    {document.source}: {len(document.actors)} actors")
 
 
 def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
@@ -174,13 +228,12 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
     from powermap.engines import dask as dask_engine
 
     if out_dir is None or fmt not in {"jsonl", "parquet"} or "-" in paths:
-        err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
-                  markup=False)
+        _say("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin")
         raise typer.Exit(2)
     counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
     if not quiet:
-        err.print(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
-                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)", markup=False)
+        _say(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
+                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)")
     raise typer.Exit(1 if counts["failed"] else 0)
 
 
@@ -193,6 +246,7 @@ def load(
     """Put analysed documents (JSONL, Dask JSONL or Parquet parts) into a store."""
     from powermap.corpus.load import records
 
+    refuse_overwrites(paths, {}, store=db)
     counts = {"loaded": 0, "skipped": 0, "failed": 0}
     try:
         with Store(db) as store:
@@ -208,9 +262,9 @@ def load(
                 store.save(document, record.get("raw") or document.text)
                 counts["loaded"] += 1
     except (StoreError, ValueError) as exc:
-        err.print(f"powermap: {exc}", markup=False)
+        _say(f"powermap: {exc}")
         raise typer.Exit(1) from exc
-    err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
+    _say(", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
@@ -219,19 +273,19 @@ def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
 
 
 def _report(problem: Problem, store: Store | None, error_file: TextIO | None) -> None:
-    err.print(f"error: {problem.source}: {problem.message} [{problem.stage}]", markup=False, soft_wrap=True)
+    _say(f"error: {problem.source}: {problem.message} [{problem.stage}]")
     if store is not None:
         try:
             store.save_problem(problem)
         except StoreError as exc:
-            err.print(f"error: {exc}", markup=False, soft_wrap=True)
+            _say(f"error: {exc}")
     _write(error_file, problem.model_dump())
 
 
 def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Documents and errors from a database or a JSONL file; a clear exit for anything else."""
     if not path.exists():
-        err.print(f"powermap: {path}: no such file", markup=False)
+        _say(f"powermap: {path}: no such file")
         raise typer.Exit(2)
     if path.suffix in {".jsonl", ".json", ".ndjson"}:
         return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()], []
@@ -239,7 +293,7 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         with Store(path, readonly=True) as store:
             return list(store.documents()), store.problems()
     except StoreError as exc:
-        err.print(f"powermap: {exc}", markup=False)
+        _say(f"powermap: {exc}")
         raise typer.Exit(1) from exc
 
 
@@ -252,7 +306,7 @@ def show(
     """Print a readable summary of analysed documents."""
     console = Console()
     if not path.exists():
-        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
+        _say(f"powermap: {path}: no such file")
         raise typer.Exit(2)
     if path.suffix in {".jsonl", ".json", ".ndjson"}:
         documents = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
@@ -263,20 +317,20 @@ def show(
                 documents = list(store.documents())
                 problems = store.problems()
         except StoreError as exc:
-            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+            _say(f"powermap: {exc}")
             raise typer.Exit(1) from exc
     if doc:
         documents = [d for d in documents if d["id"].startswith(doc)]
         problems = []
         if not documents:
-            err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
+            _say(f"powermap: no document {doc!r} in {path}")
             raise typer.Exit(1)
     print_summary(console, documents, problems)
     if text:
         from powermap.summary import marked_text
 
         for document in documents:
-            console.rule(Text(document.get("title") or document["source"]))
+            console.rule(cell(document.get("title") or document["source"]))
             console.print(marked_text(document))
 
 
@@ -313,7 +367,7 @@ def edges(
     for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
         table.add_column(column, justify="right" if column in {"count", "negated", "weight", "docs"} else "left")
     for row in rows:
-        table.add_row(Text(row["source_name"]), row["type"], Text(row["target_name"] or "-"), str(row["count"]),
+        table.add_row(cell(row["source_name"]), cell(row["type"]), cell(row["target_name"] or "-"), str(row["count"]),
                       str(row["negated"]), f"{row['weight']:+.2f}", row["first"] or "", row["last"] or "",
                       str(len(row["documents"])))
     Console().print(table)
@@ -353,7 +407,7 @@ def claims(
     for column in columns:
         table.add_column(column, ratio=4 if column == "text" else 1)
     for row in rows:
-        table.add_row(*(Text(str(row[c] if row[c] is not None else "")) for c in columns))
+        table.add_row(*(cell(str(row[c] if row[c] is not None else "")) for c in columns))
     Console().print(table)
 
 
@@ -370,13 +424,14 @@ def graph(
     from powermap.corpus.graph import build, write
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
-        err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
+        _say(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)")
         raise typer.Exit(2)
+    target = output or Path(f"powermap-graph.{fmt}")
+    refuse_overwrites([path], {"-o": target})
     documents, _ = _documents(path)
     network = build(documents, set(types) if types else None, since, until)
-    target = output or Path(f"powermap-graph.{fmt}")
     write(network, target, fmt)
-    err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
+    _say(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}")
 
 
 @app.command()
@@ -389,11 +444,12 @@ def export(
     from powermap.corpus.export import write
 
     if fmt not in {"csv", "jsonl", "parquet"}:
-        err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
+        _say(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)")
         raise typer.Exit(2)
+    refuse_overwrites([path], {}, {"-o": out_dir})
     documents, _ = _documents(path)
     for written in write(documents, out_dir, fmt):
-        err.print(f"wrote {written}", markup=False)
+        _say(f"wrote {written}")
 
 
 @app.command()
@@ -408,12 +464,12 @@ def serve(
     from powermap.web.app import create_app
 
     if not path.exists():
-        err.print(f"powermap: {path}: no such database", markup=False)
+        _say(f"powermap: {path}: no such database")
         raise typer.Exit(2)
     try:
         Store(path, readonly=True).close()
     except StoreError as exc:
-        err.print(f"powermap: {exc}", markup=False)
+        _say(f"powermap: {exc}")
         raise typer.Exit(1) from exc
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
@@ -431,7 +487,7 @@ def eval_quotes(
     from powermap.eval.quotes import evaluate
 
     if not (folder / "attributions").is_dir() or not (folder / "text").is_dir():
-        err.print(f"powermap: {folder}: expected text/ and attributions/ folders", markup=False)
+        _say(f"powermap: {folder}: expected text/ and attributions/ folders")
         raise typer.Exit(2)
     report = evaluate(folder)
     rows = {"direct quotes": report.direct.scores(), "all attributions": report.all.scores()}
@@ -457,7 +513,7 @@ def eval_events(
     from powermap.eval.events import evaluate
 
     if not path.is_file():
-        err.print(f"powermap: {path}: no such file", markup=False)
+        _say(f"powermap: {path}: no such file")
         raise typer.Exit(2)
     report = evaluate(path)
     scores = report.scores()
@@ -491,7 +547,7 @@ def eval_claims(
     from powermap.eval.claims import evaluate
 
     if path is not None and not path.is_file():
-        err.print(f"powermap: {path}: no such file", markup=False)
+        _say(f"powermap: {path}: no such file")
         raise typer.Exit(2)
     report = evaluate(path)
     scores = report.scores()
@@ -518,10 +574,10 @@ def eval_rhetoric(
     from powermap.eval.rhetoric import evaluate_own, evaluate_ptc
 
     if path is not None and not path.is_file():
-        err.print(f"powermap: {path}: no such file", markup=False)
+        _say(f"powermap: {path}: no such file")
         raise typer.Exit(2)
     if ptc is not None and not (ptc / "articles").is_dir():
-        err.print(f"powermap: {ptc}: expected articles/ and labels/ folders", markup=False)
+        _say(f"powermap: {ptc}: expected articles/ and labels/ folders")
         raise typer.Exit(2)
     scores = evaluate_own(path).scores()
     ptc_table = evaluate_ptc(ptc).table() if ptc is not None else None
