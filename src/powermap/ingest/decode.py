@@ -108,7 +108,8 @@ def decode(data: bytes) -> tuple[str, str]:
     readable = [m for m in matches if text_codec(m.encoding)]
     if not readable:
         raise DecodeError("undecodable: no text encoding fits these bytes")
-    best = readable[0]
+    if best not in readable:
+        best = readable[0]
     tied = [m for m in readable if m.chaos == best.chaos and m.coherence == best.coherence]
     chosen = next((m for m in tied if m.encoding in _PREFERRED), best)
     return str(chosen), chosen.encoding
