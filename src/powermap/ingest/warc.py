@@ -136,7 +136,7 @@ def _plain_records(handle: BinaryIO, name: str, limits: Limits, pages: list[int]
     try:
         yield from _pages(ArchiveIterator(handle), name, limits, pages)
     except Exception as exc:  # warcio on a hostile or cut archive
-        yield Source(label=f"{name}#after-record-{pages[0]}", format="warc",
+        yield Source(label=f"{name}#after-record-{pages[0]}" if pages[0] else name, format="warc",
                      error=f"truncated or malformed WARC after {pages[0]} HTML records: "
                            f"{exc.__class__.__name__}: {exc}")
 
