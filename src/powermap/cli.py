@@ -21,15 +21,23 @@ from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
 from powermap.schema import Document, Problem, json_schema
 from powermap.summary import print_summary
-from powermap.terminal import cell, one_line
+from powermap.terminal import SafeConsole, cell
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-err = Console(stderr=True, highlight=False)
+err = SafeConsole(stderr=True, highlight=False)  # names and messages from inputs printed escaped
 
 
-def _say(line: str) -> None:
-    """One line on stderr; names and messages from inputs escaped, so none can forge another line."""
-    err.print(one_line(line), markup=False, soft_wrap=True)
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"powermap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Reads political news and opinion writing and reconstructs the power map it describes."""
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -81,7 +89,7 @@ def refuse_overwrites(inputs: Iterable[str | Path], files: dict[str, Path | None
             if _same_file(folder, other) or _read_by_walk(other, folder):
                 problem = f"{option} {folder} holds {other_option} {other}"
     if problem:
-        _say(f"powermap: {problem}; choose another path")
+        err.print(f"powermap: {problem}; choose another path", markup=False, soft_wrap=True)
         raise typer.Exit(2)
 
 
@@ -115,7 +123,7 @@ def analyze(
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
         return
     if engine != "local":
-        _say(f"powermap: unknown engine {engine!r} (local or dask)")
+        err.print(f"powermap: unknown engine {engine!r} (local or dask)", markup=False)
         raise typer.Exit(2)
     with ExitStack() as stack:
         try:
@@ -125,7 +133,7 @@ def analyze(
 
                 _pipeline(settings)  # load the model now, so that a missing one is a clear error
         except (StoreError, ModelError) as exc:
-            _say(f"powermap: {exc}")
+            err.print(f"powermap: {exc}", markup=False)
             raise typer.Exit(1) from exc
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
@@ -142,14 +150,14 @@ def analyze(
                 for result in results:
                     sink.take(result)
         except ModelError as exc:
-            _say(f"powermap: {exc}")
+            err.print(f"powermap: {exc}", markup=False)
             raise typer.Exit(1) from exc
         except Interrupted as exc:
-            _say(f"powermap: {exc} after {sink.counts['analysed']} analysed; what was stored stays: "
-                 "run the same command again to finish")
+            err.print(f"powermap: {exc} after {sink.counts['analysed']} analysed; what was stored stays: "
+                      "run the same command again to finish", markup=False, soft_wrap=True)
             raise typer.Exit(128 + exc.number) from None
     if not quiet:
-        _say(", ".join(f"{n} {k}" for k, n in sink.counts.items()))
+        err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
     raise typer.Exit(1 if sink.counts["failed"] else 0)
 
 
@@ -186,7 +194,7 @@ class Sink:
                 self.counts["skipped"] += 1
                 _write(self.out, self.store.document(source.id))
                 if not self.quiet and self.on_done is None:
-                    _say(f"skip  {source.label} (already stored)")
+                    err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
                 continue
             yield source
 
@@ -205,7 +213,8 @@ class Sink:
             self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
             _write(self.out, result.document)
             if not self.quiet and self.on_done is None:
-                _say(f"skip  {document.source} (same content as a document already stored)")
+                err.print(f"skip  {document.source} (same content as a document already stored)", markup=False,
+                          soft_wrap=True)
             return
         try:
             if self.store:
@@ -218,9 +227,9 @@ class Sink:
         self.counts["analysed"] += 1
         self.tokens += result.tokens
         for warning in document.warnings:
-            _say(f"warning: {document.source}: {warning}")
+            err.print(f"warning: {document.source}: {warning}", markup=False, soft_wrap=True)
         if not self.quiet and self.on_done is None:
-            _say(f"ok    {document.source}: {len(document.actors)} actors")
+            err.print(f"ok    {document.source}: {len(document.actors)} actors", markup=False, soft_wrap=True)
 
 
 def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
@@ -228,12 +237,13 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
     from powermap.engines import dask as dask_engine
 
     if out_dir is None or fmt not in {"jsonl", "parquet"} or "-" in paths:
-        _say("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin")
+        err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
+                  markup=False)
         raise typer.Exit(2)
     counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
     if not quiet:
-        _say(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
-                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)")
+        err.print(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
+                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)", markup=False)
     raise typer.Exit(1 if counts["failed"] else 0)
 
 
@@ -262,9 +272,9 @@ def load(
                 store.save(document, record.get("raw") or document.text)
                 counts["loaded"] += 1
     except (StoreError, ValueError) as exc:
-        _say(f"powermap: {exc}")
+        err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
-    _say(", ".join(f"{n} {k}" for k, n in counts.items()))
+    err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
 
 
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
@@ -273,19 +283,19 @@ def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
 
 
 def _report(problem: Problem, store: Store | None, error_file: TextIO | None) -> None:
-    _say(f"error: {problem.source}: {problem.message} [{problem.stage}]")
+    err.print(f"error: {problem.source}: {problem.message} [{problem.stage}]", markup=False, soft_wrap=True)
     if store is not None:
         try:
             store.save_problem(problem)
         except StoreError as exc:
-            _say(f"error: {exc}")
+            err.print(f"error: {exc}", markup=False, soft_wrap=True)
     _write(error_file, problem.model_dump())
 
 
 def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Documents and errors from a database or a JSONL file; a clear exit for anything else."""
     if not path.exists():
-        _say(f"powermap: {path}: no such file")
+        err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
     if path.suffix in {".jsonl", ".json", ".ndjson"}:
         return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()], []
@@ -293,7 +303,7 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         with Store(path, readonly=True) as store:
             return list(store.documents()), store.problems()
     except StoreError as exc:
-        _say(f"powermap: {exc}")
+        err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
 
 
@@ -306,7 +316,7 @@ def show(
     """Print a readable summary of analysed documents."""
     console = Console()
     if not path.exists():
-        _say(f"powermap: {path}: no such file")
+        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     if path.suffix in {".jsonl", ".json", ".ndjson"}:
         documents = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
@@ -317,13 +327,13 @@ def show(
                 documents = list(store.documents())
                 problems = store.problems()
         except StoreError as exc:
-            _say(f"powermap: {exc}")
+            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from exc
     if doc:
         documents = [d for d in documents if d["id"].startswith(doc)]
         problems = []
         if not documents:
-            _say(f"powermap: no document {doc!r} in {path}")
+            err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     print_summary(console, documents, problems)
     if text:
@@ -424,14 +434,14 @@ def graph(
     from powermap.corpus.graph import build, write
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
-        _say(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)")
+        err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
         raise typer.Exit(2)
-    target = output or Path(f"powermap-graph.{fmt}")
-    refuse_overwrites([path], {"-o": target})
+    refuse_overwrites([path], {"-o": output or Path(f"powermap-graph.{fmt}")})
     documents, _ = _documents(path)
     network = build(documents, set(types) if types else None, since, until)
+    target = output or Path(f"powermap-graph.{fmt}")
     write(network, target, fmt)
-    _say(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}")
+    err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
 
 
 @app.command()
@@ -444,12 +454,12 @@ def export(
     from powermap.corpus.export import write
 
     if fmt not in {"csv", "jsonl", "parquet"}:
-        _say(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)")
+        err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
         raise typer.Exit(2)
     refuse_overwrites([path], {}, {"-o": out_dir})
     documents, _ = _documents(path)
     for written in write(documents, out_dir, fmt):
-        _say(f"wrote {written}")
+        err.print(f"wrote {written}", markup=False)
 
 
 @app.command()
@@ -464,12 +474,12 @@ def serve(
     from powermap.web.app import create_app
 
     if not path.exists():
-        _say(f"powermap: {path}: no such database")
+        err.print(f"powermap: {path}: no such database", markup=False)
         raise typer.Exit(2)
     try:
         Store(path, readonly=True).close()
     except StoreError as exc:
-        _say(f"powermap: {exc}")
+        err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
@@ -487,7 +497,7 @@ def eval_quotes(
     from powermap.eval.quotes import evaluate
 
     if not (folder / "attributions").is_dir() or not (folder / "text").is_dir():
-        _say(f"powermap: {folder}: expected text/ and attributions/ folders")
+        err.print(f"powermap: {folder}: expected text/ and attributions/ folders", markup=False)
         raise typer.Exit(2)
     report = evaluate(folder)
     rows = {"direct quotes": report.direct.scores(), "all attributions": report.all.scores()}
@@ -513,7 +523,7 @@ def eval_events(
     from powermap.eval.events import evaluate
 
     if not path.is_file():
-        _say(f"powermap: {path}: no such file")
+        err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
     report = evaluate(path)
     scores = report.scores()
@@ -547,7 +557,7 @@ def eval_claims(
     from powermap.eval.claims import evaluate
 
     if path is not None and not path.is_file():
-        _say(f"powermap: {path}: no such file")
+        err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
     report = evaluate(path)
     scores = report.scores()
@@ -574,10 +584,10 @@ def eval_rhetoric(
     from powermap.eval.rhetoric import evaluate_own, evaluate_ptc
 
     if path is not None and not path.is_file():
-        _say(f"powermap: {path}: no such file")
+        err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
     if ptc is not None and not (ptc / "articles").is_dir():
-        _say(f"powermap: {ptc}: expected articles/ and labels/ folders")
+        err.print(f"powermap: {ptc}: expected articles/ and labels/ folders", markup=False)
         raise typer.Exit(2)
     scores = evaluate_own(path).scores()
     ptc_table = evaluate_ptc(ptc).table() if ptc is not None else None

@@ -3,6 +3,9 @@ article or a file name reaches the terminal as itself (a name with a newline cou
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.console import Console
 from rich.text import Text
 
 from powermap.ingest.decode import escaped
@@ -27,3 +30,11 @@ def block(text: str) -> str:
 def cell(text: str, style: str = "") -> Text:
     """A table cell or title from document data: escaped, and never read as rich markup."""
     return Text(one_line(text), style=style)
+
+
+class SafeConsole(Console):
+    """A console whose plain-string lines are printed with `one_line`: status lines name inputs, and a
+    name with a newline or an escape sequence must not forge a line or drive the terminal."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(one_line(o) if isinstance(o, str) else o for o in objects), **options)
