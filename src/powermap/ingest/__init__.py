@@ -72,6 +72,10 @@ def read_bytes(data: bytes, label: str, kind: str) -> Iterator[Source]:
         yield Source(label=label, format="text", raw=raw, body=raw)
 
 
+class NotRegularFile(OSError):
+    """A path that names something endless or blocking rather than a file."""
+
+
 def _open_regular(path: Path) -> BinaryIO:
     """Open a regular file for reading; a FIFO, device or socket is refused before it can block or flood.
 
@@ -89,10 +93,6 @@ def _open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(descriptor)
         raise
-
-
-class NotRegularFile(OSError):
-    """A path that names something endless or blocking rather than a file."""
 
 
 def read_path(path: Path, limits: Limits) -> Iterator[Source]:
