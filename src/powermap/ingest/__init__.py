@@ -118,12 +118,10 @@ def read_path(path: Path, limits: Limits) -> Iterator[Source]:
             return
         data = handle.read(limits.max_bytes + 1)  # never trust st_size: it can change, or lie
         if len(data) > limits.max_bytes:
-            size = max(os.fstat(handle.fileno()).st_size, len(data))
-            yield Source(
-                label=label,
-                format="text",
-                error=f"file too large: {size} bytes (limit {limits.max_bytes}; see --max-bytes)",
-            )
+            reported = os.fstat(handle.fileno()).st_size
+            size = f"{reported} bytes" if reported > limits.max_bytes else f"more than {limits.max_bytes} bytes"
+            yield Source(label=label, format="text",
+                         error=f"file too large: {size} (limit {limits.max_bytes}; see --max-bytes)")
             return
     yield from read_bytes(data, label, kind)
 
