@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterable
+from contextlib import ExitStack, closing
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -12,7 +14,6 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from powermap import __version__
 from powermap.corpus.store import Store, StoreError
@@ -20,9 +21,10 @@ from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
 from powermap.schema import Document, Problem, json_schema
 from powermap.summary import print_summary
+from powermap.terminal import SafeConsole, cell
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-err = Console(stderr=True, highlight=False)
+err = SafeConsole(stderr=True, highlight=False)  # names and messages from inputs printed escaped
 
 
 def _version(value: bool) -> None:
@@ -38,6 +40,59 @@ def main(
     """Reads political news and opinion writing and reconstructs the power map it describes."""
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+    except OSError:
+        pass
+    return first.resolve() == second.resolve()
+
+
+def _read_by_walk(path: Path, folder: Path) -> bool:
+    """Whether reading `folder` recursively would read `path` (hidden entries are skipped)."""
+    if not folder.is_dir() or not path.resolve().is_relative_to(folder.resolve()):
+        return False
+    return not any(part.startswith(".") for part in path.resolve().relative_to(folder.resolve()).parts)
+
+
+def refuse_overwrites(inputs: Iterable[str | Path], files: dict[str, Path | None],
+                      folders: dict[str, Path | None] | None = None, store: Path | None = None) -> None:
+    """Exit 2 before anything is opened for writing when an output would destroy an input or the store.
+
+    `files` maps an option to the file it writes, `folders` to a folder it writes into. An output file may
+    not be an input, the store or another output, nor lie in an input folder (it would be read as input);
+    an output folder may not hold an input, the store or an output file, nor lie in an input folder. The
+    store itself may not be an input file (inside an input folder it is only refused as input, not harmed)."""
+    sources = [Path(item) for item in inputs if str(item) != "-"]
+    named = [(option, path) for option, path in files.items() if path is not None]
+    kept = [*named, *([("--db", store)] if store is not None else [])]
+    problem = None
+    for index, (option, path) in enumerate(kept):
+        for source in sources:
+            if _same_file(path, source):
+                problem = f"{option} {path} is also an input: writing it would destroy it"
+            elif option != "--db" and _read_by_walk(path, source):
+                problem = f"{option} {path} is inside the input folder {source}: it would be read as input"
+        for other_option, other in kept[index + 1:]:
+            if _same_file(path, other):
+                problem = f"{option} and {other_option} name the same file {path}"
+    for option, folder in (folders or {}).items():
+        if folder is None:
+            continue
+        for source in sources:
+            if _same_file(folder, source) or _read_by_walk(source, folder):
+                problem = f"{option} {folder} holds the input {source}: writing there could destroy it"
+            elif _read_by_walk(folder, source):
+                problem = f"{option} {folder} is inside the input folder {source}: it would be read as input"
+        for other_option, other in kept:
+            if _same_file(folder, other) or _read_by_walk(other, folder):
+                problem = f"{option} {folder} holds {other_option} {other}"
+    if problem:
+        err.print(f"powermap: {problem}; choose another path", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
@@ -47,6 +102,8 @@ def analyze(
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name.")] = None,
     max_chars: Annotated[int, typer.Option(help="Largest clean text analysed.", min=1)] = 1_000_000,
     max_bytes: Annotated[int, typer.Option(help="Largest input document read.", min=1)] = 50_000_000,
+    max_archive_bytes: Annotated[int, typer.Option(help="Most bytes one compressed archive may expand to.",
+                                                   min=1)] = 5_000_000_000,
     max_docs: Annotated[int | None, typer.Option(help="Stop after this many documents.", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse documents already stored.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 1,
@@ -60,7 +117,8 @@ def analyze(
     from powermap.engines.local import Settings
 
     settings = Settings(model=model, max_chars=max_chars)
-    limits = Limits(max_bytes=max_bytes, max_chars=max_chars)
+    limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
+    refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
         return
@@ -85,14 +143,19 @@ def analyze(
         sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
                                                         failed=sink.counts["failed"])) if progress else None
         sources = islice(read_sources(paths, limits), max_docs) if max_docs else read_sources(paths, limits)
-        from powermap.engines.local import run
+        from powermap.engines.local import Interrupted, run
 
         try:
-            for result in run(sink.fresh(sources), settings, workers):
-                sink.take(result)
+            with closing(run(sink.fresh(sources), settings, workers)) as results:
+                for result in results:
+                    sink.take(result)
         except ModelError as exc:
             err.print(f"powermap: {exc}", markup=False)
             raise typer.Exit(1) from exc
+        except Interrupted as exc:
+            err.print(f"powermap: {exc} after {sink.counts['analysed']} analysed; what was stored stays: "
+                      "run the same command again to finish", markup=False, soft_wrap=True)
+            raise typer.Exit(128 + exc.number) from None
     if not quiet:
         err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
     raise typer.Exit(1 if sink.counts["failed"] else 0)
@@ -193,6 +256,7 @@ def load(
     """Put analysed documents (JSONL, Dask JSONL or Parquet parts) into a store."""
     from powermap.corpus.load import records
 
+    refuse_overwrites(paths, {}, store=db)
     counts = {"loaded": 0, "skipped": 0, "failed": 0}
     try:
         with Store(db) as store:
@@ -276,7 +340,7 @@ def show(
         from powermap.summary import marked_text
 
         for document in documents:
-            console.rule(Text(document.get("title") or document["source"]))
+            console.rule(cell(document.get("title") or document["source"]))
             console.print(marked_text(document))
 
 
@@ -313,7 +377,7 @@ def edges(
     for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
         table.add_column(column, justify="right" if column in {"count", "negated", "weight", "docs"} else "left")
     for row in rows:
-        table.add_row(Text(row["source_name"]), row["type"], Text(row["target_name"] or "-"), str(row["count"]),
+        table.add_row(cell(row["source_name"]), cell(row["type"]), cell(row["target_name"] or "-"), str(row["count"]),
                       str(row["negated"]), f"{row['weight']:+.2f}", row["first"] or "", row["last"] or "",
                       str(len(row["documents"])))
     Console().print(table)
@@ -353,7 +417,7 @@ def claims(
     for column in columns:
         table.add_column(column, ratio=4 if column == "text" else 1)
     for row in rows:
-        table.add_row(*(Text(str(row[c] if row[c] is not None else "")) for c in columns))
+        table.add_row(*(cell(str(row[c] if row[c] is not None else "")) for c in columns))
     Console().print(table)
 
 
@@ -372,6 +436,7 @@ def graph(
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
         raise typer.Exit(2)
+    refuse_overwrites([path], {"-o": output or Path(f"powermap-graph.{fmt}")})
     documents, _ = _documents(path)
     network = build(documents, set(types) if types else None, since, until)
     target = output or Path(f"powermap-graph.{fmt}")
@@ -391,6 +456,7 @@ def export(
     if fmt not in {"csv", "jsonl", "parquet"}:
         err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
         raise typer.Exit(2)
+    refuse_overwrites([path], {}, {"-o": out_dir})
     documents, _ = _documents(path)
     for written in write(documents, out_dir, fmt):
         err.print(f"wrote {written}", markup=False)

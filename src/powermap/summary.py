@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from powermap.schema import Problem
+from powermap.terminal import block, cell, one_line
 
 
 def _kinds(mentions: list[dict[str, Any]]) -> str:
@@ -28,31 +29,31 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
                        ("published", "published"), ("language", "language"), ("source", "source"),
                        ("url", "url"), ("id", "id")):
         if document.get(key):
-            facts.add_row(label, Text(str(document[key])))
+            facts.add_row(label, cell(str(document[key])))
     facts.add_row("length", f"{len(document['text'])} characters")
     for item in document.get("wire_items", []):
-        facts.add_row("wire credit", Text(f"{item['agency_text']} ({item['agency'] or 'unknown agency'})"
+        facts.add_row("wire credit", cell(f"{item['agency_text']} ({item['agency'] or 'unknown agency'})"
                                           f" at {item['start']}: {item['text']}"))
     actors = Table(title=f"{len(document['actors'])} actors", title_justify="left", expand=True)
     for column in ("actor", "type", "country", "mentions", "kinds"):
         actors.add_column(column, justify="right" if column == "mentions" else "left")
     for actor in document["actors"][:max_actors]:
-        actors.add_row(Text(actor["name"]), actor["type"], actor.get("country") or "",
-                       str(len(actor["mentions"])), _kinds(actor["mentions"]))
+        actors.add_row(cell(actor["name"]), cell(actor["type"]), cell(actor.get("country") or ""),
+                       str(len(actor["mentions"])), cell(_kinds(actor["mentions"])))
     if len(document["actors"]) > max_actors:
         actors.add_row(f"... {len(document['actors']) - max_actors} more", "", "", "", "")
     genre = document.get("genre")
     if genre:
-        facts.add_row("genre", Text(f"{genre['label']} ({genre['score']:.2f}): {', '.join(genre['reasons'])}"))
+        facts.add_row("genre", cell(f"{genre['label']} ({genre['score']:.2f}): {', '.join(genre['reasons'])}"))
     stances = [s for s in document.get("stance", []) if s["held_by"] == "author"]
     names = {a["id"]: a["name"] for a in document["actors"]}
     if stances:
-        facts.add_row("author's stance", Text(", ".join(
+        facts.add_row("author's stance", cell(", ".join(
             f"{names.get(s['actor'], s['actor'])} {s['value']:+.2f}" for s in sorted(stances, key=lambda s: s["value"])
         )))
     counts = Counter(t["technique"] for t in document.get("rhetoric", []))
     if counts:
-        facts.add_row("techniques", ", ".join(f"{name} {n}" for name, n in counts.most_common()))
+        facts.add_row("techniques", cell(", ".join(f"{name} {n}" for name, n in counts.most_common())))
     parts: list[Any] = [facts, actors]
     if document.get("quotes"):
         parts.append(_quotes_table(document, max_actors))
@@ -61,8 +62,8 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
     if document.get("claims"):
         parts.append(_claims_table(document, 10))
     for warning in document.get("warnings", []):
-        parts.append(Text(f"warning: {warning}", style="yellow"))
-    return Panel(Group(*parts), title=Text(document.get("title") or document["source"]), title_align="left")
+        parts.append(cell(f"warning: {warning}", style="yellow"))
+    return Panel(Group(*parts), title=cell(document.get("title") or document["source"]), title_align="left")
 
 
 def _quotes_table(document: dict[str, Any], limit: int) -> Table:
@@ -73,8 +74,8 @@ def _quotes_table(document: dict[str, Any], limit: int) -> Table:
     for quote in document["quotes"][:limit]:
         speaker = names.get(quote["speaker"]) or (quote["speaker_text"] or {}).get("text") or "?"
         text = quote["text"] if len(quote["text"]) <= 140 else quote["text"][:137] + "..."
-        table.add_row(Text(speaker), Text((quote["cue"] or {}).get("text", "")), quote["kind"],
-                      Text(names.get(quote["source"], "")), Text(text))
+        table.add_row(cell(speaker), cell((quote["cue"] or {}).get("text", "")), cell(quote["kind"]),
+                      cell(names.get(quote["source"], "")), cell(text))
     return table
 
 
@@ -87,9 +88,9 @@ def _relations_table(document: dict[str, Any], limit: int) -> Table:
         how = ", ".join(x for x in ("not" if relation["negated"] else "", relation["modality"]
                                     if relation["modality"] != "asserted" else "", relation["date"] or "") if x)
         asserted = relation["asserted_by"] or "?"
-        table.add_row(Text(names.get(relation["source"], relation["source"])), relation["type"],
-                      Text(names.get(relation["target"] or "", relation["target"] or "-")), how,
-                      Text(names.get(asserted, asserted)), Text(relation["trigger"]["text"]))
+        table.add_row(cell(names.get(relation["source"], relation["source"])), cell(relation["type"]),
+                      cell(names.get(relation["target"] or "", relation["target"] or "-")), cell(how),
+                      cell(names.get(asserted, asserted)), cell(relation["trigger"]["text"]))
     return table
 
 
@@ -102,7 +103,7 @@ def _claims_table(document: dict[str, Any], limit: int) -> Table:
         figures = [f"{q['text']} ({q['unit'] or '?'})" for q in claim["quantities"]]
         figures += [f"{d['text']} = {d['iso'] or '?'}" for d in claim["dates"]]
         text = claim["text"] if len(claim["text"]) <= 160 else claim["text"][:157] + "..."
-        table.add_row(f"{claim['checkworthiness']:.2f}", claim["kind"], Text("; ".join(figures)), Text(text))
+        table.add_row(f"{claim['checkworthiness']:.2f}", cell(claim["kind"]), cell("; ".join(figures)), cell(text))
     return table
 
 
@@ -115,19 +116,20 @@ _TECHNIQUE_STYLES = {
 
 
 def marked_text(document: dict[str, Any]) -> Text:
-    """The clean text with each persuasion technique styled and labelled after it: `minion⟦name_calling⟧`."""
+    """The clean text with each persuasion technique styled and labelled after it: `minion⟦name_calling⟧`;
+    control characters escaped, so an article cannot drive the terminal."""
     text = document["text"]
     marked = Text()
     position = 0
     for technique in sorted(document.get("rhetoric", []), key=lambda t: (t["start"], -t["end"])):
         if technique["start"] < position:
             continue
-        marked.append(text[position : technique["start"]])
-        marked.append(text[technique["start"] : technique["end"]],
+        marked.append(block(text[position : technique["start"]]))
+        marked.append(block(text[technique["start"] : technique["end"]]),
                       style=_TECHNIQUE_STYLES.get(technique["technique"], "bold"))
-        marked.append(f"⟦{technique['technique']}⟧", style="dim italic")
+        marked.append(f"⟦{one_line(technique['technique'])}⟧", style="dim italic")
         position = technique["end"]
-    marked.append(text[position:])
+    marked.append(block(text[position:]))
     return marked
 
 
@@ -142,6 +144,6 @@ def print_summary(console: Console, documents: Iterable[dict[str, Any]], problem
         for column in ("source", "stage", "reason"):
             errors.add_column(column)
         for problem in problems:
-            errors.add_row(Text(problem.source), problem.stage, Text(problem.message))
+            errors.add_row(cell(problem.source), cell(problem.stage), cell(problem.message))
         console.print(errors)
     return shown

@@ -44,13 +44,16 @@ def run(folder: Path) -> dict[str, object]:
             passed = len(oks) + len(errors) == 1
         checks.append({"input": name, "expected": expected["outcome"], "passed": passed,
                        "said": (errors or oks or ["(nothing)"])[0].removeprefix("error: ").removeprefix("ok    ")})
+    labels = tuple(f"{inputs}/{name}:" for name in expectations)
+    unexpected = [line for line in lines if line.startswith(("ok    ", "error: ", "warning: "))
+                  and not line.split(" ", 1)[1].lstrip().startswith(labels)]  # a forged or unclaimed line
     connection = sqlite3.connect(db)
     after = {row[0]: row for row in connection.execute("SELECT id, raw, document FROM documents")}
     lost = sum(1 for row in before if after.get(row[0]) != row)
     crashed = int(result.returncode not in (0, 1) or "Traceback" in result.stderr)
     return {
         "inputs": len(expectations), "passed": sum(c["passed"] for c in checks), "crashes": crashed,
-        "documents_lost": lost, "exit_code": result.returncode,
+        "documents_lost": lost, "unexpected_lines": unexpected, "exit_code": result.returncode,
         "integrity": connection.execute("PRAGMA integrity_check").fetchone()[0],
         "errors_recorded": len((folder / "errors.jsonl").read_text().splitlines()), "checks": checks,
     }
@@ -65,7 +68,7 @@ def main() -> None:
     summary = {k: v for k, v in report.items() if k != "checks"}
     print(json.dumps(summary))
     sys.exit(0 if report["passed"] == report["inputs"] and not report["crashes"] and not report["documents_lost"]
-             else 1)
+             and not report["unexpected_lines"] else 1)
 
 
 if __name__ == "__main__":

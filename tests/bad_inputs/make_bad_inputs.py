@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -30,14 +31,61 @@ def english(case: str) -> str:
     return f"{ENGLISH}This is the {case} case."
 
 
-def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
+def _warc(records: list[tuple[str | None, str, bytes]]) -> bytes:
+    """A .warc.gz of response records; a url of None leaves the record without WARC-Target-URI."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     for url, content_type, payload in records:
         headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload),
-                                                      http_headers=headers))
+        record = writer.create_warc_record(url or "https://example.org/none", "response",
+                                           payload=io.BytesIO(payload), http_headers=headers)
+        if url is None:
+            record.rec_headers.remove_header("WARC-Target-URI")
+        writer.write_record(record)
     return buffer.getvalue()
+
+
+def _hostile_names_and_readers(folder: Path, page: str) -> dict[str, dict[str, str]]:
+    """Issue 14's inputs: names that are not valid Unicode or hold a newline, JSON and WARC records that
+    crashed readers, a declared codec that rewrites text, a compression bomb, pathological markup, a FIFO.
+    Keys are the names as powermap prints them (undecodable bytes and control characters escaped)."""
+    expectations: dict[str, dict[str, str]] = {}
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(english("Latin-1 file name").encode())
+    expectations["caf\\xe9.txt"] = {"outcome": "ok"}
+    (folder / "forged\nok    name.txt").write_bytes(english("newline in the file name").encode())
+    expectations["forged\\nok    name.txt"] = {"outcome": "ok"}
+    escapes = english("escape codes") + " A \x1b[31mred\x1b[0m word and a \x1b]0;title\x07 title."
+    (folder / "escape-codes.txt").write_bytes(escapes.encode())
+    expectations["escape-codes.txt"] = {"outcome": "ok"}
+    lines = [json.dumps({"id": "d", "text": english("deep JSONL")}), "[" * 100_000 + "]" * 100_000,
+             '{"id": "s", "url": "http://x/\\udfff", "text": ' + json.dumps(english("lone surrogate")) + "}"]
+    (folder / "deep.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expectations["deep.jsonl#d"] = {"outcome": "ok"}
+    expectations["deep.jsonl:2"] = {"outcome": "error", "reason": "nested too deeply"}
+    expectations["deep.jsonl#s"] = {"outcome": "ok"}
+    codec_page = page.replace("page case", "declared codec").replace("</article>", "<p>+ADw-b+AD4-</p></article>")
+    (folder / "declared-codecs.warc.gz").write_bytes(_warc([
+        ("https://example.org/utf7", "text/html; charset=utf-7", codec_page.encode()),
+        ("https://example.org/escape", "text/html; charset=unicode_escape", codec_page.replace("codec", "escape")
+         .encode()),
+        (None, "text/html", page.replace("page case", "no target URI").encode()),
+        ("https://example.org/bomb", "text/html", bytes(51_000_000)),
+        ("https://example.org/after", "text/html", page.replace("page case", "after the bomb").encode())]))
+    for url in ("utf7", "escape", "after"):
+        expectations[f"declared-codecs.warc.gz#https://example.org/{url}"] = {"outcome": "ok"}
+    expectations["declared-codecs.warc.gz#record-3"] = {"outcome": "error", "reason": "malformed WARC record"}
+    expectations["declared-codecs.warc.gz#record-4"] = {"outcome": "error", "reason": "too large"}
+    attributes = " ".join(f'data-a{n}="v"' for n in range(20_000))
+    (folder / "many-attributes.html").write_text(
+        f"<html><body><article><p {attributes}>{english('many attributes')}</p></article></body></html>",
+        encoding="utf-8")
+    expectations["many-attributes.html"] = {"outcome": "ok"}
+    (folder / "malformed.warc").write_bytes(b"X" * 2_000_000 + b"\r\n\r\n")
+    expectations["malformed.warc"] = {"outcome": "error", "reason": "malformed"}
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.txt")
+        expectations["fifo.txt"] = {"outcome": "error", "reason": "not a regular file"}
+    return expectations
 
 
 def make(folder: Path) -> dict[str, dict[str, str]]:
@@ -96,6 +144,7 @@ def make(folder: Path) -> dict[str, dict[str, str]]:
         while handle.tell() < 52_000_000:
             handle.write(block)
     expectations["huge.txt"] = {"outcome": "error", "reason": "too large"}
+    expectations.update(_hostile_names_and_readers(folder, page))
     return expectations
 
 

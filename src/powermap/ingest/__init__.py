@@ -5,13 +5,16 @@ A source that cannot be read comes out with `error` set, so a batch always goes 
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from powermap.analysis import Source
-from powermap.ingest.decode import DecodeError, decode
+from powermap.ingest.decode import DecodeError, decode, escaped, valid_text
 from powermap.ingest.html import read_html
 from powermap.ingest.jsonl import read_jsonl
 from powermap.ingest.warc import read_warc
@@ -25,8 +28,13 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 class Limits:
     """Bounds a user can set so that one huge input cannot exhaust the machine."""
 
-    max_bytes: int = 50_000_000
+    max_bytes: int = 50_000_000  # one document (a file, a JSONL line, a WARC record) as read
     max_chars: int = 1_000_000
+    max_archive_bytes: int = 5_000_000_000  # everything one compressed archive may expand to
+
+
+# The longest message quoted from an input: a reader's error may echo what it choked on.
+MESSAGE_LIMIT = 200
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -64,39 +72,93 @@ def read_bytes(data: bytes, label: str, kind: str) -> Iterator[Source]:
         yield Source(label=label, format="text", raw=raw, body=raw)
 
 
+class NotRegularFile(OSError):
+    """A path that names something endless or blocking rather than a file."""
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; a FIFO, device or socket is refused before it can block or flood.
+
+    O_NONBLOCK makes opening a FIFO return at once, so the check happens on what was actually opened."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+                else "a socket" if stat.S_ISSOCK(mode) else "not a file"
+            raise NotRegularFile(f"not a regular file ({kind}): refused; to read a stream, pipe it to `-`")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def read_path(path: Path, limits: Limits) -> Iterator[Source]:
-    """Every source in one file."""
+    """Every source in one file, reading no more than the limits allow."""
     label = str(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        handle = _open_regular(path)
+    except NotRegularFile as exc:
+        yield Source(label=label, format="text", error=str(exc))
+        return
     except OSError as exc:
         yield Source(label=label, format="text", error=f"cannot read: {exc.strerror or exc}")
         return
-    kind = _kind(path, head)
-    if kind == "warc":
-        yield from read_warc(path, limits.max_bytes)
-        return
-    if kind == "jsonl":
-        yield from read_jsonl(path, limits.max_bytes)
-        return
-    if size > limits.max_bytes:
-        yield Source(
-            label=label,
-            format="text",
-            error=f"file too large: {size} bytes (limit {limits.max_bytes}; see --max-bytes)",
-        )
-        return
-    yield from read_bytes(path.read_bytes(), label, kind)
+    with handle:
+        head = handle.read(4096)
+        handle.seek(0)
+        kind = _kind(path, head)
+        if kind == "warc":
+            yield from read_warc(handle, label, limits)
+            return
+        if kind == "jsonl":
+            yield from read_jsonl(handle, label, limits.max_bytes)
+            return
+        data = handle.read(limits.max_bytes + 1)  # never trust st_size: it can change, or lie
+        if len(data) > limits.max_bytes:
+            reported = os.fstat(handle.fileno()).st_size
+            size = f"{reported} bytes" if reported > limits.max_bytes else f"more than {limits.max_bytes} bytes"
+            yield Source(label=label, format="text",
+                         error=f"file too large: {size} (limit {limits.max_bytes}; see --max-bytes)")
+            return
+    yield from read_bytes(data, label, kind)
+
+
+def _guarded(sources: Iterator[Source], label: str) -> Iterator[Source]:
+    """A reader's sources made safe to store and print; an exception in the reader is this input's error.
+
+    Every string from outside becomes valid Unicode here (names escaped, text with U+FFFD), and every
+    error message is cut to a line, so nothing downstream meets a surrogate or a megabyte of quoted input."""
+    try:
+        for source in sources:
+            yield _sanitised(source)
+    except Exception as exc:  # a reader's bug or a library's crash on hostile input: the batch goes on
+        yield _sanitised(Source(label=label, format="text", error=f"cannot read: {exc.__class__.__name__}: {exc}"))
+
+
+def _sanitised(source: Source) -> Source:
+    def name(value: str | None) -> str | None:
+        return escaped(value) if value is not None else None
+
+    error = source.error
+    if error is not None:
+        error = escaped(error)
+        error = error if len(error) <= MESSAGE_LIMIT else error[: MESSAGE_LIMIT - 3] + "..."
+    return replace(source, label=escaped(source.label), raw=valid_text(source.raw), body=valid_text(source.body),
+                   url=name(source.url), title=name(source.title), author=name(source.author),
+                   published=name(source.published), given_id=name(source.given_id), error=error)
 
 
 def _files(directory: Path) -> Iterator[Path]:
+    """Every non-hidden entry below `directory` that is not a folder: FIFOs and devices too, so that
+    each gets its own refusal instead of vanishing from the batch."""
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file():
+        if not path.is_dir():
             yield path
 
 
@@ -128,17 +190,22 @@ def read_sources(inputs: Iterable[str], limits: Limits | None = None) -> Iterato
     limits = limits or Limits()
     for item in inputs:
         if item == "-":
-            data = sys.stdin.buffer.read(limits.max_bytes + 1)
-            if len(data) > limits.max_bytes:
-                yield Source(label="stdin", format="text", error="standard input too large")
-                continue
-            yield from read_bytes(data, "stdin", _sniff(data))
+            yield from _guarded(_read_stdin(limits), "stdin")
             continue
         path = Path(item)
         if path.is_dir():
             for file in _files(path):
-                yield from read_path(file, limits)
-        elif path.exists():
-            yield from read_path(path, limits)
+                yield from _guarded(read_path(file, limits), str(file))
+        elif path.exists() or path.is_symlink():
+            yield from _guarded(read_path(path, limits), item)
         else:
-            yield Source(label=item, format="text", error="no such file or directory")
+            yield _sanitised(Source(label=item, format="text", error="no such file or directory"))
+
+
+def _read_stdin(limits: Limits) -> Iterator[Source]:
+    data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        yield Source(label="stdin", format="text",
+                     error=f"standard input too large: more than {limits.max_bytes} bytes (see --max-bytes)")
+        return
+    yield from read_bytes(data, "stdin", _sniff(data))

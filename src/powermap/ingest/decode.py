@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
+from charset_normalizer.constant import IANA_SUPPORTED
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -17,6 +19,11 @@ _TEXT_CONTROLS = {9, 10, 12, 13, 27}
 _SAMPLE = 65536
 # Among equally plausible single-byte encodings, the ones most web text was written in.
 _PREFERRED = ("cp1252", "latin_1", "cp1251", "utf_8")
+# Codecs that turn bytes into text as written: the charsets charset-normalizer detects, less the two that
+# spell other characters in plain ASCII (utf-7, hz). A declared charset outside this set (unicode_escape,
+# rot13, base64, zlib, ...) rewrites or unpacks its input instead, so it is ignored and the text detected.
+_TEXT_CODECS = frozenset(codecs.lookup(name).name for name in IANA_SUPPORTED) - {"utf-7", "hz"} | {"utf-8-sig"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DecodeError(ValueError):
@@ -42,6 +49,34 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:_SAMPLE]
     controls = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROLS)
     return controls / len(sample) > 0.05
+
+
+def text_codec(name: str | None) -> str | None:
+    """The codec a declared charset names, if it is one that reads text as written; else None."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):
+        return None
+    return codec if codec in _TEXT_CODECS else None
+
+
+def valid_text(value: str) -> str:
+    """Text any encoder accepts: each lone surrogate becomes U+FFFD, so character offsets stay put."""
+    return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
+
+
+def escaped(value: str) -> str:
+    """A name or header as valid Unicode that still shows what was there: an undecodable byte of a file
+    name (surrogateescape) as `\\xNN`, any other lone surrogate as `\\uXXXX`."""
+    if value.isascii():
+        return value
+    return _SURROGATE.sub(lambda m: _escape_surrogate(ord(m[0])), value)
+
+
+def _escape_surrogate(code: int) -> str:
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -70,6 +105,11 @@ def decode(data: bytes) -> tuple[str, str]:
     best = matches.best()
     if best is None or best.chaos > 0.3:
         raise DecodeError("undecodable: no text encoding fits these bytes")
-    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    readable = [m for m in matches if text_codec(m.encoding)]
+    if not readable:
+        raise DecodeError("undecodable: no text encoding fits these bytes")
+    if best not in readable:
+        best = readable[0]
+    tied = [m for m in readable if m.chaos == best.chaos and m.coherence == best.coherence]
     chosen = next((m for m in tied if m.encoding in _PREFERRED), best)
     return str(chosen), chosen.encoding
