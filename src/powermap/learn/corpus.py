@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -79,13 +80,11 @@ class TrainingRecord(BaseModel):
         return self
 
     def actor_start(self, actor: TrainingActor) -> int:
-        """Offset of the actor's chosen occurrence; the guide's `occurrence` counts from 1."""
-        start = -1
-        for _ in range(actor.occurrence):
-            start = self.text.find(actor.text, start + 1)
-            if start < 0:
-                raise ValueError(f"actor {actor.text!r} does not occur {actor.occurrence} time(s) in the text")
-        return start
+        """Offset of the actor's chosen whole-word occurrence; the guide's `occurrence` counts from 1."""
+        found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(actor.text)}(?!\w)", self.text)]
+        if len(found) < actor.occurrence:
+            raise ValueError(f"actor {actor.text!r} does not occur {actor.occurrence} time(s) as a whole word")
+        return found[actor.occurrence - 1]
 
 
 def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
@@ -130,9 +129,12 @@ def main(argv: list[str]) -> int:
         return 1
     types = Counter(relation.type for record in records for relation in record.relations)
     pairs = sum(len(r.actors) * (len(r.actors) - 1) // 2 for r in records)
-    print(f"{len(records)} records, {sum(types.values())} relations, {pairs} actor pairs")
-    for name in RELATION_TYPES:
-        print(f"  {name:<11} {types.get(name, 0)}")
+    lines = [f"{len(records)} records, {sum(types.values())} relations, {pairs} actor pairs"]
+    lines += [f"  {name:<11} {types.get(name, 0)}" for name in RELATION_TYPES]
+    try:
+        print("\n".join(lines))
+    except BrokenPipeError:  # `| head` closed the pipe: what was wanted has been printed
+        sys.stderr.close()
     return 0
 
 

@@ -172,11 +172,13 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
             span = doc.char_span(start, start + len(actor.text), alignment_mode="expand")
             if span is not None and len(span):
                 spans[actor.text] = (span, actor.type)
+        # a relation holds between actors, whichever of their mentions it was written on ("Kyiv", "Ukraine")
+        by_text = {actor.text: actor for actor in record.actors}
         gold: dict[tuple[str, str], list[Any]] = {}
         for relation in record.relations:
-            gold.setdefault((relation.source, relation.target), []).append(relation)
+            key = (by_text[relation.source].name, by_text[relation.target].name)
+            gold.setdefault(key, []).append(relation)
         names = sorted(spans, key=lambda name: spans[name][0].start)
-        by_text = {actor.text: actor for actor in record.actors}
         for i, a in enumerate(names):
             for b in names[i + 1:]:
                 span_a, type_a = spans[a]
@@ -192,11 +194,12 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
                 candidate = Candidate(span_a.sent, span_a, span_b, type_a, type_b, rules,
                                       _inside_quote(analysis, span_a.start_char))
                 example = Example(candidate, set(), {}, {}, record.id)
+                name_a, name_b = by_text[a].name, by_text[b].name
                 for (source, target), relations in gold.items():
-                    if {source, target} != {a, b}:
+                    if {source, target} != {name_a, name_b}:
                         continue
                     for relation in relations:
-                        label = label_of(relation.type, source == a)
+                        label = label_of(relation.type, source == name_a)
                         example.labels.add(label)
                         example.negated[label] = relation.negated
                         example.modality[label] = relation.modality
@@ -219,11 +222,27 @@ def _inside_quote(analysis: Any, offset: int) -> bool:
     return any(q.start <= offset < q.end for q in analysis.quotes)
 
 
-def train(paths: Sequence[Path], output: Path, held_out: float = 0.15, c: float = 0.5,
-          log: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
-    """Fit on the corpus; the threshold is chosen on a held-out part of it, the final model on all of it."""
-    from sklearn.linear_model import LogisticRegression
+@dataclass
+class TrainingData:
+    """The corpus as a feature matrix: one row per annotated actor pair, one column of targets per label."""
 
+    records: int
+    examples: list[Example]
+    matrix: Any  # scipy CSR
+    labels: list[str]
+    target: np.ndarray
+    dim: int
+
+    def held_out_rows(self, share: float) -> tuple[np.ndarray, int]:
+        """Rows of a fixed random share of the records (whole records, so no sentence is on both sides)."""
+        ids = sorted({e.record for e in self.examples})
+        random.Random(SEED).shuffle(ids)
+        held = set(ids[: int(len(ids) * share)])
+        return np.array([e.record in held for e in self.examples]), len(held)
+
+
+def training_data(paths: Sequence[Path], log: Callable[[str], None] = lambda line: None) -> TrainingData:
+    """Parse the corpus with the rule pipeline and turn every annotated pair into features."""
     from powermap.analysis import Source
     from powermap.pipeline import Pipeline
 
@@ -231,53 +250,59 @@ def train(paths: Sequence[Path], output: Path, held_out: float = 0.15, c: float 
     pipeline = Pipeline()
     sources = [Source(label=r.id, format="text", raw=r.text, body=r.text) for r in records]
     log(f"parsing {len(records)} records")
-    analyses = list(pipeline.pipe(sources))
-    examples = examples_from(records, analyses)
+    examples = examples_from(records, pipeline.pipe(sources))
     vectors = word_vectors()
     log(f"features of {len(examples)} actor pairs")
     matrix = sparse_matrix([e.candidate for e in examples], vectors)
     labels = sorted({label for e in examples for label in e.labels})
     target = np.array([[label in e.labels for label in labels] for e in examples], dtype=np.int8)
+    return TrainingData(len(records), examples, matrix, labels, target, vectors.dim)
 
-    rng = random.Random(SEED)
-    ids = sorted({e.record for e in examples})
-    rng.shuffle(ids)
-    held = set(ids[: int(len(ids) * held_out)])
-    test_rows = np.array([e.record in held for e in examples])
 
-    def fit(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        weights = np.zeros((len(labels), matrix.shape[1]), dtype=np.float32)
-        bias = np.full(len(labels), -10.0, dtype=np.float32)
-        for j in range(len(labels)):
-            y = target[rows, j]
-            if y.sum() < 2:
-                continue
-            model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=SEED)
-            model.fit(matrix[rows], y)
-            weights[j], bias[j] = model.coef_[0], model.intercept_[0]
-        return weights, bias
+def fit_labels(data: TrainingData, rows: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic model per label (stochastic gradient descent: seconds, where exact solvers took minutes)."""
+    from sklearn.linear_model import SGDClassifier
 
-    log(f"fitting {len(labels)} labels on {int((~test_rows).sum())} pairs, {len(held)} records held out")
-    weights, bias = fit(~test_rows)
-    scores = _sigmoid(matrix[test_rows] @ weights.T + bias)
-    threshold, held_figures = _best_threshold(scores, target[test_rows], labels)
+    weights = np.zeros((len(data.labels), data.matrix.shape[1]), dtype=np.float32)
+    bias = np.full(len(data.labels), -10.0, dtype=np.float32)
+    for j in range(len(data.labels)):
+        y = data.target[rows, j]
+        if y.sum() < 2:
+            continue
+        model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=1e-4, class_weight="balanced",
+                              random_state=SEED)
+        model.fit(data.matrix[rows], y)
+        weights[j], bias[j] = model.coef_[0], model.intercept_[0]
+    return weights, bias
+
+
+def train(paths: Sequence[Path], output: Path, held_out: float = 0.15, alpha: float = 1e-4,
+          log: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
+    """Fit on the corpus; the threshold is chosen on a held-out part of it, the final model on all of it."""
+    data = training_data(paths, log)
+    test_rows, held = data.held_out_rows(held_out)
+    log(f"fitting {len(data.labels)} labels on {int((~test_rows).sum())} pairs, {held} records held out")
+    weights, bias = fit_labels(data, ~test_rows, alpha)
+    scores = _sigmoid(data.matrix[test_rows] @ weights.T + bias)
+    threshold, held_figures = _best_threshold(scores, data.target[test_rows], data.labels)
     log(f"held out: {held_figures}; threshold {threshold}; refitting on all pairs")
-    weights, bias = fit(np.ones(len(examples), dtype=bool))
-    negation_weights, negation_bias, modality_weights, modality_bias = _fit_heads(examples, matrix, labels, c)
-    counts = Counter(label for e in examples for label in e.labels)
+    weights, bias = fit_labels(data, np.ones(len(data.examples), dtype=bool), alpha)
+    negation_weights, negation_bias, modality_weights, modality_bias = _fit_heads(
+        data.examples, data.matrix, data.labels, alpha)
+    counts = Counter(label for e in data.examples for label in e.labels)
     card = {
         "trained_on": [p.name for p in paths],
-        "records": len(records),
-        "pairs": len(examples),
-        "pairs_with_relation": int(target.any(axis=1).sum()),
+        "records": data.records,
+        "pairs": len(data.examples),
+        "pairs_with_relation": int(data.target.any(axis=1).sum()),
         "label_counts": dict(sorted(counts.items())),
-        "held_out_records": len(held),
+        "held_out_records": held,
         "held_out": held_figures,
         "seed": SEED,
-        "c": c,
-        "features": f"{6 * vectors.dim} embedding + 2^{HASH_BITS} hashed parse features",
+        "alpha": alpha,
+        "features": f"{6 * data.dim} embedding + 2^{HASH_BITS} hashed parse features",
     }
-    model = RelationModel(labels, weights, bias, threshold, negation_weights, negation_bias,
+    model = RelationModel(data.labels, weights, bias, threshold, negation_weights, negation_bias,
                           modality_weights, modality_bias, card)
     model.save(output)
     return card
@@ -299,10 +324,10 @@ def _best_threshold(scores: np.ndarray, target: np.ndarray, labels: list[str]) -
     return round(best[1], 3), best[2]
 
 
-def _fit_heads(examples: list[Example], matrix: np.ndarray, labels: list[str], c: float):
+def _fit_heads(examples: list[Example], matrix: Any, labels: list[str], alpha: float):
     """Negation and modality, learnt over the gold relations, each with its label as an extra feature."""
     from scipy.sparse import csr_matrix, hstack
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import SGDClassifier
 
     rows, label_columns, negated, modality = [], [], [], []
     for index, example in enumerate(examples):
@@ -313,8 +338,8 @@ def _fit_heads(examples: list[Example], matrix: np.ndarray, labels: list[str], c
             modality.append(MODALITIES.index(example.modality[label]))
     one_hot = csr_matrix((np.ones(len(rows)), (range(len(rows)), label_columns)), shape=(len(rows), len(labels)))
     x = hstack([matrix[rows], one_hot], format="csr")
-    negation = LogisticRegression(C=c, solver="liblinear", random_state=SEED).fit(x, negated)
-    mod = LogisticRegression(C=c, max_iter=1000, random_state=SEED).fit(x, modality)
+    negation = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=1e-4, random_state=SEED).fit(x, negated)
+    mod = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=1e-4, random_state=SEED).fit(x, modality)
     modality_weights = np.full((len(MODALITIES), x.shape[1]), 0.0, dtype=np.float32)
     modality_bias = np.full(len(MODALITIES), -30.0, dtype=np.float32)
     for row, klass in enumerate(mod.classes_):
