@@ -108,6 +108,10 @@ class ExtractClaims:
     """Adds `analysis.claims`: one claim per checkable sentence."""
 
     name = "claims"
+    requires = ("doc", "text", "actors", "quotes", "published", "wire_items")
+    assigns = ("claims",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.numbers = load_numbers()

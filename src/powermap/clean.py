@@ -76,6 +76,10 @@ class Clean:
     """Turns a source body into the clean text and the document's metadata."""
 
     name = "clean"
+    requires = ("source",)
+    assigns = ("text", "title", "section", "author", "published", "wire_items", "signed")
+    english_only = False
+    fatal = True
 
     def __init__(self, max_chars: int = 1_000_000, gazetteer: Gazetteer | None = None) -> None:
         self.rules = load_rules()

@@ -55,11 +55,13 @@ def analyze(
     out_dir: Annotated[Path | None, typer.Option(help="Dask engine: folder for the partitioned results.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Dask engine: jsonl or parquet.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is recorded as failed "
+                                                "(local engine).", min=0.01)] = 120.0,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
     from powermap.engines.local import Settings
 
-    settings = Settings(model=model, max_chars=max_chars)
+    settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
@@ -540,6 +542,26 @@ def eval_rhetoric(
         for name, row in rows.items():
             table.add_row(name, *(str(row[c]) for c in ("gold", "predicted", "precision", "recall", "f1")))
         console.print(table)
+
+
+@app.command()
+def pipeline(
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave this stage out (repeatable).")] = None,
+) -> None:
+    """Print the stages in order with what each requires and assigns; refuse a chain that cannot run."""
+    from powermap.pipeline import Pipeline, PipelineError
+
+    try:
+        stages = Pipeline(exclude=exclude or ()).describe()
+    except (PipelineError, ModelError) as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    table = Table("stage", "requires", "assigns", "runs on", "on failure", "batched")
+    for stage in stages:
+        table.add_row(stage.name, ", ".join(stage.requires), ", ".join(stage.assigns),
+                      "English text" if stage.english_only else "every text",
+                      "document fails" if stage.fatal else "warning, layer empty", "yes" if stage.batched else "")
+    Console().print(table)
 
 
 @app.command()

@@ -147,6 +147,10 @@ class ExtractQuotes:
     """Adds `analysis.quotes`."""
 
     name = "quotes"
+    requires = ("doc", "text", "actors", "wire_items")
+    assigns = ("quotes",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.cues = load_cues()

@@ -135,6 +135,10 @@ class ExtractRelations:
     """Adds `analysis.relations`."""
 
     name = "relations"
+    requires = ("doc", "text", "actors", "quotes", "published")
+    assigns = ("relations",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.lexicon = load_lexicon()

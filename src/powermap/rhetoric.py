@@ -87,6 +87,10 @@ class AnalyseRhetoric:
     """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
 
     name = "rhetoric"
+    requires = ("doc", "text", "actors", "quotes", "wire_items", "signed", "section", "author")
+    assigns = ("genre", "rhetoric", "stance")
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.rules = load_rules()

@@ -137,6 +137,10 @@ class ResolveActors:
     """Builds `analysis.actors` from the parsed document."""
 
     name = "actors"
+    requires = ("doc", "text", "published", "wire_items")
+    assigns = ("actors",)
+    english_only = True
+    fatal = False
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
