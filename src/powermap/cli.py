@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import ExitStack
 from itertools import islice
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from powermap import __version__
+from powermap import __version__, datafiles
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
@@ -57,10 +58,13 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is recorded as failed "
                                                 "(local engine).", min=0.01)] = 120.0,
+    data_dir: Annotated[Path | None, typer.Option(help="A folder of your own data files (gazetteer/, triggers.yaml, "
+                                                       "cues.yaml, ...), added to the packaged ones.")] = None,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
     from powermap.engines.local import Settings
 
+    _use_data_dir(data_dir)
     settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars)
     if engine == "dask":
@@ -98,6 +102,17 @@ def analyze(
     if not quiet:
         err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
     raise typer.Exit(1 if sink.counts["failed"] else 0)
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
+    """Point every data file at the user's folder (workers inherit it) and check them all now."""
+    if data_dir is not None:
+        os.environ[datafiles.DATA_ENV] = str(data_dir)
+    try:
+        datafiles.check_all()
+    except datafiles.DataFileError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
 
 
 def _progress() -> Any:
@@ -547,10 +562,12 @@ def eval_rhetoric(
 @app.command()
 def pipeline(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave this stage out (repeatable).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Check your own data files too.")] = None,
 ) -> None:
     """Print the stages in order with what each requires and assigns; refuse a chain that cannot run."""
     from powermap.pipeline import Pipeline, PipelineError
 
+    _use_data_dir(data_dir)
     try:
         stages = Pipeline(exclude=exclude or ()).describe()
     except (PipelineError, ModelError) as exc:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
+from powermap import datafiles
 from powermap.actors import ResolveActors
 from powermap.analysis import Analysis, Source
 from powermap.claims import ExtractClaims
@@ -140,6 +141,7 @@ class Pipeline:
         unknown = excluded - set(STAGE_NAMES)
         if unknown:
             raise PipelineError(f"no stage named {', '.join(sorted(unknown))} (stages: {', '.join(STAGE_NAMES)})")
+        datafiles.check_all()  # a bad entry in any data file, packaged or the user's, fails here
         options = {"model": model, "max_chars": max_chars, "batch_size": batch_size}
         stages = [factory(options) for name, factory in _FACTORIES.items() if name not in excluded]
         check_chain(stages)

@@ -9,16 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.schema import Actor, Cue, Quote
 from powermap.schema import Span as TextSpan
 
-DATA = resources.files("powermap") / "data"
 # Opening mark -> closing marks it pairs with.
 _PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’", "”": "”\""}
 # Some writers open a paragraph's quote with a closing mark; only at a paragraph start does it open one.
@@ -69,10 +67,9 @@ _WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_
 
 @cache
 def load_cues() -> Cues:
-    data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    lists = {name: frozenset(data[name]) for name in _WORD_LISTS}
-    return Cues(**lists, min_words=int(data["min_quote_words"]),
-                min_single_words=int(data["min_single_quote_words"]))
+    data = datafiles.load("cues.yaml")
+    lists = {name: frozenset(getattr(data, name)) for name in _WORD_LISTS}
+    return Cues(**lists, min_words=data.min_quote_words, min_single_words=data.min_single_quote_words)
 
 
 def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:

@@ -9,44 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import combinations
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from powermap import datafiles, ontology
 from powermap.analysis import Analysis
 from powermap.dates import is_duration, looks_like_date, resolve
 from powermap.schema import Actor, Quote, Relation, Span
 
-DATA = resources.files("powermap") / "data"
-_NEGATIONS = {"not", "n't", "never", "no"}
-# Heads that stand for the actor named in their modifier: "Russian troops", "the Belarusian army".
-_AGENT_NOUNS = {
-    "troop", "force", "army", "military", "soldier", "government", "authority", "official", "leadership",
-    "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side",
-    "president", "embassy", "warship", "jet", "tank", "general", "camp", "column",
-}
-# Nouns that stand for the people in their "of": "a group of Moroccan diplomats", "thousands of Kurds".
-_COLLECTIVE_NOUNS = {
-    "group", "team", "delegation", "contingent", "band", "number", "member", "hundred", "thousand",
-    "dozen", "million", "majority", "coalition", "batch", "unit", "party", "some", "many", "most",
-}
-_TARGET_PREPOSITIONS = {"to", "with", "against", "on", "into", "toward", "towards", "upon", "for", "from",
-                        "between", "of", "over"}
-# Where troops are sent or stationed is the side they are deployed toward: "troops in Belarus".
-_LOCATIVE_PREPOSITIONS = {"in", "near", "inside", "at", "along"}
-_LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT", "CONCEDE", "COERCE"}  # "lifted the curfew in Montenegro"
+_LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
-_TARGETLESS = {"MOBILIZE", "PROTEST", "RETREAT", "REJECT"}
-# "it"/"they" and their forms, with whether they are plural: resolved to a clause subject above them.
-_COLLECTIVE_PRONOUNS = {"it": False, "its": False, "they": True, "them": True, "their": True}
-# Types that already are a commitment or its refusal in PLOVER's sense.
-_COMMITMENTS = {"AGREE", "THREATEN", "REJECT", "ALLY", "DEPENDS_ON"}
-_MODALS = {"could": "possible", "may": "possible", "might": "possible", "would": "intended",
-           "will": "intended", "shall": "intended", "should": "possible", "can": "possible"}
+_TARGETLESS = {k.name for k in ontology.KINDS if k.targetless}
 
 
 @dataclass(frozen=True)
@@ -57,7 +33,6 @@ class Spec:
 
 @dataclass
 class Lexicon:
-    types: dict[str, dict[str, Any]]
     verbs: dict[str, Spec]
     nouns: dict[str, Spec]
     light_verbs: frozenset[str]
@@ -67,23 +42,15 @@ class Lexicon:
     obligation_verbs: frozenset[str]
     complaint_verbs: frozenset[str]
     obligation_modals: frozenset[str]
+    agent_nouns: frozenset[str]
+    collective_nouns: frozenset[str]
+    target_prepositions: frozenset[str]
+    locative_prepositions: frozenset[str]
+    collective_pronouns: dict[str, bool]  # with whether each is plural
+    modals: dict[str, str]
 
     def symmetric(self, type_: str) -> bool:
-        return bool(self.types[type_].get("symmetric"))
-
-    def plover_event(self, relation: Relation) -> str:
-        """The PLOVER event a relation is, as event coders read it: an announced cooperative act is a
-        commitment (AGREE: "will give aid"), an announced conflictual one a threat (THREATEN: "would
-        boycott"), and a cooperative act refused or denied a rejection (REJECT: "will not accept")."""
-        sign = self.types[relation.type].get("sign", 0)
-        if relation.negated and sign > 0:
-            return "REJECT"
-        if relation.modality == "intended" and not relation.negated and relation.type not in _COMMITMENTS:
-            if sign > 0:
-                return "AGREE"
-            if sign < 0:
-                return "THREATEN"
-        return relation.type
+        return ontology.symmetric(type_)
 
     def noun(self, token: Token) -> Spec | None:
         """A noun trigger, a two-word one first: `hunger strike` is a protest, `strike` an attack."""
@@ -95,24 +62,30 @@ class Lexicon:
         return self.nouns.get(token.lemma_.lower())
 
 
-def _specs(table: dict[str, Any]) -> dict[str, Spec]:
-    return {k: Spec(v) if isinstance(v, str) else Spec(v["type"], v.get("mode")) for k, v in table.items()}
+def _specs(table: dict[str, datafiles.Trigger]) -> dict[str, Spec]:
+    return {word: Spec(trigger.type, trigger.mode) for word, trigger in table.items()}
 
 
 @cache
 def load_lexicon() -> Lexicon:
-    data = yaml.safe_load((DATA / "triggers.yaml").read_text(encoding="utf-8"))
+    """The triggers and word lists of `data/triggers.yaml` (validated by the data loader), once per process."""
+    data = datafiles.load("triggers.yaml")
     return Lexicon(
-        types=data["types"],
-        verbs=_specs(data["verbs"]),
-        nouns=_specs(data["nouns"]),
-        light_verbs=frozenset(data["light_verbs"]),
-        adjectives=_specs(data["adjectives"]),
-        control=data["control"],
-        control_adjectives=data["control_adjectives"],
-        obligation_verbs=frozenset(data["obligation_verbs"]),
-        complaint_verbs=frozenset(data["complaint_verbs"]),
-        obligation_modals=frozenset(data["obligation_modals"]),
+        verbs=_specs(data.verbs),
+        nouns=_specs(data.nouns),
+        light_verbs=frozenset(data.light_verbs),
+        adjectives=_specs(data.adjectives),
+        control=dict(data.control),
+        control_adjectives=dict(data.control_adjectives),
+        obligation_verbs=frozenset(data.obligation_verbs),
+        complaint_verbs=frozenset(data.complaint_verbs),
+        obligation_modals=frozenset(data.obligation_modals),
+        agent_nouns=frozenset(data.agent_nouns),
+        collective_nouns=frozenset(data.collective_nouns),
+        target_prepositions=frozenset(data.target_prepositions),
+        locative_prepositions=frozenset(data.locative_prepositions),
+        collective_pronouns=dict(data.collective_pronouns),
+        modals=dict(data.modals),
     )
 
 
@@ -279,7 +252,8 @@ class ExtractRelations:
         # "refused to respond to a demand from the US"
         things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
         holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
-        prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
+        targets_at, places = self.lexicon.target_prepositions, self.lexicon.locative_prepositions
+        prepositions = (targets_at | places if locative else targets_at) - {"of"}
         position = 0
         while position < len(holders):
             holder = holders[position]
@@ -305,7 +279,8 @@ class ExtractRelations:
             return []
         modifiers = _modifiers(noun) + _preceding_possessor(noun)
         modifier_actors = _actors(modifiers, owners)
-        prepositions = _TARGET_PREPOSITIONS | (_LOCATIVE_PREPOSITIONS if spec.type in _LOCATIVE_TYPES else set())
+        prepositions = self.lexicon.target_prepositions | (self.lexicon.locative_prepositions
+                                                           if spec.type in _LOCATIVE_TYPES else set())
         objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in prepositions
                    for g in c.children if g.dep_ == "pobj"]
         object_actors = _actors(objects, owners)
@@ -452,20 +427,21 @@ def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
             if actor is not None:
                 add(actor)
                 continue
-            if token.lower_ in _COLLECTIVE_PRONOUNS:
+            if token.lower_ in load_lexicon().collective_pronouns:
                 for actor in _actors(_antecedent(token), owners):
                     add(actor)
                 continue
             if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
                 continue
             modifiers = [m for m in _modifiers(token) if m.idx in owners]
-            if token.lemma_.lower() in _COLLECTIVE_NOUNS and not modifiers:  # "a group of Moroccan diplomats"
+            # "a group of Moroccan diplomats"
+            if token.lemma_.lower() in load_lexicon().collective_nouns and not modifiers:
                 members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                            for g in c.children if g.dep_ == "pobj"]
                 for actor in _actors(members, owners):
                     add(actor)
                 continue
-            if token.lemma_.lower() in _AGENT_NOUNS and not modifiers:
+            if token.lemma_.lower() in load_lexicon().agent_nouns and not modifiers:
                 modifiers = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                              for g in c.children if g.dep_ == "pobj" and g.idx in owners]
             if not modifiers:  # "MINSK, ... – Belarus and Russia agreed": the dateline's appositive
@@ -481,7 +457,7 @@ def _antecedent(pronoun: Token) -> list[Token]:
     """`Iraq said it would allow ...`, `Palestinian leaders said they would boycott ...`: "it" or "they"
     stands for the subject of a clause it sits in, the nearest one above it that names someone, with
     number agreeing ("it" is no plural, "they" no lone name)."""
-    plural = _COLLECTIVE_PRONOUNS[pronoun.lower_]
+    plural = load_lexicon().collective_pronouns[pronoun.lower_]
     token = pronoun
     while token.head.i != token.i:
         token = token.head
@@ -504,8 +480,8 @@ def _negated(verb: Token, noun: Token | None) -> bool:
 
 def _modality(verb: Token) -> str:
     for child in verb.children:
-        if child.dep_ == "aux" and child.lower_ in _MODALS:
-            return _MODALS[child.lower_]
+        if child.dep_ == "aux" and child.lower_ in load_lexicon().modals:
+            return load_lexicon().modals[child.lower_]
         if child.dep_ == "mark" and child.lower_ in {"if", "unless"}:
             return "hypothetical"
     if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
