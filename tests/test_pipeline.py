@@ -144,3 +144,12 @@ def test_pipeline_command_prints_the_contracts():
     assert result.exit_code == 0 and "relations" in result.output and "quotes, published" in result.output
     refused = CliRunner().invoke(app, ["pipeline", "--exclude", "actors"], env={"COLUMNS": "200"})
     assert refused.exit_code == 2 and "quotes requires 'actors'" in refused.output
+
+
+def test_the_timeout_also_holds_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"Title {name}\n\nRussia and Belarus agreed on drills.", encoding="utf-8")
+    monkeypatch.setattr(ExtractClaims, "__call__", lambda self, analysis: time.sleep(30))  # forked into the workers
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path), "--timeout", "2", "--workers", "2"])
+    assert result.exit_code == 1
+    assert result.output.count("timed out after 2 s [claims]") == 3
