@@ -153,3 +153,41 @@ def test_the_timeout_also_holds_in_worker_processes(tmp_path: Path, monkeypatch:
     result = CliRunner().invoke(app, ["analyze", str(tmp_path), "--timeout", "2", "--workers", "2"])
     assert result.exit_code == 1
     assert result.output.count("timed out after 2 s [claims]") == 3
+
+
+class _Recording(Analysis):
+    """An analysis that notes which of its attributes a stage reads and sets."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        object.__setattr__(self, "_read", set())
+        object.__setattr__(self, "_set", set())
+
+    def __getattribute__(self, name: str):
+        if name in _ATTRIBUTES and "_read" in object.__getattribute__(self, "__dict__"):
+            object.__getattribute__(self, "_read").add(name)
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _ATTRIBUTES and "_set" in self.__dict__:
+            self.__dict__["_set"].add(name)
+        object.__setattr__(self, name, value)
+
+
+_ATTRIBUTES = {f for f in Analysis.__dataclass_fields__}
+_BOOKKEEPING = {"warnings", "problem", "lost", "seconds"}  # every stage may warn; the pipeline keeps the rest
+
+
+def test_stages_read_and_set_only_what_they_declare(pipeline: Pipeline):
+    text = ("Opinion: Minsk bows to Moscow\n\nBy Jan Kowal\n\nMINSK, 10 October (BelTA) – Russia and Belarus agreed "
+            "on drills, officials said. “We will defend our union from every threat,” Lukashenko said. Belarus "
+            "accused Poland of spying and sent 12,000 troops. He is Putin’s little minion.\n\nJan Kowal\nWarsaw")
+    work = _Recording(source=_source(text))
+    for stage in pipeline.stages:
+        work._read.clear()
+        work._set.clear()
+        stage(work)
+        assert work.problem is None, (stage.name, work.problem)
+        assert work._read - _BOOKKEEPING <= {*stage.requires, *stage.assigns}, stage.name
+        assert work._set - _BOOKKEEPING <= set(stage.assigns), stage.name
+    assert work.relations and work.quotes and work.claims and work.genre is not None
