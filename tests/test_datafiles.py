@@ -121,3 +121,13 @@ def test_analyze_with_a_bad_data_dir_fails_at_start_up(tmp_path: Path, monkeypat
     assert result.exit_code == 1
     assert "triggers.yaml: verbs.invade: 'ASSUALT' is not a relation type" in result.output
     assert "ok " not in result.output
+
+
+def test_confidence_constants_are_data_and_checked(tmp_path: Path):
+    assert datafiles.load("triggers.yaml").confidence.verb == 0.6
+    assert datafiles.load("cues.yaml").confidence.most == 0.95
+    _write(tmp_path, "triggers.yaml", {"confidence": {"verb": 1.5}})
+    with pytest.raises(DataFileError, match=r"triggers.yaml: confidence.verb: Input should be less than or equal to 1"):
+        datafiles.load("triggers.yaml", extra=tmp_path)
+    _write(tmp_path / "lower", "cues.yaml", {"confidence": {"marks": 0.4}})
+    assert datafiles.load("cues.yaml", extra=tmp_path / "lower").confidence.marks == 0.4

@@ -118,7 +118,23 @@ class Trigger(Strict):
 TriggerValue = Annotated[Trigger, BeforeValidator(lambda v: {"type": v} if isinstance(v, str) else v)]
 
 
+Confidence = Annotated[float, Field(ge=0, le=1)]
+
+
+class RelationConfidence(Strict):
+    """How sure each way of finding a relation is (the relations stage adds `both_known`, caps at `most`)."""
+
+    verb: Confidence
+    obligation: Confidence
+    noun: Confidence
+    predicate: Confidence
+    answered_request: Confidence
+    both_known: Confidence
+    most: Confidence
+
+
 class TriggersFile(DataFile):
+    confidence: RelationConfidence
     verbs: dict[Lemma, TriggerValue]
     nouns: dict[Lemma, TriggerValue]
     light_verbs: Words
@@ -137,7 +153,19 @@ class TriggersFile(DataFile):
 
 
 # -- quotes, claims, rhetoric, clean --------------------------------------------------------------
+class QuoteConfidence(Strict):
+    """How sure each kind of quote is, before what its cue and speaker add (capped at `most`)."""
+
+    marks: Confidence  # words in quotation marks, after a transcript label, or signed
+    reported: Confidence  # reported speech, `according to`, headline labels, words after a colon
+    with_cue: Confidence
+    with_speaker: Confidence
+    continued: Confidence
+    most: Confidence
+
+
 class CuesFile(DataFile):
+    confidence: QuoteConfidence
     speech: Words
     belief: Words
     beside_quotes: Words

@@ -7,7 +7,7 @@ dependency parse and the actor stage's mentions; negation, modality, date and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
 from typing import Any
@@ -48,6 +48,7 @@ class Lexicon:
     locative_prepositions: frozenset[str]
     collective_pronouns: dict[str, bool]  # with whether each is plural
     modals: dict[str, str]
+    confidence: datafiles.RelationConfidence
 
     def symmetric(self, type_: str) -> bool:
         return ontology.symmetric(type_)
@@ -86,6 +87,7 @@ def load_lexicon() -> Lexicon:
         locative_prepositions=frozenset(data.locative_prepositions),
         collective_pronouns=dict(data.collective_pronouns),
         modals=dict(data.modals),
+        confidence=data.confidence,
     )
 
 
@@ -101,7 +103,7 @@ class Found:
     anchor: Token
     negated: bool = False
     modality: str = "asserted"
-    confidence: float = 0.6
+    confidence: float = field(default_factory=lambda: load_lexicon().confidence.verb)
 
 
 class ExtractRelations:
@@ -191,7 +193,7 @@ class ExtractRelations:
             targets = [a for a in _actors(_subjects(clause), owners) if a not in sources]
             if sources and targets:
                 return [Found("REQUEST", None, sources, targets, (modal.i, modal.i + 1), modal,
-                              negated=_negated(verb, None), confidence=0.5)]
+                              negated=_negated(verb, None), confidence=self.lexicon.confidence.obligation)]
         return []
 
     def _controlled(self, verb: Token, inner: Token, control: str, owners: dict[int, Actor],
@@ -292,17 +294,19 @@ class ExtractRelations:
             sides = modifier_actors  # "the Moscow-Minsk alliance"
             if len(sides) < 2:
                 return []
-            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted", confidence=0.5)
+            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted",
+                              confidence=self.lexicon.confidence.noun)
         if holder_actors:  # "X is Putin's minion", "Belarus, Russia's closest ally"
             targets = [a for a in modifier_actors + object_actors if a not in holder_actors]
             if not targets:
                 return []
             return self._emit(spec, holder_actors, targets, noun, trigger_end, negated, _modality(noun.head),
-                              confidence=0.55)
+                              confidence=self.lexicon.confidence.predicate)
         sources = [a for a in modifier_actors if a not in object_actors]
         if not sources or not object_actors:
             return []
-        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted", confidence=0.5)
+        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted",
+                          confidence=self.lexicon.confidence.noun)
 
     def _from_adjective(self, adjective: Token, owners: dict[int, Actor]) -> list[Found]:
         """`Lukashenko is indebted to Putin`."""
@@ -315,12 +319,13 @@ class ExtractRelations:
         if not sources or not targets:
             return []
         return self._emit(spec, sources, targets, adjective, adjective.i + 1, _negated(adjective.head, None),
-                          _modality(adjective.head), confidence=0.55)
+                          _modality(adjective.head), confidence=self.lexicon.confidence.predicate)
 
     # -- building -------------------------------------------------------------------------------
     def _emit(self, spec: Spec, sources: list[Actor], targets: list[Actor], anchor: Token, trigger_end: int,
-              negated: bool, modality: str, confidence: float = 0.6) -> list[Found]:
+              negated: bool, modality: str, confidence: float | None = None) -> list[Found]:
         trigger = (anchor.i, max(trigger_end, anchor.i + 1))
+        confidence = self.lexicon.confidence.verb if confidence is None else confidence
         if not targets and self.lexicon.symmetric(spec.type) and len(sources) >= 2:
             return [Found(spec.type, spec.mode, [a], [b], trigger, anchor, negated, modality, confidence)
                     for a, b in combinations(sources, 2)]
@@ -332,6 +337,7 @@ class ExtractRelations:
         text = analysis.text
         relations: list[Relation] = []
         seen: set[tuple[Any, ...]] = set()
+        sure = self.lexicon.confidence
         for item in found:
             if not item.targets and item.type not in _TARGETLESS:
                 continue
@@ -365,7 +371,7 @@ class ExtractRelations:
                         date_source=day_source,
                         trigger=Span.of(text, start, last.idx + len(last.text)),
                         evidence=Span.of(text, evidence_start, evidence_end),
-                        confidence=round(min(0.95, item.confidence + (0.15 if both_known else 0.0)), 2),
+                        confidence=round(min(sure.most, item.confidence + (sure.both_known if both_known else 0.0)), 2),
                     ))
         return relations
 
@@ -538,6 +544,6 @@ def _answer_requests(found: list[Found]) -> None:
             asked = {a.id for a in request.targets}
             if 0 < distance <= 60 and asked & {a.id for a in item.sources}:
                 item.targets = list(request.sources)
-                item.confidence = 0.45
+                item.confidence = load_lexicon().confidence.answered_request
                 break
 
