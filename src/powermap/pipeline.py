@@ -59,17 +59,17 @@ class StageTimeout(BaseException):
 
 
 # The default stages in order, each built from the pipeline's settings.
-_FACTORIES: dict[str, Callable[[dict[str, Any]], Stage]] = {
-    Clean.name: lambda o: Clean(max_chars=o["max_chars"]),
-    DetectLanguage.name: lambda o: DetectLanguage(),
-    Parse.name: lambda o: Parse(o["model"], batch_size=o["batch_size"]),
-    ResolveActors.name: lambda o: ResolveActors(),
-    ExtractQuotes.name: lambda o: ExtractQuotes(),
-    ExtractRelations.name: lambda o: ExtractRelations(),
-    ExtractClaims.name: lambda o: ExtractClaims(),
-    AnalyseRhetoric.name: lambda o: AnalyseRhetoric(),
-}
-STAGE_NAMES = tuple(_FACTORIES)
+_DEFAULT: tuple[tuple[type, Callable[[dict[str, Any]], Stage]], ...] = (
+    (Clean, lambda o: Clean(max_chars=o["max_chars"])),
+    (DetectLanguage, lambda o: DetectLanguage()),
+    (Parse, lambda o: Parse(o["model"], batch_size=o["batch_size"])),
+    (ResolveActors, lambda o: ResolveActors()),
+    (ExtractQuotes, lambda o: ExtractQuotes()),
+    (ExtractRelations, lambda o: ExtractRelations()),
+    (ExtractClaims, lambda o: ExtractClaims()),
+    (AnalyseRhetoric, lambda o: AnalyseRhetoric()),
+)
+STAGE_NAMES = tuple(stage.name for stage, _ in _DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -144,11 +144,11 @@ class Pipeline:
         unknown = excluded - set(STAGE_NAMES)
         if unknown:
             raise PipelineError(f"no stage named {', '.join(sorted(unknown))} (stages: {', '.join(STAGE_NAMES)})")
+        chosen = [(stage, factory) for stage, factory in _DEFAULT if stage.name not in excluded]
+        check_chain([stage for stage, _ in chosen])  # on the classes: refused before a model is loaded
         datafiles.check_all()  # a bad entry in any data file, packaged or the user's, fails here
         options = {"model": model, "max_chars": max_chars, "batch_size": batch_size}
-        stages = [factory(options) for name, factory in _FACTORIES.items() if name not in excluded]
-        check_chain(stages)
-        self.stages: list[Stage] = stages
+        self.stages: list[Stage] = [factory(options) for _, factory in chosen]
         self.given: tuple[str, ...] = ()
         self.timeout = timeout
 
