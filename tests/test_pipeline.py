@@ -191,3 +191,24 @@ def test_stages_read_and_set_only_what_they_declare(pipeline: Pipeline):
         assert work._read - _BOOKKEEPING <= {*stage.requires, *stage.assigns}, stage.name
         assert work._set - _BOOKKEEPING <= set(stage.assigns), stage.name
     assert work.relations and work.quotes and work.claims and work.genre is not None
+
+
+class BatchedSleeping(Sleeping):
+    """A batched stage held up by one slow document in its batch."""
+
+    name, assigns, batch_size = "sleepy_batch", ("title",), 8
+
+    def __call__(self, analysis: Analysis) -> None:
+        super().__call__(analysis)
+        analysis.title = "seen"
+
+    def pipe(self, analyses: list[Analysis]) -> None:
+        for analysis in analyses:
+            self(analysis)
+
+
+def test_a_batch_that_runs_over_is_run_again_one_by_one():
+    stages = Pipeline.from_stages([BatchedSleeping()], given=("text",), timeout=0.5)
+    done = list(stages.run(Analysis(source=_source(t, t), text=t) for t in ("quick", "slow", "quick too")))
+    assert [a.title for a in done] == ["seen", None, "seen"]
+    assert [a.problem.message if a.problem else None for a in done] == [None, "timed out after 0.5 s", None]
