@@ -64,6 +64,8 @@ class Analysis:
     problem: Problem | None = None
     english: bool = True
     signed: bool = False
+    lost: set[str] = field(default_factory=set)  # attributes a failed stage did not assign
+    seconds: float = 0.0  # time spent on this document so far, against the pipeline's timeout
 
     @property
     def id(self) -> str:

@@ -9,18 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.dates import RELATIVE_DATE, is_duration, looks_like_date, resolve
 from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
 
-DATA = resources.files("powermap") / "data"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])|\b\d{4}-\d{2}-\d{2}\b")
 _YEAR_CONTEXT = {"in", "since", "by", "of", "from", "until", "to", "before", "after", "year", "early", "late",
@@ -45,7 +43,7 @@ def _alternation(words: list[str]) -> str:
 
 @cache
 def load_numbers() -> NumberWords:
-    data = yaml.safe_load((DATA / "quantities.yaml").read_text(encoding="utf-8"))
+    data = datafiles.load("quantities.yaml").model_dump()
     words = {k: float(v) for k, v in data["number_words"].items()}
     scales = {k: float(v) for k, v in data["scales"].items()}
     long_scales = [s for s in scales if len(s) > 2]
@@ -101,13 +99,17 @@ def number_value(text: str, numbers: NumberWords) -> float | None:
 
 @cache
 def load_weights() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "checkworthiness.yaml").read_text(encoding="utf-8"))
+    return datafiles.load("checkworthiness.yaml").model_dump()
 
 
 class ExtractClaims:
     """Adds `analysis.claims`: one claim per checkable sentence."""
 
     name = "claims"
+    requires = ("doc", "text", "actors", "quotes", "published", "wire_items")
+    assigns = ("claims",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.numbers = load_numbers()

@@ -8,16 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import dateparser
-import yaml
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.gazetteer import Gazetteer, default_gazetteer
 from powermap.schema import WireItem
 
-DATA = resources.files("powermap") / "data"
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|van|von|de|da|der|del|al|bin|la|le)"
 _SIGNATURE_NAME = re.compile(rf"^[-–—]?\s*(?P<name>[A-Z][\w'’.-]+(?:\s+{_NAME_TOKEN}){{1,3}})$")
 _PERSON_NAMES = re.compile(r"^[A-Z][\w'’.-]+(?:(?:\s+|\s*,\s*|\s+and\s+)[A-Z][\w'’.-]+){1,7}$")
@@ -39,21 +37,21 @@ class Rules:
 @cache
 def load_rules() -> Rules:
     """Read the rule files once per process."""
-    furniture = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
-    wire = yaml.safe_load((DATA / "wire.yaml").read_text(encoding="utf-8"))
-    labels = "|".join(re.escape(label) for label in furniture["section_labels"])
+    furniture = datafiles.load("boilerplate.yaml")
+    wire = datafiles.load("wire.yaml")
+    labels = "|".join(re.escape(label) for label in furniture.section_labels)
 
     def compile_all(patterns: list[str], flags: int = re.IGNORECASE) -> list[re.Pattern[str]]:
         return [re.compile(p, flags) for p in patterns]
 
     return Rules(
-        cut_from=compile_all(furniture["cut_from"]),
-        drop_lines=compile_all(furniture["drop_lines"]),
+        cut_from=compile_all(furniture.cut_from),
+        drop_lines=compile_all(furniture.drop_lines),
         section=re.compile(rf"^(?P<label>{labels})\s*[:|–—-]\s*(?P<rest>.+)$", re.IGNORECASE),
-        bylines=compile_all(furniture["bylines"]),
-        date_lines=compile_all(furniture["date_lines"]),
-        datelines=compile_all(wire["datelines"], re.MULTILINE),
-        citations=compile_all(wire["citations"], 0),
+        bylines=compile_all(furniture.bylines),
+        date_lines=compile_all(furniture.date_lines),
+        datelines=compile_all(wire.datelines, re.MULTILINE),
+        citations=compile_all(wire.citations, 0),
     )
 
 
@@ -76,6 +74,10 @@ class Clean:
     """Turns a source body into the clean text and the document's metadata."""
 
     name = "clean"
+    requires = ("source",)
+    assigns = ("text", "title", "section", "author", "published", "wire_items", "signed")
+    english_only = False
+    fatal = True
 
     def __init__(self, max_chars: int = 1_000_000, gazetteer: Gazetteer | None = None) -> None:
         self.rules = load_rules()

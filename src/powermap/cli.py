@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from powermap import __version__
+from powermap import __version__, datafiles
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
@@ -112,13 +112,18 @@ def analyze(
     out_dir: Annotated[Path | None, typer.Option(help="Dask engine: folder for the partitioned results.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Dask engine: jsonl or parquet.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is recorded as failed "
+                                                "(local engine).", min=0.01)] = 120.0,
+    data_dir: Annotated[Path | None, typer.Option(help="A folder of your own data files (gazetteer/, triggers.yaml, "
+                                                       "cues.yaml, ...), added to the packaged ones.")] = None,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
     from powermap.engines.local import Settings
 
-    settings = Settings(model=model, max_chars=max_chars)
-    limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
     refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
+    _use_data_dir(data_dir)
+    settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
+    limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
         return
@@ -159,6 +164,17 @@ def analyze(
     if not quiet:
         err.print(", ".join(f"{n} {k}" for k, n in sink.counts.items()), markup=False)
     raise typer.Exit(1 if sink.counts["failed"] else 0)
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
+    """Point every data file at the user's folder (workers inherit it) and check them all now."""
+    if data_dir is not None:
+        os.environ[datafiles.DATA_ENV] = str(data_dir)
+    try:
+        datafiles.check_all()
+    except datafiles.DataFileError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
 
 
 def _progress() -> Any:
@@ -655,6 +671,28 @@ def train_relations(
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(card, indent=2))
+
+
+@app.command()
+def pipeline(
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Leave this stage out (repeatable).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Check your own data files too.")] = None,
+) -> None:
+    """Print the stages in order with what each requires and assigns; refuse a chain that cannot run."""
+    from powermap.pipeline import Pipeline, PipelineError
+
+    _use_data_dir(data_dir)
+    try:
+        stages = Pipeline(exclude=exclude or ()).describe()
+    except (PipelineError, ModelError) as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    table = Table("stage", "requires", "assigns", "runs on", "on failure", "batched")
+    for stage in stages:
+        table.add_row(stage.name, ", ".join(stage.requires), ", ".join(stage.assigns),
+                      "English text" if stage.english_only else "every text",
+                      "document fails" if stage.fatal else "warning, layer empty", "yes" if stage.batched else "")
+    Console().print(table)
 
 
 @app.command()

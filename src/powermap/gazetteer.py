@@ -1,25 +1,23 @@
 """The gazetteer: known actors, their names, offices and metonyms, read from `data/gazetteer/*.yaml`.
 
 Language knowledge lives in those files; this module only reads them. Users extend them by adding
-their own YAML directory (`POWERMAP_GAZETTEER` or `Gazetteer.load(extra=...)`).
+their own YAML directory (`--data-dir DIR` with `DIR/gazetteer/`, `POWERMAP_GAZETTEER` or
+`Gazetteer.load(extra=...)`); every file is validated by `datafiles`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
-DATA = resources.files("powermap") / "data"
+from powermap import datafiles
 
 
 def slug(name: str) -> str:
@@ -87,10 +85,6 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _read(path: Path | Any) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-
-
 @dataclass
 class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
@@ -105,20 +99,16 @@ class Gazetteer:
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Gazetteer:
-        """The packaged gazetteer plus any user directory of the same YAML files."""
+        """The packaged gazetteer plus the user's folders (`--data-dir`, `POWERMAP_GAZETTEER`, `extra`), each
+        file validated by the data loader."""
         gazetteer = cls()
-        folders: list[Any] = [DATA / "gazetteer"]
-        user = extra or (Path(os.environ["POWERMAP_GAZETTEER"]) if os.environ.get("POWERMAP_GAZETTEER") else None)
-        if user:
-            folders.append(user)
-        for folder in folders:
-            for path in sorted(folder.iterdir(), key=lambda p: p.name):
-                if path.name.endswith(".yaml"):
-                    gazetteer._add(_read(path))
-        roles = _read(DATA / "roles.yaml")
-        gazetteer.roles = roles["roles"]
-        gazetteer.role_modifiers = set(roles.get("modifiers", []))
-        gazetteer.not_current = set(roles.get("not_current", []))
+        folders = datafiles.gazetteer_dirs() + ([extra] if extra else [])
+        for data in datafiles.gazetteer(folders=folders):
+            gazetteer._add(data.model_dump())
+        roles = datafiles.load("roles.yaml")
+        gazetteer.roles = {role: spec.model_dump(exclude_none=True) for role, spec in roles.roles.items()}
+        gazetteer.role_modifiers = set(roles.modifiers)
+        gazetteer.not_current = set(roles.not_current)
         return gazetteer
 
     def _add(self, data: dict[str, Any]) -> None:

@@ -33,6 +33,10 @@ def _mostly_non_latin(text: str) -> bool:
 
 class DetectLanguage:
     name = "language"
+    requires = ("text",)
+    assigns = ("language", "english")
+    english_only = False
+    fatal = False
 
     def __call__(self, analysis: Analysis) -> None:
         language, confidence = detect(analysis.text)

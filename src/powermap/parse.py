@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
-
 from powermap import nlp
 from powermap.analysis import Analysis
 
 
 class Parse:
     name = "parse"
+    requires = ("text",)
+    assigns = ("doc",)
+    english_only = True
+    fatal = True
 
     def __init__(self, model: str | None = None, batch_size: int = 32) -> None:
         self.nlp = nlp.load(model)
@@ -19,18 +20,7 @@ class Parse:
     def __call__(self, analysis: Analysis) -> None:
         analysis.doc = self.nlp(analysis.text)
 
-    def pipe(self, analyses: Iterable[Analysis]) -> Iterator[Analysis]:
-        """Parse a batch at a time; if a batch fails, parse its documents one by one."""
-        stream = iter(analyses)
-        while batch := list(islice(stream, self.batch_size)):
-            todo = [a for a in batch if not a.failed and a.english]
-            try:
-                for analysis, doc in zip(todo, self.nlp.pipe(a.text for a in todo), strict=True):
-                    analysis.doc = doc
-            except Exception:  # one bad text must not take its batch down with it
-                for analysis in todo:
-                    try:
-                        self(analysis)
-                    except Exception as exc:
-                        analysis.fail(self.name, f"{exc.__class__.__name__}: {exc}")
-            yield from batch
+    def pipe(self, analyses: list[Analysis]) -> None:
+        """Parse a batch with `nlp.pipe`; the pipeline runs the documents one by one if the batch fails."""
+        for analysis, doc in zip(analyses, self.nlp.pipe(a.text for a in analyses), strict=True):
+            analysis.doc = doc

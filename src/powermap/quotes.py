@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
+from typing import Literal
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.schema import Actor, Cue, Quote
 from powermap.schema import Span as TextSpan
 
-DATA = resources.files("powermap") / "data"
 # Opening mark -> closing marks it pairs with.
 _PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’", "”": "”\""}
 # Some writers open a paragraph's quote with a closing mark; only at a paragraph start does it open one.
@@ -46,6 +45,7 @@ class Cues:
     stance_adjectives: frozenset[str]
     min_words: int
     min_single_words: int
+    confidence: datafiles.QuoteConfidence
 
     # Unions are built once per Cues: they are looked up for every token of every document.
     @cached_property
@@ -69,10 +69,10 @@ _WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_
 
 @cache
 def load_cues() -> Cues:
-    data = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
-    lists = {name: frozenset(data[name]) for name in _WORD_LISTS}
-    return Cues(**lists, min_words=int(data["min_quote_words"]),
-                min_single_words=int(data["min_single_quote_words"]))
+    data = datafiles.load("cues.yaml")
+    lists = {name: frozenset(getattr(data, name)) for name in _WORD_LISTS}
+    return Cues(**lists, min_words=data.min_quote_words, min_single_words=data.min_single_quote_words,
+                confidence=data.confidence)
 
 
 def quoted_spans(text: str, min_words: int, min_single_words: int) -> list[tuple[int, int]]:
@@ -147,6 +147,10 @@ class ExtractQuotes:
     """Adds `analysis.quotes`."""
 
     name = "quotes"
+    requires = ("doc", "text", "actors", "wire_items")
+    assigns = ("quotes",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.cues = load_cues()
@@ -205,14 +209,14 @@ class ExtractQuotes:
         if label:
             speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
             colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
-            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, media, first, base=0.6)
+            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, media, first, base="marks")
         signed = _SIGNED.match(text, end + 1)
         if signed:
             speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
             dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
             if speaker is not None:
                 return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
-                                   first, base=0.6)
+                                   first, base="marks")
         cue = self._nearest_cue(doc, start, end, inside, *context)
         speaker_span = _subject(cue) if cue is not None else None
         if cue is not None and speaker_span is None:
@@ -222,7 +226,7 @@ class ExtractQuotes:
         before = text[: start - 1].rstrip()
         mixed = before.endswith(("that", " as")) and cue is not None
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
-                           owners, media, first, base=0.6)
+                           owners, media, first, base="marks")
 
     def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
                      sentence_start: list[int]) -> Token | None:
@@ -257,7 +261,7 @@ class ExtractQuotes:
         if lemma in self.cues.speech and (after_colon := _after_colon(analysis.text, cue)) is not None:
             speaker = _subject(cue) or _named_before(doc, cue, owners)
             if speaker is not None and not _overlaps_chars(after_colon, direct):
-                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, media, cue, base=0.5)
+                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, media, cue, base="reported")
         complements = _complements(cue, speech=lemma in self.cues.all)
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
@@ -283,7 +287,7 @@ class ExtractQuotes:
         inside = [f for f in fragments if content.start_char <= f[0] and f[1] <= content.end_char + 1]
         consumed.update(inside)
         return self._quote(analysis, content.start_char, content.end_char, "mixed" if inside else "indirect",
-                           cue, speaker, owners, media, content[0], base=0.5)
+                           cue, speaker, owners, media, content[0], base="reported")
 
     def _according_to(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
                       owners: dict[int, Actor], media: set[str]) -> list[Quote]:
@@ -310,7 +314,7 @@ class ExtractQuotes:
                 continue
             cue_span = doc[token.i : token.i + 2]
             found.append(self._quote(analysis, content.start_char, content.end_char, "indirect", cue_span,
-                                     source, owners, media, content[0], base=0.5))
+                                     source, owners, media, content[0], base="reported"))
         return found
 
     def _labelled(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
@@ -339,13 +343,13 @@ class ExtractQuotes:
             colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
             kind = "indirect" if in_title and not label.isupper() else "direct"
             found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, media,
-                                     speaker[0], base=0.5))
+                                     speaker[0], base="reported"))
         return found
 
     # -- shared -----------------------------------------------------------------------------------
     def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
                speaker: Span | None, owners: dict[int, Actor], media: set[str], anchor: Token,
-               base: float) -> Quote:
+               base: Literal["marks", "reported"]) -> Quote:
         text = analysis.text
         for item in analysis.wire_items:  # a dateline before reported words is not part of them
             if item.start <= start < item.end < end:
@@ -361,12 +365,14 @@ class ExtractQuotes:
             cue_model = Cue.of(text, cue.start_char, cue.end_char, lemma=cue.text.lower())
         else:
             cue_model = None
-        confidence = base + (0.2 if cue_model else 0.0) + (0.15 if speaker_actor else 0.0)
+        sure = self.cues.confidence
+        confidence = getattr(sure, base) + (sure.with_cue if cue_model else 0.0) + \
+            (sure.with_speaker if speaker_actor else 0.0)
         return Quote.of(
             text, start, end, kind=kind,
             speaker=speaker_actor.id if speaker_actor else None,
             speaker_text=TextSpan.of(text, speaker.start_char, speaker.end_char) if speaker is not None else None,
-            cue=cue_model, source=source, confidence=round(min(confidence, 0.95), 2),
+            cue=cue_model, source=source, confidence=round(min(confidence, sure.most), 2),
         )
 
 
@@ -561,7 +567,7 @@ def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
                 and previous.speaker_text is not None:
             # A quote standing alone right after another continues the same speaker's words.
             quote = quote.model_copy(update={"speaker": previous.speaker, "speaker_text": previous.speaker_text,
-                                             "confidence": 0.5})
+                                             "confidence": load_cues().confidence.continued})
         carried.append(quote)
         previous = quote if quote.speaker_text is not None else previous
     return carried

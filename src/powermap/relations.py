@@ -7,46 +7,22 @@ dependency parse and the actor stage's mentions; negation, modality, date and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from itertools import combinations
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from powermap import datafiles, ontology
 from powermap.analysis import Analysis
 from powermap.dates import is_duration, looks_like_date, resolve
 from powermap.schema import Actor, Quote, Relation, Span
 
-DATA = resources.files("powermap") / "data"
-_NEGATIONS = {"not", "n't", "never", "no"}
-# Heads that stand for the actor named in their modifier: "Russian troops", "the Belarusian army".
-_AGENT_NOUNS = {
-    "troop", "force", "army", "military", "soldier", "government", "authority", "official", "leadership",
-    "regime", "diplomat", "ministry", "navy", "police", "leader", "state", "side",
-    "president", "embassy", "warship", "jet", "tank", "general", "camp", "column",
-}
-# Nouns that stand for the people in their "of": "a group of Moroccan diplomats", "thousands of Kurds".
-_COLLECTIVE_NOUNS = {
-    "group", "team", "delegation", "contingent", "band", "number", "member", "hundred", "thousand",
-    "dozen", "million", "majority", "coalition", "batch", "unit", "party", "some", "many", "most",
-}
-_TARGET_PREPOSITIONS = {"to", "with", "against", "on", "into", "toward", "towards", "upon", "for", "from",
-                        "between", "of", "over"}
-# Where troops are sent or stationed is the side they are deployed toward: "troops in Belarus".
-_LOCATIVE_PREPOSITIONS = {"in", "near", "inside", "at", "along"}
-_LOCATIVE_TYPES = {"MOBILIZE", "ASSAULT", "CONCEDE", "COERCE"}  # "lifted the curfew in Montenegro"
+_LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
-_TARGETLESS = {"MOBILIZE", "PROTEST", "RETREAT", "REJECT"}
-# "it"/"they" and their forms, with whether they are plural: resolved to a clause subject above them.
-_COLLECTIVE_PRONOUNS = {"it": False, "its": False, "they": True, "them": True, "their": True}
-# Types that already are a commitment or its refusal in PLOVER's sense.
-_COMMITMENTS = {"AGREE", "THREATEN", "REJECT", "ALLY", "DEPENDS_ON"}
-_MODALS = {"could": "possible", "may": "possible", "might": "possible", "would": "intended",
-           "will": "intended", "shall": "intended", "should": "possible", "can": "possible"}
+_TARGETLESS = {k.name for k in ontology.KINDS if k.targetless}
 
 
 @dataclass(frozen=True)
@@ -57,7 +33,6 @@ class Spec:
 
 @dataclass
 class Lexicon:
-    types: dict[str, dict[str, Any]]
     verbs: dict[str, Spec]
     nouns: dict[str, Spec]
     light_verbs: frozenset[str]
@@ -67,23 +42,16 @@ class Lexicon:
     obligation_verbs: frozenset[str]
     complaint_verbs: frozenset[str]
     obligation_modals: frozenset[str]
+    agent_nouns: frozenset[str]
+    collective_nouns: frozenset[str]
+    target_prepositions: frozenset[str]
+    locative_prepositions: frozenset[str]
+    collective_pronouns: dict[str, bool]  # with whether each is plural
+    modals: dict[str, str]
+    confidence: datafiles.RelationConfidence
 
     def symmetric(self, type_: str) -> bool:
-        return bool(self.types[type_].get("symmetric"))
-
-    def plover_event(self, relation: Relation) -> str:
-        """The PLOVER event a relation is, as event coders read it: an announced cooperative act is a
-        commitment (AGREE: "will give aid"), an announced conflictual one a threat (THREATEN: "would
-        boycott"), and a cooperative act refused or denied a rejection (REJECT: "will not accept")."""
-        sign = self.types[relation.type].get("sign", 0)
-        if relation.negated and sign > 0:
-            return "REJECT"
-        if relation.modality == "intended" and not relation.negated and relation.type not in _COMMITMENTS:
-            if sign > 0:
-                return "AGREE"
-            if sign < 0:
-                return "THREATEN"
-        return relation.type
+        return ontology.symmetric(type_)
 
     def noun(self, token: Token) -> Spec | None:
         """A noun trigger, a two-word one first: `hunger strike` is a protest, `strike` an attack."""
@@ -95,24 +63,31 @@ class Lexicon:
         return self.nouns.get(token.lemma_.lower())
 
 
-def _specs(table: dict[str, Any]) -> dict[str, Spec]:
-    return {k: Spec(v) if isinstance(v, str) else Spec(v["type"], v.get("mode")) for k, v in table.items()}
+def _specs(table: dict[str, datafiles.Trigger]) -> dict[str, Spec]:
+    return {word: Spec(trigger.type, trigger.mode) for word, trigger in table.items()}
 
 
 @cache
 def load_lexicon() -> Lexicon:
-    data = yaml.safe_load((DATA / "triggers.yaml").read_text(encoding="utf-8"))
+    """The triggers and word lists of `data/triggers.yaml` (validated by the data loader), once per process."""
+    data = datafiles.load("triggers.yaml")
     return Lexicon(
-        types=data["types"],
-        verbs=_specs(data["verbs"]),
-        nouns=_specs(data["nouns"]),
-        light_verbs=frozenset(data["light_verbs"]),
-        adjectives=_specs(data["adjectives"]),
-        control=data["control"],
-        control_adjectives=data["control_adjectives"],
-        obligation_verbs=frozenset(data["obligation_verbs"]),
-        complaint_verbs=frozenset(data["complaint_verbs"]),
-        obligation_modals=frozenset(data["obligation_modals"]),
+        verbs=_specs(data.verbs),
+        nouns=_specs(data.nouns),
+        light_verbs=frozenset(data.light_verbs),
+        adjectives=_specs(data.adjectives),
+        control=dict(data.control),
+        control_adjectives=dict(data.control_adjectives),
+        obligation_verbs=frozenset(data.obligation_verbs),
+        complaint_verbs=frozenset(data.complaint_verbs),
+        obligation_modals=frozenset(data.obligation_modals),
+        agent_nouns=frozenset(data.agent_nouns),
+        collective_nouns=frozenset(data.collective_nouns),
+        target_prepositions=frozenset(data.target_prepositions),
+        locative_prepositions=frozenset(data.locative_prepositions),
+        collective_pronouns=dict(data.collective_pronouns),
+        modals=dict(data.modals),
+        confidence=data.confidence,
     )
 
 
@@ -128,13 +103,17 @@ class Found:
     anchor: Token
     negated: bool = False
     modality: str = "asserted"
-    confidence: float = 0.6
+    confidence: float = field(default_factory=lambda: load_lexicon().confidence.verb)
 
 
 class ExtractRelations:
     """Adds `analysis.relations`."""
 
     name = "relations"
+    requires = ("doc", "text", "actors", "quotes", "published")
+    assigns = ("relations",)
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.lexicon = load_lexicon()
@@ -214,7 +193,7 @@ class ExtractRelations:
             targets = [a for a in _actors(_subjects(clause), owners) if a not in sources]
             if sources and targets:
                 return [Found("REQUEST", None, sources, targets, (modal.i, modal.i + 1), modal,
-                              negated=_negated(verb, None), confidence=0.5)]
+                              negated=_negated(verb, None), confidence=self.lexicon.confidence.obligation)]
         return []
 
     def _controlled(self, verb: Token, inner: Token, control: str, owners: dict[int, Actor],
@@ -275,7 +254,8 @@ class ExtractRelations:
         # "refused to respond to a demand from the US"
         things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
         holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
-        prepositions = (_TARGET_PREPOSITIONS | _LOCATIVE_PREPOSITIONS if locative else _TARGET_PREPOSITIONS) - {"of"}
+        targets_at, places = self.lexicon.target_prepositions, self.lexicon.locative_prepositions
+        prepositions = (targets_at | places if locative else targets_at) - {"of"}
         position = 0
         while position < len(holders):
             holder = holders[position]
@@ -301,7 +281,8 @@ class ExtractRelations:
             return []
         modifiers = _modifiers(noun) + _preceding_possessor(noun)
         modifier_actors = _actors(modifiers, owners)
-        prepositions = _TARGET_PREPOSITIONS | (_LOCATIVE_PREPOSITIONS if spec.type in _LOCATIVE_TYPES else set())
+        prepositions = self.lexicon.target_prepositions | (self.lexicon.locative_prepositions
+                                                           if spec.type in _LOCATIVE_TYPES else set())
         objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in prepositions
                    for g in c.children if g.dep_ == "pobj"]
         object_actors = _actors(objects, owners)
@@ -313,17 +294,19 @@ class ExtractRelations:
             sides = modifier_actors  # "the Moscow-Minsk alliance"
             if len(sides) < 2:
                 return []
-            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted", confidence=0.5)
+            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted",
+                              confidence=self.lexicon.confidence.noun)
         if holder_actors:  # "X is Putin's minion", "Belarus, Russia's closest ally"
             targets = [a for a in modifier_actors + object_actors if a not in holder_actors]
             if not targets:
                 return []
             return self._emit(spec, holder_actors, targets, noun, trigger_end, negated, _modality(noun.head),
-                              confidence=0.55)
+                              confidence=self.lexicon.confidence.predicate)
         sources = [a for a in modifier_actors if a not in object_actors]
         if not sources or not object_actors:
             return []
-        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted", confidence=0.5)
+        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted",
+                          confidence=self.lexicon.confidence.noun)
 
     def _from_adjective(self, adjective: Token, owners: dict[int, Actor]) -> list[Found]:
         """`Lukashenko is indebted to Putin`."""
@@ -336,12 +319,13 @@ class ExtractRelations:
         if not sources or not targets:
             return []
         return self._emit(spec, sources, targets, adjective, adjective.i + 1, _negated(adjective.head, None),
-                          _modality(adjective.head), confidence=0.55)
+                          _modality(adjective.head), confidence=self.lexicon.confidence.predicate)
 
     # -- building -------------------------------------------------------------------------------
     def _emit(self, spec: Spec, sources: list[Actor], targets: list[Actor], anchor: Token, trigger_end: int,
-              negated: bool, modality: str, confidence: float = 0.6) -> list[Found]:
+              negated: bool, modality: str, confidence: float | None = None) -> list[Found]:
         trigger = (anchor.i, max(trigger_end, anchor.i + 1))
+        confidence = self.lexicon.confidence.verb if confidence is None else confidence
         if not targets and self.lexicon.symmetric(spec.type) and len(sources) >= 2:
             return [Found(spec.type, spec.mode, [a], [b], trigger, anchor, negated, modality, confidence)
                     for a, b in combinations(sources, 2)]
@@ -353,6 +337,7 @@ class ExtractRelations:
         text = analysis.text
         relations: list[Relation] = []
         seen: set[tuple[Any, ...]] = set()
+        sure = self.lexicon.confidence
         for item in found:
             if not item.targets and item.type not in _TARGETLESS:
                 continue
@@ -386,7 +371,7 @@ class ExtractRelations:
                         date_source=day_source,
                         trigger=Span.of(text, start, last.idx + len(last.text)),
                         evidence=Span.of(text, evidence_start, evidence_end),
-                        confidence=round(min(0.95, item.confidence + (0.15 if both_known else 0.0)), 2),
+                        confidence=round(min(sure.most, item.confidence + (sure.both_known if both_known else 0.0)), 2),
                     ))
         return relations
 
@@ -448,20 +433,21 @@ def _actors(tokens: list[Token], owners: dict[int, Actor]) -> list[Actor]:
             if actor is not None:
                 add(actor)
                 continue
-            if token.lower_ in _COLLECTIVE_PRONOUNS:
+            if token.lower_ in load_lexicon().collective_pronouns:
                 for actor in _actors(_antecedent(token), owners):
                     add(actor)
                 continue
             if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
                 continue
             modifiers = [m for m in _modifiers(token) if m.idx in owners]
-            if token.lemma_.lower() in _COLLECTIVE_NOUNS and not modifiers:  # "a group of Moroccan diplomats"
+            # "a group of Moroccan diplomats"
+            if token.lemma_.lower() in load_lexicon().collective_nouns and not modifiers:
                 members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                            for g in c.children if g.dep_ == "pobj"]
                 for actor in _actors(members, owners):
                     add(actor)
                 continue
-            if token.lemma_.lower() in _AGENT_NOUNS and not modifiers:
+            if token.lemma_.lower() in load_lexicon().agent_nouns and not modifiers:
                 modifiers = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                              for g in c.children if g.dep_ == "pobj" and g.idx in owners]
             if not modifiers:  # "MINSK, ... – Belarus and Russia agreed": the dateline's appositive
@@ -477,7 +463,7 @@ def _antecedent(pronoun: Token) -> list[Token]:
     """`Iraq said it would allow ...`, `Palestinian leaders said they would boycott ...`: "it" or "they"
     stands for the subject of a clause it sits in, the nearest one above it that names someone, with
     number agreeing ("it" is no plural, "they" no lone name)."""
-    plural = _COLLECTIVE_PRONOUNS[pronoun.lower_]
+    plural = load_lexicon().collective_pronouns[pronoun.lower_]
     token = pronoun
     while token.head.i != token.i:
         token = token.head
@@ -500,8 +486,8 @@ def _negated(verb: Token, noun: Token | None) -> bool:
 
 def _modality(verb: Token) -> str:
     for child in verb.children:
-        if child.dep_ == "aux" and child.lower_ in _MODALS:
-            return _MODALS[child.lower_]
+        if child.dep_ == "aux" and child.lower_ in load_lexicon().modals:
+            return load_lexicon().modals[child.lower_]
         if child.dep_ == "mark" and child.lower_ in {"if", "unless"}:
             return "hypothetical"
     if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
@@ -558,6 +544,6 @@ def _answer_requests(found: list[Found]) -> None:
             asked = {a.id for a in request.targets}
             if 0 < distance <= 60 and asked & {a.id for a in item.sources}:
                 item.targets = list(request.sources)
-                item.confidence = 0.45
+                item.confidence = load_lexicon().confidence.answered_request
                 break
 

@@ -14,14 +14,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.schema import Actor, Genre, Quote, Span, Stance, Technique
 
-DATA = resources.files("powermap") / "data"
 _FIRST_PERSON = {"i", "me", "my", "mine", "we", "our", "ours", "us", "myself", "ourselves"}
 _REPEAT_MIN_WORDS = 2
 _HOSTILE = {"name_calling", "loaded_language", "doubt"}
@@ -40,22 +39,18 @@ class Rule:
     intensity_threshold: float | None = None
 
 
-def _read(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-
-
 @cache
 def load_rules() -> tuple[Rule, ...]:
     rules = []
-    for name, spec in _read("techniques.yaml")["techniques"].items():
+    for name, spec in datafiles.load("techniques.yaml").techniques.items():
         rules.append(Rule(
             name=name,
-            targets=bool(spec.get("targets")),
-            lemma=bool(spec.get("lemma")),
-            phrases=tuple(tuple(re.findall(r"[\w'’-]+|[^\w\s]", p.lower())) for p in spec.get("phrases", [])),
+            targets=spec.targets,
+            lemma=spec.lemma,
+            phrases=tuple(tuple(re.findall(r"[\w'’-]+|[^\w\s]", p.lower())) for p in spec.phrases),
             patterns=tuple(re.compile(p, re.IGNORECASE if not p.startswith("(?:^|(?<=") else 0)
-                           for p in spec.get("patterns", [])),
-            intensity_threshold=spec.get("intensity_threshold"),
+                           for p in spec.patterns),
+            intensity_threshold=spec.intensity_threshold,
         ))
     return tuple(rules)
 
@@ -74,19 +69,23 @@ def intense_words(threshold: float) -> frozenset[str]:
 
 @cache
 def load_stance_words() -> dict[str, float]:
-    data = _read("stance.yaml")
-    return {**data["positive"], **data["negative"]}
+    data = datafiles.load("stance.yaml")
+    return {**data.positive, **data.negative}
 
 
 @cache
 def load_genre() -> dict[str, Any]:
-    return _read("genre.yaml")
+    return datafiles.load("genre.yaml").model_dump()
 
 
 class AnalyseRhetoric:
     """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
 
     name = "rhetoric"
+    requires = ("doc", "text", "actors", "quotes", "wire_items", "signed", "section", "author")
+    assigns = ("genre", "rhetoric", "stance")
+    english_only = True
+    fatal = False
 
     def __init__(self) -> None:
         self.rules = load_rules()

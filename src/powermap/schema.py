@@ -9,6 +9,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from powermap.ontology import RELATION_TYPES
+
 SCHEMA_VERSION = "powermap/1"
 
 ActorType = Literal["person", "state", "organization", "group", "media"]
@@ -85,10 +87,7 @@ class Quote(Span):
     confidence: float = Field(ge=0, le=1)
 
 
-RelationType = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-    "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "ALLY", "DEPENDS_ON",
-]
+RelationType = Literal[RELATION_TYPES]  # type: ignore[valid-type]  # the types are facts of powermap.ontology
 
 
 class Relation(BaseModel):

@@ -9,40 +9,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import spacy
 from rapidfuzz import fuzz
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
 from powermap.schema import Actor, Mention
 
-_PRONOUNS = {
-    "he": "male", "him": "male", "his": "male", "himself": "male",
-    "she": "female", "her": "female", "hers": "female", "herself": "female",
-}
 # Where a capital city is the subject, agent or possessor, it stands for the government.
 _GOVERNMENT_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "appos"}
-_GOVERNMENT_PREPOSITIONS = {"by", "with", "between", "against", "toward", "towards", "for", "of", "on"}
-# Nouns that make the capital a place: "the streets of Minsk", "Moscow region".
-_PLACE_NOUNS = {
-    "street", "streets", "square", "outskirts", "suburbs", "suburb", "centre", "center", "region",
-    "oblast", "district", "airport", "metro", "city", "residents", "people", "citizens", "mayor",
-    "map", "skies", "river", "university", "hotel", "court", "stadium", "protests", "protesters",
-}
-_MOTION_VERBS = {
-    "visit", "reach", "enter", "leave", "attack", "bomb", "shell", "strike", "capture", "take",
-    "seize", "surround", "encircle", "besiege", "occupy", "hit", "flee", "tour", "fly", "travel",
-    "defend", "approach", "liberate",
-}
-_QUANTIFIERS = {"many", "some", "several", "few", "most", "thousands", "hundreds", "dozens", "millions",
-                "numerous", "other", "more", "fewer", "all", "young", "ordinary", "ethnic"}
 _FULL_DATE = re.compile(
     r"\b(?:(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})[./](?P<y1>(?:19|20)\d{2})"
     r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))\b"
 )
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists of `data/actors.yaml`."""
+
+    pronouns: dict[str, str]  # he/she forms -> gender
+    government_prepositions: frozenset[str]
+    place_nouns: frozenset[str]
+    motion_verbs: frozenset[str]
+    quantifiers: frozenset[str]
+
+
+@cache
+def load_words() -> Words:
+    """Read once per process, validated by the data loader."""
+    data = datafiles.load("actors.yaml")
+    return Words(dict(data.pronouns), frozenset(data.government_prepositions), frozenset(data.place_nouns),
+                 frozenset(data.motion_verbs), frozenset(data.quantifiers))
 
 
 @dataclass
@@ -90,17 +93,17 @@ def _stands_for_government(span: Span) -> bool:
     if dep in _GOVERNMENT_DEPS:
         return True
     if dep == "dobj":
-        return token.head.lemma_.lower() not in _MOTION_VERBS
+        return token.head.lemma_.lower() not in load_words().motion_verbs
     if dep in {"compound", "amod", "nmod", "npadvmod"}:
         head = token.head
         while head.dep_ == "compound" and head.head.i != head.i:  # "the Moscow-Minsk alliance"
             head = head.head
-        return head.pos_ == "NOUN" and head.lower_ not in _PLACE_NOUNS
+        return head.pos_ == "NOUN" and head.lower_ not in load_words().place_nouns
     if dep == "pobj":
         preposition = token.head
-        if preposition.lower_ not in _GOVERNMENT_PREPOSITIONS:
+        if preposition.lower_ not in load_words().government_prepositions:
             return False
-        return preposition.lower_ != "of" or preposition.head.lower_ not in _PLACE_NOUNS
+        return preposition.lower_ != "of" or preposition.head.lower_ not in load_words().place_nouns
     return False
 
 
@@ -114,7 +117,7 @@ def _nation_as_actor(ent: Span) -> bool:
         words.append(ent.doc[ent.start - 1])
     if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of":
         words.append(ent.root.head.head)  # "thousands of Belarusians"
-    counted = any(w.like_num or w.lower_ in _QUANTIFIERS for w in words)
+    counted = any(w.like_num or w.lower_ in load_words().quantifiers for w in words)
     definite = ent[0].lower_ == "the" or ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"
     return definite and not counted or _undergoes(ent)
 
@@ -137,6 +140,10 @@ class ResolveActors:
     """Builds `analysis.actors` from the parsed document."""
 
     name = "actors"
+    requires = ("doc", "text", "published", "wire_items")
+    assigns = ("actors",)
+    english_only = True
+    fatal = False
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
@@ -328,7 +335,7 @@ class ResolveActors:
         sentences = list(doc.sents)
         sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
         for token in doc:
-            gender = _PRONOUNS.get(token.lower_)
+            gender = load_words().pronouns.get(token.lower_)
             if gender is None or token.i in covered or token.pos_ != "PRON":
                 continue
             antecedent = _nearest(people + found, token, gender, sentence_of)

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from powermap.relations import load_lexicon
-
-_MODALITY_WEIGHT = {"asserted": 1.0, "possible": 0.5, "intended": 0.5, "demanded": 0.5, "hypothetical": 0.25}
+from powermap import ontology
 
 
 @dataclass
@@ -41,14 +39,13 @@ class Edge:
 
 def relation_weight(relation: dict[str, Any]) -> float:
     """The signed contribution of one relation to its edge."""
-    sign = load_lexicon().types[relation["type"]]["sign"]
-    weight = sign * relation["confidence"] * _MODALITY_WEIGHT.get(relation["modality"], 0.5)
-    return -weight if relation["negated"] else weight
+    return ontology.relation_weight(relation["type"], relation["confidence"], relation["modality"],
+                                    relation["negated"])
 
 
 def edge_key(source: str, type_: str, target: str | None) -> tuple[str, str, str]:
     """The key of the edge a relation belongs to: symmetric types have no direction; no target is ''."""
-    if load_lexicon().symmetric(type_) and target is not None and target < source:
+    if ontology.symmetric(type_) and target is not None and target < source:
         source, target = target, source
     return source, type_, target or ""
 

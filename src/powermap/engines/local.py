@@ -30,6 +30,7 @@ class Settings:
     model: str | None = None
     max_chars: int = 1_000_000
     batch_size: int = 32
+    timeout: float | None = 120.0
 
 
 @dataclass
@@ -52,7 +53,8 @@ def outcome(analysis: Analysis) -> Outcome:
 
 @cache
 def _pipeline(settings: Settings) -> Pipeline:
-    return Pipeline(model=settings.model, max_chars=settings.max_chars, batch_size=settings.batch_size)
+    return Pipeline(model=settings.model, max_chars=settings.max_chars, batch_size=settings.batch_size,
+                    timeout=settings.timeout)
 
 
 def analyse_chunk(settings: Settings, sources: list[Source]) -> list[Outcome]:

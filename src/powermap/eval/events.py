@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from powermap import ontology
 from powermap.eval.common import analyse_unchanged, prf
 from powermap.pipeline import Pipeline
-from powermap.relations import load_lexicon
 from powermap.schema import Actor
 
 # Labels of the 0.5b1 records that predate PLOVER 2021 (../shared/eval/README.md).
@@ -72,7 +72,6 @@ def _key(triple: Triple, symmetric: bool) -> Triple:
 
 def evaluate(path: Path, pipeline: Pipeline | None = None) -> EventReport:
     pipeline = pipeline or Pipeline()
-    lexicon = load_lexicon()
     records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
     report = EventReport()
     for record in records:
@@ -95,11 +94,11 @@ def evaluate(path: Path, pipeline: Pipeline | None = None) -> EventReport:
             target = code_of(actors[relation.target]) if relation.target else None
             if source is None or source == target:
                 continue
-            event = lexicon.plover_event(relation)
-            triple = _key((source, event, target), lexicon.symmetric(event))
+            event = ontology.plover_event(relation.type, relation.modality, relation.negated)
+            triple = _key((source, event, target), ontology.symmetric(event))
             predicted[triple] = max(predicted.get(triple, 0.0), relation.confidence)
-        gold_keys = {_key(t, lexicon.symmetric(t[1]) or not targets) for t in gold}
-        predicted_keys = {_key(t, lexicon.symmetric(t[1]) or not targets) for t in predicted}
+        gold_keys = {_key(t, ontology.symmetric(t[1]) or not targets) for t in gold}
+        predicted_keys = {_key(t, ontology.symmetric(t[1]) or not targets) for t in predicted}
         report.gold += len(gold_keys)
         report.predicted += len(predicted_keys)
         report.matched += len(gold_keys & predicted_keys)

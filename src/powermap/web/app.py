@@ -20,11 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from powermap import ontology
 from powermap.corpus.claims import conflicts, ranked
 from powermap.corpus.graph import build
 from powermap.corpus.merge import canonical_ids
 from powermap.corpus.store import Store
-from powermap.relations import load_lexicon
 
 HERE = resources.files("powermap") / "web"
 LAYERS = ("actors", "quotes", "relations", "claims", "techniques")
@@ -118,7 +118,7 @@ def create_app(db: Path) -> FastAPI:
         data = corpus()
         type = type or []  # noqa: A001
         graph = build(data.documents, set(type) or None, since or None, until or None)
-        return page(request, "network.html", svg=Markup(network_svg(graph)), types=sorted(load_lexicon().types),
+        return page(request, "network.html", svg=Markup(network_svg(graph)), types=sorted(ontology.RELATION_TYPES),
                     chosen=set(type), since=since or "", until=until or "", edges=graph.number_of_edges(),
                     nodes=graph.number_of_nodes())
 
@@ -305,7 +305,7 @@ def timeline(data: Corpus) -> list[dict[str, Any]]:
 
 
 def _colour(type_: str) -> str:
-    sign = load_lexicon().types[type_]["sign"]
+    sign = ontology.sign(type_)
     return "#2e7d32" if sign > 0 else "#c62828" if sign < 0 else "#757575"
 
 

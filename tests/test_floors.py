@@ -1,0 +1,89 @@
+"""Floors: every `powermap eval` figure as measured (README), so that a change that lowers one fails here.
+
+A ratio (precision, recall, F1, accuracy) may rise but not fall below its floor; a gold count is pinned
+exactly, since it changes only when the gold data does. Raise a floor when a change raises the figure.
+The quotes and events figures need ../shared (skipped without it) and take a minute or two: they are
+marked `slow` (`make test` runs them; `pytest -m "not slow"` leaves them out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from powermap.eval import claims, events, quotes, rhetoric
+from powermap.pipeline import Pipeline
+from tests.conftest import SHARED
+
+CLAIMS = {"items": 34, "gold_quantities": 29, "gold_dates": 26, "quantity_precision": 1.0, "quantity_recall": 1.0,
+          "quantity_f1": 1.0, "unit_accuracy": 0.962, "date_accuracy": 1.0}
+_TECHNIQUES = {  # name: (gold, precision, recall, f1) on our passages
+    "appeal_to_authority": (4, 0.8, 1.0, 0.889), "appeal_to_fear": (3, 1.0, 1.0, 1.0),
+    "black_and_white_fallacy": (3, 1.0, 1.0, 1.0), "causal_oversimplification": (4, 0.8, 1.0, 0.889),
+    "doubt": (3, 1.0, 0.333, 0.5), "exaggeration": (6, 0.571, 0.667, 0.615), "flag_waving": (2, 0.667, 1.0, 0.8),
+    "loaded_language": (6, 0.6, 1.0, 0.75), "name_calling": (8, 0.667, 1.0, 0.8),
+    "repetition": (3, 0.333, 0.667, 0.444), "slogans": (4, 0.8, 1.0, 0.889),
+    "thought_terminating_cliche": (2, 0.667, 1.0, 0.8), "whataboutism": (3, 0.75, 1.0, 0.857),
+    "all": (51, 0.687, 0.902, 0.78),
+}
+RHETORIC = {"passages": 32, "genre_accuracy": 0.969, "techniques": {
+    name: {"gold": gold, "precision": p, "recall": r, "f1": f} for name, (gold, p, r, f) in _TECHNIQUES.items()}}
+QUOTES = {"texts": 84, "files": 94,
+          "direct quotes": {"gold": 435.0, "precision": 0.906, "recall": 0.908, "f1": 0.907,
+                            "speaker_accuracy": 0.916, "cue_accuracy": 0.934},
+          "all attributions": {"gold": 2189.8, "precision": 0.818, "recall": 0.62, "f1": 0.705,
+                               "speaker_accuracy": 0.909, "cue_accuracy": 0.934}}
+EVENTS = {"records": 321, "gold_triples": 249, "precision": 0.638, "recall": 0.446, "f1": 0.525,
+          "type_accuracy": 0.904}
+_RATIOS = ("precision", "recall", "f1", "accuracy")
+
+
+def _below(floors: dict[str, Any], measured: dict[str, Any], tolerance: float, where: str = "") -> list[str]:
+    """Every figure under its floor (or a count that moved), as `where: measured < floor`."""
+    problems = []
+    for name, floor in floors.items():
+        place = f"{where}{name}"
+        if name not in measured:
+            problems.append(f"{place}: no longer measured")
+        elif isinstance(floor, dict):
+            problems.extend(_below(floor, measured[name], tolerance, f"{place}."))
+        elif name.endswith(_RATIOS):
+            if measured[name] < floor - tolerance:
+                problems.append(f"{place}: {measured[name]} < floor {floor}")
+        elif measured[name] != floor:
+            problems.append(f"{place}: {measured[name]} != {floor} (the gold data changed? update the pin)")
+    return problems
+
+
+def test_claims_floors(pipeline: Pipeline):
+    assert _below(CLAIMS, claims.evaluate(pipeline=pipeline).scores(), 0.0) == []
+
+
+def test_rhetoric_floors(pipeline: Pipeline):
+    assert _below(RHETORIC, rhetoric.evaluate_own(pipeline=pipeline).scores(), 0.0) == []
+
+
+def test_floors_catch_a_lower_figure():
+    measured = {"f1": 0.7, "gold": 10, "inner": {"type_accuracy": 0.9}}
+    assert _below({"f1": 0.705, "gold": 10, "inner": {"type_accuracy": 0.9}}, measured, 0.0) == [
+        "f1: 0.7 < floor 0.705"]
+    assert _below({"gold": 11, "recall": 0.1}, measured, 0.0) == [
+        "gold: 10 != 11 (the gold data changed? update the pin)", "recall: no longer measured"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "eval" / "polnear-dev").is_dir(), reason="../shared/eval/polnear-dev is absent")
+def test_quotes_floors(pipeline: Pipeline):
+    report = quotes.evaluate(SHARED / "eval" / "polnear-dev", pipeline)
+    measured = {"texts": report.texts, "files": report.files, "direct quotes": report.direct.scores(),
+                "all attributions": report.all.scores()}  # as `powermap eval quotes --json` prints them
+    assert _below(QUOTES, measured, 0.002) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "eval" / "plover-gsr" / "PLOVER_GSR_CAMEO.json").is_file(),
+                    reason="../shared/eval/plover-gsr is absent")
+def test_events_floors(pipeline: Pipeline):
+    report = events.evaluate(SHARED / "eval" / "plover-gsr" / "PLOVER_GSR_CAMEO.json", pipeline)
+    assert _below(EVENTS, report.scores(), 0.002) == []
