@@ -1,0 +1,201 @@
+"""Hostile stores, paths, writers and records (issue 14): each test makes its own hostile input in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from powermap.cli import app
+from powermap.corpus.edges import aggregate
+from powermap.corpus.store import Store, StoreError
+from powermap.schema import Document, Problem
+
+runner = CliRunner()
+
+
+def _flat(output: str) -> str:
+    """The terminal wraps long lines; the tests read the message as one line."""
+    return " ".join(output.split())
+
+PAIRS = [("Russia", "Ukraine"), ("Belarus", "Lithuania"), ("Poland", "Belarus"), ("China", "Taiwan"),
+         ("Iran", "Israel"), ("Turkey", "Greece"), ("Serbia", "Kosovo"), ("Armenia", "Azerbaijan")]
+
+
+@pytest.fixture(scope="module")
+def documents(pipeline) -> list[dict[str, Any]]:
+    """Twelve documents whose relations share edges (the same pairs come back in several of them)."""
+    dumps = []
+    for index in range(12):
+        one, two = PAIRS[index % len(PAIRS)]
+        three, four = PAIRS[(index + 3) % len(PAIRS)]
+        text = (f"Report {index}\n\n{one} attacked {two} in March 20{10 + index}. "
+                f"{three} and {four} agreed on a treaty. {one} accused {four} of lying.")
+        document = pipeline.analyse_text(text).to_document()
+        assert document.relations
+        dumps.append(document.dump())
+    return dumps
+
+
+def _edge_rows(store: Store) -> dict[tuple[str, str, str], int]:
+    return {(e["source"], e["type"], e["target"] or ""): e["count"] for e in store.edges()}
+
+
+def _save_all(path: str, dumps: list[dict[str, Any]], replace: bool, barrier: Any) -> None:
+    barrier.wait()
+    with Store(path) as store:
+        for _ in range(3):
+            for data in dumps:
+                store.save(Document.model_validate(data), data["text"], replace=replace)
+
+
+@pytest.mark.parametrize("replace", [False, True], ids=["skip-stored", "force"])
+def test_two_processes_writing_overlapping_documents_count_every_edge_once(tmp_path, documents, replace):
+    path = str(tmp_path / "shared.db")
+    Store(path).close()
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    writers = [context.Process(target=_save_all, args=(path, part, replace, barrier))
+               for part in (documents[:8], documents[4:])]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+        assert writer.exitcode == 0
+    with Store(path) as store:
+        assert store.count() == len(documents)
+        stored = list(store.documents())
+        relations = store.conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0]
+        counts = _edge_rows(store)
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sorted(d["id"] for d in stored) == sorted(d["id"] for d in documents)
+    assert sum(counts.values()) == relations == sum(len(d["relations"]) for d in documents)
+    assert counts == {(e.source, e.type, e.target or ""): e.count for e in aggregate(stored)}
+
+
+def _foreign_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE documents (name TEXT, body BLOB); INSERT INTO documents VALUES ('a', x'00ff');"
+                       "CREATE TABLE settings (k TEXT, v TEXT); INSERT INTO settings VALUES ('theme', 'dark');")
+    conn.close()
+
+
+def _layout_one_store(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "INSERT INTO meta VALUES ('schema', 'powermap/1'), ('store_version', '1');"
+                       "CREATE TABLE documents (id TEXT PRIMARY KEY, document TEXT);"
+                       "CREATE TABLE relations (doc_id TEXT, id TEXT, source TEXT, target TEXT, type TEXT);")
+    conn.close()
+
+
+def _other_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                       "INSERT INTO meta VALUES ('schema', 'someone-else/7');"
+                       "CREATE TABLE documents (id TEXT PRIMARY KEY);")
+    conn.close()
+
+
+@pytest.mark.parametrize(("make", "reason"), [(_foreign_database, "not a powermap database"),
+                                              (_layout_one_store, "store layout 1, this powermap uses 2"),
+                                              (_other_schema, "schema someone-else/7")],
+                         ids=["foreign-app", "layout-1", "other-schema"])
+def test_refused_databases_are_left_byte_for_byte_unchanged(tmp_path, make, reason):
+    path = tmp_path / "theirs.db"
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=reason) as raised:
+        Store(path)
+    assert "\n" not in str(raised.value)
+    result = runner.invoke(app, ["load", str(tmp_path / "nothing.jsonl"), "--db", str(path)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    (tmp_path / "a.txt").write_text("Title\n\nRussia attacked Ukraine.", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", str(path)])
+    assert result.exit_code == 1 and reason in _flat(result.output) and "Traceback" not in result.output
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "theirs.db"]  # no -wal, no -journal
+
+
+@pytest.mark.parametrize("name", ["q?x.db", "my#1.db", "50%.db", "a%3Fb.db", "sp ace&mode=rw.db"])
+def test_read_only_paths_with_uri_characters(tmp_path, documents, name):
+    path = tmp_path / name
+    with Store(path) as store:
+        store.save(Document.model_validate(documents[0]), "raw")
+    with Store(path, readonly=True) as store:
+        assert store.count() == 1
+        with pytest.raises(StoreError, match="readonly"):
+            store.save(Document.model_validate(documents[1]), "raw")
+    absent = tmp_path / ("absent-" + name)
+    with pytest.raises(StoreError, match="no such database"):
+        Store(absent, readonly=True)
+    shown = runner.invoke(app, ["show", str(absent)])
+    assert shown.exit_code == 2
+    strays = [p.name for p in tmp_path.iterdir() if not p.name.startswith(name)]  # SQLite's -wal and -shm only
+    assert strays == []  # nothing created beside it: no `q`, no `my`, no `absent-...`
+
+
+def _damaged_copy(tmp_path: Path, documents: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "good.db"
+    with Store(path) as store:
+        for data in documents:
+            store.save(Document.model_validate(data), data["text"] * 20)
+    damaged = tmp_path / "damaged.db"
+    shutil.copy(path, damaged)
+    size = damaged.stat().st_size
+    page = 4096
+    with damaged.open("r+b") as handle:  # every page after the first two: garbage
+        for offset in range(2 * page, size, page):
+            handle.seek(offset + 16)
+            handle.write(bytes((offset // page * 37 + i) % 256 for i in range(page - 32)))
+    return damaged
+
+
+def test_damaged_store_is_a_one_line_error_everywhere(tmp_path, documents):
+    damaged = _damaged_copy(tmp_path, documents)
+    with pytest.raises(StoreError, match="damaged|malformed|not a database"):
+        Store(damaged)
+    (tmp_path / "a.txt").write_text("Title\n\nRussia attacked Ukraine.", encoding="utf-8")
+    commands = [["analyze", str(tmp_path / "a.txt"), "--db", str(damaged)], ["show", str(damaged)],
+                ["graph", str(damaged), "-o", str(tmp_path / "g.graphml")], ["edges", str(damaged)],
+                ["export", str(damaged), "-o", str(tmp_path / "out")], ["claims", str(damaged)],
+                ["load", str(tmp_path / "a.txt"), "--db", str(damaged)]]
+    for command in commands:
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output and result.exception is None or isinstance(
+            result.exception, SystemExit), (command, result.output)
+        assert "powermap:" in result.output, (command, result.output)
+
+
+def test_errors_table_keeps_one_row_per_source_and_reason(tmp_path):
+    path = tmp_path / "c.db"
+    for _ in range(3):
+        with Store(path) as store:
+            store.save_problem(Problem(source="bad.bin", stage="ingest", message="binary file, not text"))
+            store.save_problem(Problem(source="bad.bin", stage="clean", message="empty"))
+    with Store(path) as store:
+        assert [(p.stage, p.message) for p in store.problems()] == [("ingest", "binary file, not text"),
+                                                                    ("clean", "empty")]
+
+
+def test_save_without_replace_keeps_the_stored_analysis(tmp_path, documents):
+    data = documents[0]
+    with Store(tmp_path / "c.db") as store:
+        assert store.save(Document.model_validate(data), "first raw", replace=False)
+        assert not store.save(Document.model_validate(data), "second raw", replace=False)
+        assert store.raw(data["id"]) == "first raw"
+        assert store.save(Document.model_validate(data), "third raw")
+        assert store.raw(data["id"]) == "third raw" and store.count() == 1
+        assert sum(_edge_rows(store).values()) == len(data["relations"])
+
+
+def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
