@@ -199,3 +199,75 @@ def test_save_without_replace_keeps_the_stored_analysis(tmp_path, documents):
 def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def test_load_skips_bad_records_with_a_reason_and_loads_the_rest(tmp_path, documents):
+    good = documents[:3]
+    far = json.loads(json.dumps(documents[3]))
+    far["actors"][0]["mentions"][0].update(start=10**9, end=10**9 + 5)  # offsets far outside the text
+    shifted = json.loads(json.dumps(documents[4]))
+    shifted["relations"][0]["trigger"]["text"] = "forged evidence"  # offsets in the text, text not at them
+    lines = [json.dumps(good[0]), "{not json", "[" * 100_000 + "]" * 100_000, json.dumps(far), "42",
+             json.dumps(good[1]), json.dumps({"document": None, "problem": {"source": 3}}), json.dumps(shifted),
+             json.dumps({"id": "x"}), json.dumps(good[2])]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    for attempt in range(2):
+        result = runner.invoke(app, ["load", str(source), "--db", str(db)])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        output = _flat(result.output)
+        assert f"{3 if attempt == 0 else 0} loaded" in output and "7 refused" in output
+        for line in (2, 3, 4, 5, 7, 8, 9):
+            assert f"mixed.jsonl:{line}:" in output
+        assert "span 1000000000:1000000005 does not point at its text" in output
+        assert "does not point at its text 'forged evidence'" in output
+    with Store(db) as store:
+        assert sorted(d["id"] for d in store.documents()) == sorted(d["id"] for d in good)
+        assert len(store.problems()) == 7  # once each, though loaded twice
+        assert sum(_edge_rows(store).values()) == sum(len(d["relations"]) for d in good)
+
+
+def test_published_dates_are_checked_where_documents_enter(tmp_path, documents):
+    lines = [{"id": "a", "text": "Russia attacked Ukraine.", "published": "unknown"},
+             {"id": "b", "text": "Belarus attacked Lithuania.", "published": "10 October 2022"},
+             {"id": "c", "text": "Poland attacked Belarus.", "published": "03/04/2022"}]
+    source = _jsonl(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["analyze", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    analysed = {d["source"].rsplit("#", 1)[-1]: d for d in map(json.loads, out.read_text().splitlines())}
+    assert analysed["a"]["published"] is None and "'unknown' is not an unambiguous date" in analysed["a"]["warnings"][0]
+    assert analysed["b"]["published"] == "2022-10-10"
+    assert analysed["c"]["published"] is None and analysed["c"]["warnings"]
+    assert all(r["date"] in (None, "2022-10-10") for d in analysed.values() for r in d["relations"])
+    stale = json.loads(json.dumps(documents[0]))  # a record written before dates were checked
+    stale["published"] = "unknown"
+    db = tmp_path / "c.db"
+    result = runner.invoke(app, ["load", str(_jsonl(tmp_path / "stale.jsonl", [stale])), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(db, readonly=True) as store:
+        loaded = store.document(stale["id"])
+    assert loaded["published"] is None and "not an unambiguous date" in loaded["warnings"][-1]
+
+
+@pytest.mark.parametrize("bad", ["2024-13", "unknown", "2022-02-30", "22-01-01", "2022/01"])
+def test_graph_period_must_be_dates(tmp_path, documents, bad):
+    source = _jsonl(tmp_path / "docs.jsonl", documents)
+    for option in ("--since", "--until"):
+        result = runner.invoke(app, ["graph", str(source), option, bad, "-o", str(tmp_path / "g.graphml")])
+        assert result.exit_code == 2 and "not a date" in _flat(result.output) and result.output.count("\n") == 1
+        assert not (tmp_path / "g.graphml").exists()
+
+
+def test_graph_period_compares_dates_not_strings(tmp_path, documents):
+    from powermap.corpus.graph import build
+
+    dated = [json.loads(json.dumps(d)) for d in documents[:4]]
+    for document, day in zip(dated, ["2019", "2022-05", "2022-05-31", "2022-10-01"], strict=True):
+        for relation in document["relations"]:
+            relation["date"] = day
+    kept = lambda since, until: {d for *_, d in build(dated, since=since, until=until).edges(data="first")}  # noqa: E731
+    assert kept("2022-05", "2022-05") == {"2022-05", "2022-05-31"}
+    assert kept("2022-05-31", None) == {"2022-05", "2022-05-31", "2022-10-01"}  # May overlaps its last day
+    assert kept(None, "2020") == {"2019"}

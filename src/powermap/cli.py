@@ -190,27 +190,17 @@ def load(
     db: Annotated[Path, typer.Option("--db", help="The SQLite store to load into.")],
     force: Annotated[bool, typer.Option("--force", help="Replace documents already stored.")] = False,
 ) -> None:
-    """Put analysed documents (JSONL, Dask JSONL or Parquet parts) into a store."""
-    from powermap.corpus.load import records
+    """Put analysed documents (JSONL, complete Dask runs) into a store; exit 1 if any record was refused."""
+    from powermap.corpus.load import load as load_records
 
-    counts = {"loaded": 0, "skipped": 0, "failed": 0}
     try:
         with Store(db) as store:
-            for record in records(paths):
-                if record.get("problem"):
-                    counts["failed"] += 1
-                    store.save_problem(Problem(**record["problem"]))
-                    continue
-                document = Document.model_validate(record["document"])
-                if not force and store.has(document.id, document.pipeline):
-                    counts["skipped"] += 1
-                    continue
-                store.save(document, record.get("raw") or document.text)
-                counts["loaded"] += 1
-    except (StoreError, ValueError) as exc:
+            counts = load_records(store, paths, force, lambda line: err.print(line, markup=False, soft_wrap=True))
+    except (StoreError, ValueError, OSError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
     err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
+    raise typer.Exit(1 if counts["refused"] else 0)
 
 
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
@@ -368,10 +358,18 @@ def graph(
 ) -> None:
     """The power network: actors (type, country, mentions) and aggregated relation edges."""
     from powermap.corpus.graph import build, write
+    from powermap.dates import bounds
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
         raise typer.Exit(2)
+    for option, value in (("--since", since), ("--until", until)):
+        try:
+            if value is not None:
+                bounds(value)
+        except ValueError as exc:
+            err.print(f"powermap: {option}: {exc}", markup=False)
+            raise typer.Exit(2) from exc
     documents, _ = _documents(path)
     network = build(documents, set(types) if types else None, since, until)
     target = output or Path(f"powermap-graph.{fmt}")
@@ -401,6 +399,8 @@ def serve(
     path: Annotated[Path, typer.Argument(help="A powermap database.")],
     host: Annotated[str, typer.Option(help="Address to listen on; the default is this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Also serve requests for this host name (besides localhost and --host).")] = None,
 ) -> None:
     """The local web app over a database, opened read-only."""
     import uvicorn
@@ -415,7 +415,7 @@ def serve(
     except StoreError as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(path, [host, *(allow_host or [])]), host=host, port=port, log_level="warning")
 
 
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)

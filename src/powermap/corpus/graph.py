@@ -12,6 +12,7 @@ import networkx as nx
 
 from powermap.corpus.edges import aggregate
 from powermap.corpus.merge import canonical_ids
+from powermap.dates import within
 
 
 def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,6 +30,7 @@ def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, since: str | None = None,
           until: str | None = None) -> nx.MultiDiGraph:
     """Actors with their type, country and mention counts; one edge per (source, relation, target).
+    `since` and `until` (ISO at any precision, compared as dates) keep the relations dated in the period.
 
     The edge attribute is `relation`, not `type`: GEXF reserves `type` for an edge's direction."""
     documents = list(documents)
@@ -44,9 +46,7 @@ def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, si
                                qid=actor["qid"] or "")
     for node, count in mentions.items():
         graph.nodes[node]["mentions"] = count
-    dated = [{**d, "relations": [r for r in d.get("relations", [])
-                                 if (since is None or (r["date"] or "") >= since)
-                                 and (until is None or (r["date"] or "9999") <= until)]}
+    dated = [{**d, "relations": [r for r in d.get("relations", []) if within(r["date"], since, until)]}
              for d in _merged(documents)]
     for edge in aggregate(dated, types):
         if edge.target is None:
