@@ -271,3 +271,22 @@ def test_graph_period_compares_dates_not_strings(tmp_path, documents):
     assert kept("2022-05", "2022-05") == {"2022-05", "2022-05-31"}
     assert kept("2022-05-31", None) == {"2022-05", "2022-05-31", "2022-10-01"}  # May overlaps its last day
     assert kept(None, "2020") == {"2019"}
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["rerun", "force"])
+def test_identical_files_are_written_once(tmp_path, force):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (folder / name).write_text("Title\n\nRussia attacked Ukraine in May 2022.", encoding="utf-8")
+    db, out = tmp_path / "c.db", tmp_path / "out.jsonl"
+    for _ in range(2):
+        result = runner.invoke(app, ["analyze", str(folder), "--db", str(db), "-o", str(out),
+                                     *(["--force"] if force else [])])
+        assert result.exit_code == 0, result.output
+        written = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+        assert len(written) == 1, result.output
+    with Store(db) as store:
+        assert store.count() == 1
+        relations = store.conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0]
+        assert sum(_edge_rows(store).values()) == relations >= 1

@@ -122,18 +122,24 @@ class Sink:
         self.store, self.out, self.error_file, self.quiet, self.force = store, out, error_file, quiet, force
         self.counts = {"analysed": 0, "skipped": 0, "failed": 0}
         self.tokens = 0
+        self.seen: set[str] = set()  # ids written in this batch: the same content twice is written once
         self.on_done: Any = None
 
     def fresh(self, sources: Any) -> Any:
         """Sources not yet stored by this version (all of them with --force)."""
         for source in sources:
             if self.store and not self.force and not source.error and self.store.has(source.id, __version__):
-                self.counts["skipped"] += 1
-                _write(self.out, self.store.document(source.id))
-                if not self.quiet and self.on_done is None:
-                    err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
+                if source.id not in self.seen:
+                    self.seen.add(source.id)
+                    _write(self.out, self.store.document(source.id))
+                self._skip(source.label, "already stored")
                 continue
             yield source
+
+    def _skip(self, label: str, why: str) -> None:
+        self.counts["skipped"] += 1
+        if not self.quiet and self.on_done is None:
+            err.print(f"skip  {label} ({why})", markup=False, soft_wrap=True)
 
     def take(self, result: Any) -> None:
         if result.problem is not None:
@@ -146,21 +152,20 @@ class Sink:
 
     def _keep(self, result: Any) -> None:
         document = Document.model_validate(result.document)
-        if self.store and not self.force and self.store.has(document.id, document.pipeline):
-            self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
-            _write(self.out, result.document)
-            if not self.quiet and self.on_done is None:
-                err.print(f"skip  {document.source} (same content as a document already stored)", markup=False,
-                          soft_wrap=True)
+        if document.id in self.seen:  # the same content came twice in this batch: the first copy stays
+            self._skip(document.source, "same content as an earlier document of this batch")
             return
         try:
-            if self.store:
-                self.store.save(document, result.raw)
+            stored = self.store is None or self.store.save(document, result.raw, replace=self.force)
         except StoreError as exc:
             self.counts["failed"] += 1
             _report(Problem(source=document.source, stage="store", message=str(exc)), None, self.error_file)
             return
+        self.seen.add(document.id)
         _write(self.out, result.document)
+        if not stored:  # another process stored this content meanwhile: its copy stays
+            self._skip(document.source, "same content as a document already stored")
+            return
         self.counts["analysed"] += 1
         self.tokens += result.tokens
         for warning in document.warnings:
