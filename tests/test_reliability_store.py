@@ -278,7 +278,8 @@ def test_identical_files_are_written_once(tmp_path, force):
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("one.txt", "two.txt", "three.txt"):
-        (folder / name).write_text("Title\n\nRussia attacked Ukraine in May 2022.", encoding="utf-8")
+        (folder / name).write_text("Russia attacked Ukraine in March 2022. Belarus and Russia agreed on gas prices.",
+                                 encoding="utf-8")
     db, out = tmp_path / "c.db", tmp_path / "out.jsonl"
     for _ in range(2):
         result = runner.invoke(app, ["analyze", str(folder), "--db", str(db), "-o", str(out),
