@@ -291,3 +291,43 @@ def test_identical_files_are_written_once(tmp_path, force):
         assert store.count() == 1
         relations = store.conn.execute("SELECT COUNT(*) FROM relations").fetchone()[0]
         assert sum(_edge_rows(store).values()) == relations >= 1
+
+
+def test_actor_slugs_are_unique_stable_and_never_empty_in_any_script():
+    import random
+    import re
+    import unicodedata
+
+    from powermap.gazetteer import slug
+
+    blocks = [(0x0410, 0x044F), (0x0391, 0x03C9), (0x0627, 0x064A), (0x4E00, 0x9FA5), (0x0905, 0x0939),
+              (0x05D0, 0x05EA), (0xAC00, 0xD7A3), (0x1F600, 0x1F64F), (0x0250, 0x02AF)]
+    rng = random.Random(14)
+    names = {"".join(chr(rng.randint(*rng.choice(blocks))) for _ in range(rng.randint(1, 9))) for _ in range(3000)}
+    names |= {"Сергей Петров", "Кузнецов", "Кузнецова", "李明", "黎明", "Łukasz", "Lukasz", "!!!", "\u200b"}
+    slugs = {name: slug(name) for name in names}
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs.values()), slugs
+    distinct = {unicodedata.normalize("NFC", n).casefold() for n in names}  # ids ignore case, as in Latin names
+    assert len(set(slugs.values())) == len(distinct)  # distinct names never share an id
+    assert slug("ПЕТРОВ") == slug("Петров") != slug("Петрова")
+    assert all(slug(unicodedata.normalize("NFD", n)) == s for n, s in slugs.items())  # stable across forms
+    assert slug("Alexander Lukashenko") == "alexander-lukashenko" == slug("ALEXANDER LUKASHENKO")
+    assert slug("Viktor Orbán") == "viktor-orban" and slug("e\u0301") == slug("é") == "e"
+
+
+def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline, tmp_path):
+    from powermap.corpus.merge import canonical_ids
+
+    text = ("Opposition leader Сергей Петров met the press in Vilnius on Monday. Кузнецов said the talks had "
+            "failed. Петров accused Кузнецов of lying.")
+    analysis = pipeline.analyse_text(text)
+    ids = {a.name: a.id for a in analysis.actors if a.type == "person"}
+    assert ids["Сергей Петров"] != ids["Кузнецов"] and all(i != "person:" for i in ids.values())
+    assert pipeline.analyse_text(text).to_document().dump()["actors"] == analysis.to_document().dump()["actors"]
+    assert {m.text for a in analysis.actors if a.id == ids["Сергей Петров"] for m in a.mentions} == {
+        "Сергей Петров", "Петров"}
+    two = [pipeline.analyse_text(f"The envoy {name} met officials in Geneva. {name} said the talks failed.",
+                                 label=name).to_document().dump() for name in ("李明", "黎明")]
+    found = [a["id"] for d in two for a in d["actors"] if a["type"] == "person"]
+    mapping = canonical_ids(two)
+    assert len(set(found)) == len({mapping.get(i, i) for i in found})  # homophones stay two people
