@@ -331,3 +331,60 @@ def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline,
     found = [a["id"] for d in two for a in d["actors"] if a["type"] == "person"]
     mapping = canonical_ids(two)
     assert len(set(found)) == len({mapping.get(i, i) for i in found})  # homophones stay two people
+
+
+HOSTILE_CELLS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@A1", "\t=1+1", "\r=1+1"]
+
+
+def _hostile_documents(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Documents as anything could have written them: formulas in every text field, control characters
+    and a lone surrogate in actor names."""
+    hostile = json.loads(json.dumps(documents[:4]))
+    controls = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\ufffe\uffff\ud800"
+    for number, document in enumerate(hostile):
+        document["title"] = HOSTILE_CELLS[number]
+        for index, actor in enumerate(document["actors"]):
+            actor["name"] = f"{HOSTILE_CELLS[index % len(HOSTILE_CELLS)]} {controls[index % len(controls):]}"
+        document["quotes"] = [{"start": 0, "end": 5, "text": cell, "kind": "direct", "speaker": None,
+                               "speaker_text": None, "cue": None, "source": None, "confidence": 0.5}
+                              for cell in HOSTILE_CELLS]
+        for claim in document["claims"]:
+            claim["text"] = HOSTILE_CELLS[1]
+    return hostile
+
+
+def test_exports_neither_run_formulas_nor_break_on_control_characters(tmp_path, documents):
+    import csv
+
+    import networkx as nx
+
+    source = tmp_path / "hostile.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in _hostile_documents(documents)), encoding="utf-8")
+    result = runner.invoke(app, ["export", str(source), "-o", str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    cells = [cell for table in (tmp_path / "csv").glob("*.csv")
+             for row in csv.reader(table.open(encoding="utf-8", newline="")) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or c.startswith("-") and
+                not c.lstrip("-").replace(".", "", 1).isdigit()]
+    for cell in HOSTILE_CELLS:
+        assert "'" + cell in cells
+    graphs = {}
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        target = tmp_path / f"g.{fmt}"
+        result = runner.invoke(app, ["graph", str(source), "--format", fmt, "-o", str(target)])
+        assert result.exit_code == 0 and target.stat().st_size > 0, result.output
+        graphs[fmt] = read(target)
+    expected = nx.MultiDiGraph()
+    from powermap.corpus.graph import build
+
+    expected = build(json.loads(line) for line in source.read_text().splitlines())
+    for graph in graphs.values():
+        assert graph.number_of_nodes() == expected.number_of_nodes() > 3
+        assert graph.number_of_edges() == expected.number_of_edges()
+        labels = [data["label"] for _, data in graph.nodes(data=True)]
+        assert any("\\x1b" in label for label in labels) and not any("\x1b" in label for label in labels)
+    for fmt in ("json", "csv"):
+        result = runner.invoke(app, ["graph", str(source), "--format", fmt, "-o", str(tmp_path / f"g.{fmt}")])
+        assert result.exit_code == 0, result.output
+    edges_csv = runner.invoke(app, ["edges", str(source), "--csv"]).output
+    assert not [c for row in csv.reader(edges_csv.splitlines()) for c in row if c.startswith(("=", "+", "@"))]

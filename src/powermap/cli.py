@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from powermap import __version__
+from powermap.corpus.export import safe_row
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
@@ -228,12 +229,14 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     if not path.exists():
         err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
-    if path.suffix in {".jsonl", ".json", ".ndjson"}:
-        return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()], []
+    from powermap.corpus.load import document_file
+
     try:
+        if path.suffix in {".jsonl", ".json", ".ndjson"}:
+            return document_file(path), []
         with Store(path, readonly=True) as store:
             return list(store.documents()), store.problems()
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
 
@@ -249,17 +252,7 @@ def show(
     if not path.exists():
         err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
         raise typer.Exit(2)
-    if path.suffix in {".jsonl", ".json", ".ndjson"}:
-        documents = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        problems: list[Problem] = []
-    else:
-        try:
-            with Store(path, readonly=True) as store:
-                documents = list(store.documents())
-                problems = store.problems()
-        except StoreError as exc:
-            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
+    documents, problems = _documents(path)
     if doc:
         documents = [d for d in documents if d["id"].startswith(doc)]
         problems = []
@@ -301,8 +294,8 @@ def edges(
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "documents": " ".join(row["documents"]),
-                             "asserted_by": " ".join(row["asserted_by"])})
+            writer.writerow(safe_row({**row, "documents": " ".join(row["documents"]),
+                                      "asserted_by": " ".join(row["asserted_by"])}))
         return
     table = Table(title=f"{len(rows)} edges")
     for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
@@ -342,7 +335,7 @@ def claims(
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
         return
     table = Table(title=f"{len(rows)} {'conflicting claims' if show_conflicts else 'claims'}")
     for column in columns:

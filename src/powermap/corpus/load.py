@@ -8,6 +8,7 @@ reported and not loaded. One bad record is that record's error: the others are l
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from powermap.schema import Document, Problem
 
 MANIFEST = "manifest.json"
 PART_SUFFIXES = {".jsonl", ".parquet"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -101,7 +103,20 @@ def _files(paths: Iterable[Path], warn: Callable[[str], None]) -> Iterator[Path]
             yield from sorted(p for p in complete[-1].iterdir() if p.suffix in PART_SUFFIXES)
 
 
+def _valid_unicode(value: Any) -> Any:
+    """JSON can spell lone surrogates (`"\\udfff"`), which no file can hold: each becomes U+FFFD, one
+    character for one, so every offset stays right."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_valid_unicode(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
+    return value
+
+
 def _record(data: Any, where: str) -> Record:
+    data = _valid_unicode(data)
     if not isinstance(data, dict):
         return Record(where, error=f"not a JSON object but {type(data).__name__}")
     if "document" in data or "problem" in data:
@@ -117,8 +132,10 @@ def records(paths: Iterable[Path], warn: Callable[[str], None] = lambda message:
 
             for number, row in enumerate(pq.read_table(path).to_pylist(), start=1):
                 try:
-                    yield Record(f"{path}#{number}", json.loads(row["document"]) if row.get("document") else None,
-                                 row.get("raw"), json.loads(row["problem"]) if row.get("problem") else None)
+                    yield _record({"document": json.loads(row["document"]) if row.get("document") else None,
+                                   "raw": row.get("raw"),
+                                   "problem": json.loads(row["problem"]) if row.get("problem") else None},
+                                  f"{path}#{number}")
                 except (ValueError, RecursionError) as exc:
                     yield Record(f"{path}#{number}", error=f"not JSON: {exc}")
             continue
@@ -130,6 +147,17 @@ def records(paths: Iterable[Path], warn: Callable[[str], None] = lambda message:
                     yield _record(json.loads(line), f"{path}:{number}")
                 except (ValueError, RecursionError) as exc:
                     yield Record(f"{path}:{number}", error=f"not JSON: {str(exc)[:200]}")
+
+
+def document_file(path: Path) -> list[dict[str, Any]]:
+    """The documents of one JSONL file (`-o` output) for reading commands; ValueError naming the first bad line."""
+    found = []
+    for record in records([path]):
+        if record.error is not None:
+            raise ValueError(f"{record.where}: {record.error}")
+        if record.document is not None:
+            found.append(record.document)
+    return found
 
 
 def _reason(exc: ValidationError) -> str:
