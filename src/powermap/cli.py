@@ -183,10 +183,16 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
         err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
                   markup=False)
         raise typer.Exit(2)
-    counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    try:
+        counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    except KeyboardInterrupt:
+        err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
+                  "loaded", markup=False, soft_wrap=True)
+        raise typer.Exit(130) from None
     if not quiet:
         err.print(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
-                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)", markup=False)
+                  f"partitions under {counts['run']} (load them with: powermap load {out_dir} --db DB)",
+                  markup=False, soft_wrap=True)
     raise typer.Exit(1 if counts["failed"] else 0)
 
 
