@@ -140,3 +140,20 @@ def test_unreadable_dates_neither_break_the_timeline_nor_the_filters(corpus_db, 
         answer = client.get("/api/edges", params={"since": bad})
         assert answer.status_code == 400 and "not a date" in answer.json()["detail"]
         assert "Traceback" not in answer.text
+
+
+def test_a_damaged_store_is_a_one_line_answer(corpus_db, tmp_path):
+    copy = tmp_path / "damaged.db"
+    shutil.copy(corpus_db, copy)
+    client = TestClient(create_app(copy), base_url="http://127.0.0.1")
+    with copy.open("r+b") as handle:  # the pages after the schema's overwritten once the app runs
+        size = copy.stat().st_size
+        for offset in range(2 * 4096, size, 4096):
+            handle.seek(offset + 16)
+            handle.write(bytes((offset // 4096 * 31 + i) % 256 for i in range(4064)))
+    for url in ["/", "/api/documents", "/network"]:
+        answer = client.get(url)
+        assert answer.status_code == 503, url
+        detail = answer.json()["detail"]
+        assert "Traceback" not in answer.text and str(copy) in detail and "\n" not in detail
+        assert answer.headers["X-Frame-Options"] == "DENY"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -27,7 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from powermap.corpus.claims import conflicts, ranked
 from powermap.corpus.graph import build
 from powermap.corpus.merge import canonical_ids
-from powermap.corpus.store import Store
+from powermap.corpus.store import Store, StoreError
 from powermap.dates import bounds, readable
 from powermap.relations import load_lexicon
 
@@ -94,6 +94,11 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
     app = FastAPI(title="powermap", docs_url=None, redoc_url=None,
                   description="The power map of a corpus of political writing, as JSON.")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_HOSTS, *hosts])
+
+    @app.exception_handler(StoreError)
+    async def store_unreadable(request: Request, exc: StoreError) -> Response:
+        """A damaged store is a one-line answer, never a stack trace."""
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
