@@ -119,7 +119,8 @@ def test_ctrl_c_on_dask_is_one_line_and_a_clean_exit(corpus, tmp_path):
     assert "interrupted" in stderr and not list(out.glob("run-*/manifest.json"))
 
 
-def test_killed_batch_resumes_with_every_document_once(tmp_path):
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_batch_resumes_with_every_document_once(tmp_path, signal_number):
     folder = tmp_path / "corpus"
     write(folder, 40, seed=11)
     db = tmp_path / "corpus.db"
@@ -138,8 +139,8 @@ def test_killed_batch_resumes_with_every_document_once(tmp_path):
             if stored >= 3:
                 break
     assert process.poll() is None, "the batch finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    os.kill(process.pid, signal_number)
+    process.wait(60)
     assert 3 <= stored < 40
     rerun = subprocess.run([*command[:-1]], capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
