@@ -18,7 +18,9 @@ def test_analyze_examples_store_and_show(tmp_path: Path, warc_example: Path):
     result = runner.invoke(app, ["analyze", str(articles), "--db", str(db), "-o", str(out)])
     assert result.exit_code == 0, result.output
     documents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(documents) == 7  # 2 WARC pages, 2 JSONL items, 1 HTML, 2 texts
+    # 2 WARC pages, 2 JSONL items, 2 texts; the HTML page is the WARC's first page: one id is written once
+    assert len(documents) == len({d['id'] for d in documents}) == 6
+    assert "summit-page.html (same content as an earlier document of this batch)" in result.output
     assert all(d["schema"] == "powermap/1" for d in documents)
     assert sum(assert_evidence(d) for d in documents) > 100
     again = runner.invoke(app, ["analyze", str(articles), "--db", str(db)])

@@ -36,18 +36,91 @@ def test_worker_pool_matches_one_process(corpus, single):
     assert {d["id"]: d for d in pooled} == single
 
 
-def test_dask_matches_local(corpus, single, tmp_path):
+@pytest.fixture(scope="module")
+def dask_run(corpus, tmp_path_factory):
     from powermap.engines import dask as dask_engine
 
-    counts = dask_engine.run([str(corpus)], tmp_path / "parts", Settings(), Limits(), workers=2)
-    assert counts == {"documents": 12, "failed": 0, "partitions": 8}
+    out = tmp_path_factory.mktemp("dask") / "parts"
+    return out, dask_engine.run([str(corpus)], out, Settings(), Limits(), workers=2)
+
+
+def test_dask_matches_local(dask_run, single):
     from powermap.corpus.load import records
 
-    documents = {r["document"]["id"]: r["document"] for r in records([tmp_path / "parts"])}
+    out, counts = dask_run
+    parts = sorted(p.name for p in counts["run"].glob("part-*.jsonl"))
+    assert {k: counts[k] for k in ("documents", "failed")} == {"documents": 12, "failed": 0}
+    assert counts["partitions"] == len(parts) > 1  # the partitions Dask made, not the number asked for
+    manifest = json.loads((counts["run"] / "manifest.json").read_text())
+    assert sorted(manifest["parts"]) == parts and sum(manifest["parts"].values()) == 12
+    documents = {r.document["id"]: r.document for r in records([out])}
     assert documents == single
 
 
-def test_killed_batch_resumes_with_every_document_once(tmp_path):
+def test_load_reads_only_complete_dask_runs(dask_run, tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+    from powermap.corpus.store import Store
+
+    source, counts = dask_run
+    out = tmp_path / "out"
+    shutil.copytree(source, out)
+    complete = out / counts["run"].name
+    killed = out / "run-99990101T000000-killed"  # a later run killed before its manifest
+    shutil.copytree(complete, killed)
+    (killed / "manifest.json").unlink()
+    cut = out / "run-99990101T000000-cut"  # a part shorter than its manifest says
+    shutil.copytree(complete, cut)
+    part = sorted(cut.glob("part-*.jsonl"))[0]
+    part.write_text(part.read_text().splitlines()[0] + "\n")
+    newer = out / "run-20000101T000000-newer"  # a complete rerun of two files, finished last
+    newer.mkdir()
+    kept = sorted(complete.glob("part-*.jsonl"))[1]
+    shutil.copy(kept, newer / kept.name)
+    manifest = json.loads((complete / "manifest.json").read_text())
+    manifest.update(parts={kept.name: manifest["parts"][kept.name]}, finished="9999-01-01T00:00:00+00:00")
+    (newer / "manifest.json").write_text(json.dumps(manifest))
+    (out / "part-0.jsonl").write_text(part.read_text())  # parts of an old run with no manifest at all
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(app, ["load", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"{killed}: incomplete Dask run (no manifest" in output
+    assert f"{cut}: Dask run's part {part.name} does not hold" in output
+    assert f"{complete}: an older Dask run, not loaded" in output
+    assert f"{out}: Dask parts without a manifest" in output
+    expected = {json.loads(line)["document"]["id"] for line in kept.read_text().splitlines()}
+    with Store(db, readonly=True) as store:
+        assert {d["id"] for d in store.documents()} == expected
+    result = CliRunner().invoke(app, ["load", str(complete), "--db", str(db)])  # named, the older run loads
+    assert result.exit_code == 0 and "12 loaded" not in result.output
+    with Store(db, readonly=True) as store:
+        assert store.count() == 12
+
+
+def test_ctrl_c_on_dask_is_one_line_and_a_clean_exit(corpus, tmp_path):
+    out = tmp_path / "out"
+    executable = Path(sys.executable).with_name("powermap")  # the command users run: its workers import powermap
+    command = [str(executable), "analyze", str(corpus), "--engine", "dask", "--out-dir", str(out), "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not list(out.glob("run-*")):
+        time.sleep(0.1)
+    time.sleep(2)  # the cluster is starting: the workers are in the same process group, as under a terminal
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.strip().count("\n") == 0, stderr
+    assert "interrupted" in stderr and not list(out.glob("run-*/manifest.json"))
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_batch_resumes_with_every_document_once(tmp_path, signal_number):
     folder = tmp_path / "corpus"
     write(folder, 40, seed=11)
     db = tmp_path / "corpus.db"
@@ -66,8 +139,8 @@ def test_killed_batch_resumes_with_every_document_once(tmp_path):
             if stored >= 3:
                 break
     assert process.poll() is None, "the batch finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    os.kill(process.pid, signal_number)
+    process.wait(60)
     assert 3 <= stored < 40
     rerun = subprocess.run([*command[:-1]], capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr

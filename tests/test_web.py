@@ -35,7 +35,7 @@ def corpus_db(tmp_path_factory, pipeline):
 
 @pytest.fixture(scope="module")
 def client(corpus_db):
-    return TestClient(create_app(corpus_db))
+    return TestClient(create_app(corpus_db), base_url="http://127.0.0.1")
 
 
 def test_every_page_and_api_route_answers(client):
@@ -93,9 +93,67 @@ def test_store_is_opened_read_only(corpus_db, tmp_path):
     copy = tmp_path / "copy.db"
     shutil.copy(corpus_db, copy)
     before = copy.read_bytes()
-    client = TestClient(create_app(copy))
+    client = TestClient(create_app(copy), base_url="http://localhost:8000")
     for url in ["/", "/network", "/claims", "/api/actors"]:
         client.get(url)
     assert copy.read_bytes() == before
     with sqlite3.connect(copy) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_only_this_machines_host_names_are_served(corpus_db):
+    app = create_app(corpus_db, ["powermap.lan"])
+    for host in ["127.0.0.1", "localhost:8000", "powermap.lan:8000"]:
+        assert TestClient(app, base_url=f"http://{host}").get("/api/documents").status_code == 200, host
+    for host in ["attacker.example", "127.0.0.1.attacker.example", "localhost.evil", "powermap.lan.evil"]:
+        answer = TestClient(app, base_url=f"http://{host}").get("/api/documents")
+        assert answer.status_code == 400 and "Lukashenko" not in answer.text, host
+
+
+def test_every_response_carries_the_security_headers(client, corpus_db):
+    outside = TestClient(create_app(corpus_db), base_url="http://rebound.example")
+    answers = [client.get(u) for u in ["/", "/api/actors", "/static/app.css", "/doc/nope", "/network?since=x"]]
+    for answer in [*answers, outside.get("/")]:
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+
+
+def test_unreadable_dates_neither_break_the_timeline_nor_the_filters(corpus_db, tmp_path):
+    copy = tmp_path / "dates.db"
+    shutil.copy(corpus_db, copy)
+    with sqlite3.connect(copy) as connection:  # a store written before dates were checked
+        for doc_id, data in connection.execute("SELECT id, document FROM documents").fetchall():
+            document = json.loads(data)
+            for number, relation in enumerate(document["relations"]):
+                relation["date"] = ["unknown", "2024-13", "", "2022-05"][number % 4]
+            connection.execute("UPDATE documents SET document = ? WHERE id = ?", (json.dumps(document), doc_id))
+    client = TestClient(create_app(copy), base_url="http://127.0.0.1")
+    assert client.get("/timeline").status_code == 200
+    rows = client.get("/api/timeline").json()
+    assert rows and {r["date"] for r in rows} == {"2022-05"}
+    assert client.get("/network?since=2022&until=2022-06").status_code == 200
+    edges = client.get("/api/edges", params={"since": "2022-05-10", "until": "2022-05-20"}).json()
+    assert edges and all(e["first"] == "2022-05" for e in edges)
+    for bad in ["2024-13", "unknown", "2022-02-30", "<script>"]:
+        answer = client.get("/api/edges", params={"since": bad})
+        assert answer.status_code == 400 and "not a date" in answer.json()["detail"]
+        assert "Traceback" not in answer.text
+
+
+def test_a_damaged_store_is_a_one_line_answer(corpus_db, tmp_path):
+    copy = tmp_path / "damaged.db"
+    shutil.copy(corpus_db, copy)
+    client = TestClient(create_app(copy), base_url="http://127.0.0.1")
+    with copy.open("r+b") as handle:  # the pages after the schema's overwritten once the app runs
+        size = copy.stat().st_size
+        for offset in range(2 * 4096, size, 4096):
+            handle.seek(offset + 16)
+            handle.write(bytes((offset // 4096 * 31 + i) % 256 for i in range(4064)))
+    for url in ["/", "/api/documents", "/network"]:
+        answer = client.get(url)
+        assert answer.status_code == 503, url
+        detail = answer.json()["detail"]
+        assert "Traceback" not in answer.text and str(copy) in detail and "\n" not in detail
+        assert answer.headers["X-Frame-Options"] == "DENY"

@@ -13,6 +13,7 @@ import dateparser
 
 from powermap import datafiles
 from powermap.analysis import Analysis
+from powermap.dates import publication_date
 from powermap.gazetteer import Gazetteer, default_gazetteer
 from powermap.schema import WireItem
 
@@ -96,7 +97,9 @@ class Clean:
             return
         lines = self._without_furniture(body.split("\n"))
         analysis.author = source.author
-        analysis.published = source.published and (iso_date(source.published) or source.published)
+        analysis.published, warning = publication_date(source.published)
+        if warning:
+            analysis.warnings.append(warning)
         lines = self._take_header(lines, analysis)
         lines = self._take_signature(lines, analysis)
         text = "\n".join(self._paragraphs(lines)).strip()

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from powermap import __version__, datafiles
+from powermap.corpus.export import safe_row
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
 from powermap.nlp import ModelError
@@ -201,18 +202,24 @@ class Sink:
         self.store, self.out, self.error_file, self.quiet, self.force = store, out, error_file, quiet, force
         self.counts = {"analysed": 0, "skipped": 0, "failed": 0}
         self.tokens = 0
+        self.seen: set[str] = set()  # ids written in this batch: the same content twice is written once
         self.on_done: Any = None
 
     def fresh(self, sources: Any) -> Any:
         """Sources not yet stored by this version (all of them with --force)."""
         for source in sources:
             if self.store and not self.force and not source.error and self.store.has(source.id, __version__):
-                self.counts["skipped"] += 1
-                _write(self.out, self.store.document(source.id))
-                if not self.quiet and self.on_done is None:
-                    err.print(f"skip  {source.label} (already stored)", markup=False, soft_wrap=True)
+                if source.id not in self.seen:
+                    self.seen.add(source.id)
+                    _write(self.out, self.store.document(source.id))
+                self._skip(source.label, "already stored")
                 continue
             yield source
+
+    def _skip(self, label: str, why: str) -> None:
+        self.counts["skipped"] += 1
+        if not self.quiet and self.on_done is None:
+            err.print(f"skip  {label} ({why})", markup=False, soft_wrap=True)
 
     def take(self, result: Any) -> None:
         if result.problem is not None:
@@ -225,21 +232,20 @@ class Sink:
 
     def _keep(self, result: Any) -> None:
         document = Document.model_validate(result.document)
-        if self.store and not self.force and self.store.has(document.id, document.pipeline):
-            self.counts["skipped"] += 1  # the same content came twice in this batch: the first copy stays
-            _write(self.out, result.document)
-            if not self.quiet and self.on_done is None:
-                err.print(f"skip  {document.source} (same content as a document already stored)", markup=False,
-                          soft_wrap=True)
+        if document.id in self.seen:  # the same content came twice in this batch: the first copy stays
+            self._skip(document.source, "same content as an earlier document of this batch")
             return
         try:
-            if self.store:
-                self.store.save(document, result.raw)
+            stored = self.store is None or self.store.save(document, result.raw, replace=self.force)
         except StoreError as exc:
             self.counts["failed"] += 1
             _report(Problem(source=document.source, stage="store", message=str(exc)), None, self.error_file)
             return
+        self.seen.add(document.id)
         _write(self.out, result.document)
+        if not stored:  # another process stored this content meanwhile: its copy stays
+            self._skip(document.source, "same content as a document already stored")
+            return
         self.counts["analysed"] += 1
         self.tokens += result.tokens
         for warning in document.warnings:
@@ -256,10 +262,16 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
         err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
                   markup=False)
         raise typer.Exit(2)
-    counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    try:
+        counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    except KeyboardInterrupt:
+        err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
+                  "loaded", markup=False, soft_wrap=True)
+        raise typer.Exit(130) from None
     if not quiet:
         err.print(f"{counts['documents']} analysed, {counts['failed']} failed, in {counts['partitions']} "
-                  f"partitions under {out_dir} (load them with: powermap load {out_dir} --db DB)", markup=False)
+                  f"partitions under {counts['run']} (load them with: powermap load {out_dir} --db DB)",
+                  markup=False, soft_wrap=True)
     raise typer.Exit(1 if counts["failed"] else 0)
 
 
@@ -269,28 +281,18 @@ def load(
     db: Annotated[Path, typer.Option("--db", help="The SQLite store to load into.")],
     force: Annotated[bool, typer.Option("--force", help="Replace documents already stored.")] = False,
 ) -> None:
-    """Put analysed documents (JSONL, Dask JSONL or Parquet parts) into a store."""
-    from powermap.corpus.load import records
+    """Put analysed documents (JSONL, complete Dask runs) into a store; exit 1 if any record was refused."""
+    from powermap.corpus.load import load as load_records
 
     refuse_overwrites(paths, {}, store=db)
-    counts = {"loaded": 0, "skipped": 0, "failed": 0}
     try:
         with Store(db) as store:
-            for record in records(paths):
-                if record.get("problem"):
-                    counts["failed"] += 1
-                    store.save_problem(Problem(**record["problem"]))
-                    continue
-                document = Document.model_validate(record["document"])
-                if not force and store.has(document.id, document.pipeline):
-                    counts["skipped"] += 1
-                    continue
-                store.save(document, record.get("raw") or document.text)
-                counts["loaded"] += 1
-    except (StoreError, ValueError) as exc:
+            counts = load_records(store, paths, force, lambda line: err.print(line, markup=False, soft_wrap=True))
+    except (StoreError, ValueError, OSError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
     err.print(", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
+    raise typer.Exit(1 if counts["refused"] else 0)
 
 
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
@@ -313,12 +315,14 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     if not path.exists():
         err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
-    if path.suffix in {".jsonl", ".json", ".ndjson"}:
-        return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()], []
+    from powermap.corpus.load import document_file
+
     try:
+        if path.suffix in {".jsonl", ".json", ".ndjson"}:
+            return document_file(path), []
         with Store(path, readonly=True) as store:
             return list(store.documents()), store.problems()
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
 
@@ -334,17 +338,7 @@ def show(
     if not path.exists():
         err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
         raise typer.Exit(2)
-    if path.suffix in {".jsonl", ".json", ".ndjson"}:
-        documents = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        problems: list[Problem] = []
-    else:
-        try:
-            with Store(path, readonly=True) as store:
-                documents = list(store.documents())
-                problems = store.problems()
-        except StoreError as exc:
-            err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
+    documents, problems = _documents(path)
     if doc:
         documents = [d for d in documents if d["id"].startswith(doc)]
         problems = []
@@ -386,8 +380,8 @@ def edges(
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "documents": " ".join(row["documents"]),
-                             "asserted_by": " ".join(row["asserted_by"])})
+            writer.writerow(safe_row({**row, "documents": " ".join(row["documents"]),
+                                      "asserted_by": " ".join(row["asserted_by"])}))
         return
     table = Table(title=f"{len(rows)} edges")
     for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
@@ -427,7 +421,7 @@ def claims(
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
         return
     table = Table(title=f"{len(rows)} {'conflicting claims' if show_conflicts else 'claims'}")
     for column in columns:
@@ -448,11 +442,19 @@ def graph(
 ) -> None:
     """The power network: actors (type, country, mentions) and aggregated relation edges."""
     from powermap.corpus.graph import build, write
+    from powermap.dates import bounds
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
         raise typer.Exit(2)
     refuse_overwrites([path], {"-o": output or Path(f"powermap-graph.{fmt}")})
+    for option, value in (("--since", since), ("--until", until)):
+        try:
+            if value is not None:
+                bounds(value)
+        except ValueError as exc:
+            err.print(f"powermap: {option}: {exc}", markup=False)
+            raise typer.Exit(2) from exc
     documents, _ = _documents(path)
     network = build(documents, set(types) if types else None, since, until)
     target = output or Path(f"powermap-graph.{fmt}")
@@ -483,6 +485,8 @@ def serve(
     path: Annotated[Path, typer.Argument(help="A powermap database.")],
     host: Annotated[str, typer.Option(help="Address to listen on; the default is this machine only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Also serve requests for this host name (besides localhost and --host).")] = None,
 ) -> None:
     """The local web app over a database, opened read-only."""
     import uvicorn
@@ -497,7 +501,7 @@ def serve(
     except StoreError as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(path, [host, *(allow_host or [])]), host=host, port=port, log_level="warning")
 
 
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)

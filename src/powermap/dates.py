@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 from typing import Literal
@@ -88,3 +89,79 @@ def resolve(text: str, published: str | None) -> tuple[str | None, Precision]:
     if parsed is None:
         return None, level
     return parsed.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[level]), level
+
+
+_ISO_PARTIAL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+_PUBLICATION_SETTINGS: dict[str, object] = {"REQUIRE_PARTS": ["year", "month"], "PREFER_DAY_OF_MONTH": "first",
+                                            "PARSERS": ["custom-formats", "absolute-time"]}
+
+
+def _iso(text: str) -> str | None:
+    """The date of an ISO date or date-time (`2022`, `2022-05`, `2022-05-16`, `2022-05-16T10:00Z`)."""
+    if _ISO_PARTIAL.match(text):
+        return text
+    try:
+        return (date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()).isoformat()
+    except ValueError:
+        return None
+
+
+def publication_date(value: str | None) -> tuple[str | None, str | None]:
+    """A publication date as ISO, and a warning when it had to be dropped.
+
+    Dates enter from metadata (JSONL fields, HTML meta, stored records) in any form; ISO ones are kept,
+    others are read by dateparser when day-first and month-first readings agree (`10 October 2022`), and
+    anything else (`unknown`, `03/04/2022`, `yesterday`) is left out rather than guessed."""
+    text = (value or "").strip()
+    if not text:
+        return None, None
+    iso = _iso(text)
+    if iso:
+        return iso, None
+    readings = {dateparser.parse(text, settings={**_PUBLICATION_SETTINGS, "DATE_ORDER": order})
+                for order in ("DMY", "MDY")}
+    if len(readings) == 1 and None not in readings:
+        return readings.pop().date().isoformat(), None  # type: ignore[union-attr]
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return None, f"publication date {shown!r} is not an unambiguous date; left out"
+
+
+def bounds(text: str) -> tuple[date, date]:
+    """The first and last day an ISO date at its precision covers (`2022-05` is May 1-31); ValueError for
+    anything else (`2024-13`, `unknown`)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day:
+            first = last = date(int(year), int(month), int(day))
+        elif month:
+            first = date(int(year), int(month), 1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        else:
+            first, last = date(int(year), 1, 1), date(int(year), 12, 31)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date ({exc})") from None
+    return first, last
+
+
+def readable(day: str | None) -> bool:
+    """Whether a stored date is ISO at some precision (stores written before dates were checked may hold
+    others, such as `unknown`)."""
+    try:
+        bounds(day or "")
+    except ValueError:
+        return False
+    return True
+
+
+def within(day: str | None, since: str | None, until: str | None) -> bool:
+    """Whether a dated item falls in the period (overlaps it, at the item's precision); with a period
+    given, undated and unreadable dates are outside it."""
+    if since is None and until is None:
+        return True
+    if not readable(day):
+        return False
+    first, last = bounds(day or "")
+    return (since is None or last >= bounds(since)[0]) and (until is None or first <= bounds(until)[1])

@@ -7,6 +7,7 @@ their own YAML directory (`--data-dir DIR` with `DIR/gazetteer/`, `POWERMAP_GAZE
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,14 +16,26 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from powermap import datafiles
 
 
 def slug(name: str) -> str:
-    """Ids stay readable and stable: `Alexander Lukashenko` -> `alexander-lukashenko`."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    """Ids stay readable and stable: `Alexander Lukashenko` -> `alexander-lukashenko`.
+
+    A name in another script is transliterated for reading and keeps a short hash of its NFC form (case
+    and spacing aside), so that no two names share a slug (`Кузнецов` -> `kuznetsov-...`, never the empty
+    `person:`)."""
+    folded = fold(name)
+    readable = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if folded.isascii() and readable:
+        return readable
+    readable = re.sub(r"[^a-z0-9]+", "-", anyascii(folded).lower()).strip("-")
+    written = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{readable}-{digest}" if readable else digest
 
 
 def fold(text: str) -> str:
@@ -44,11 +57,13 @@ _TRANSLITERATION = [
 def name_key(name: str) -> str:
     """Fold spelling variants of one name together: Aleksandr/Alexander, Zelenskyy/Zelensky."""
     key = fold(name)
+    if not key.isascii():  # other scripts compare by their transliteration (Кузнецов ~ Kuznetsov)
+        key = anyascii(key).lower()
     key = re.sub(r"^the\s+", "", key)
     key = re.sub(r"[^a-z0-9 ]+", " ", key)
     for pattern, replacement in _TRANSLITERATION:
         key = pattern.sub(replacement, key)
-    return " ".join(key.split())
+    return " ".join(key.split()) or fold(name)  # never empty: an empty key would match every other
 
 
 @dataclass(frozen=True)

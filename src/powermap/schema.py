@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from powermap.ontology import RELATION_TYPES
 
@@ -216,9 +216,33 @@ class Document(BaseModel):
     stance: list[Stance] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _evidence_points_at_text(self) -> Self:
+        """Every span's offsets point at its text: a record read from outside cannot break the invariant."""
+        for name in type(self).model_fields:
+            if name != "text":
+                for span in _spans(getattr(self, name)):
+                    if not 0 <= span.start <= span.end <= len(self.text) or \
+                            self.text[span.start : span.end] != span.text:
+                        raise EvidenceError(f"{name}: span {span.start}:{span.end} does not point at its text "
+                                            f"{span.text[:40]!r} in a text of {len(self.text)} characters")
+        return self
+
     def dump(self) -> dict[str, Any]:
         """The JSON form, with `schema` spelled as in the files."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+def _spans(value: Any) -> Any:
+    """Every Span inside a model, list or value."""
+    if isinstance(value, Span):
+        yield value
+    if isinstance(value, BaseModel):
+        for field in type(value).model_fields:
+            yield from _spans(getattr(value, field))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _spans(item)
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Flat tables of everything extracted, for spreadsheets and dataframes."""
+"""Flat tables of everything extracted, for spreadsheets and dataframes.
+
+CSV cells that a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`, `+SUM(1,2)`, `@A1`) are
+written with a leading `'` (OWASP's rule for CSV injection), so they open as text.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,16 @@ from pathlib import Path
 from typing import Any
 
 TABLES = ("documents", "actors", "mentions", "relations", "quotes", "claims", "rhetoric")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that cannot start a spreadsheet formula; numbers and other values as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: safe_cell(value) for key, value in row.items()}
 
 
 def tables(documents: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -58,7 +72,7 @@ def write(documents: Iterable[dict[str, Any]], folder: Path, fmt: str) -> list[P
                 columns = list(rows[0]) if rows else ["document"]
                 writer = csv.DictWriter(handle, fieldnames=columns)
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows(safe_row(row) for row in rows)
         elif fmt == "jsonl":
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         elif fmt == "parquet":

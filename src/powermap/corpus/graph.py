@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 import networkx as nx
 
 from powermap.corpus.edges import aggregate
+from powermap.corpus.export import safe_cell
 from powermap.corpus.merge import canonical_ids
+from powermap.dates import within
 
 
 def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,6 +32,7 @@ def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, since: str | None = None,
           until: str | None = None) -> nx.MultiDiGraph:
     """Actors with their type, country and mention counts; one edge per (source, relation, target).
+    `since` and `until` (ISO at any precision, compared as dates) keep the relations dated in the period.
 
     The edge attribute is `relation`, not `type`: GEXF reserves `type` for an edge's direction."""
     documents = list(documents)
@@ -44,9 +48,7 @@ def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, si
                                qid=actor["qid"] or "")
     for node, count in mentions.items():
         graph.nodes[node]["mentions"] = count
-    dated = [{**d, "relations": [r for r in d.get("relations", [])
-                                 if (since is None or (r["date"] or "") >= since)
-                                 and (until is None or (r["date"] or "9999") <= until)]}
+    dated = [{**d, "relations": [r for r in d.get("relations", []) if within(r["date"], since, until)]}
              for d in _merged(documents)]
     for edge in aggregate(dated, types):
         if edge.target is None:
@@ -58,12 +60,30 @@ def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, si
     return graph
 
 
+# Characters XML 1.0 cannot carry at all (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(value: Any) -> Any:
+    """Text XML can carry: each character it cannot is written as its escape (`\\x1b`), so names stay distinct."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value) if isinstance(value, str) else value
+
+
+def xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of the graph whose node ids and attributes GraphML and GEXF writers (and readers) accept."""
+    safe = nx.MultiDiGraph()
+    safe.add_nodes_from((_xml_text(n), {k: _xml_text(v) for k, v in d.items()}) for n, d in graph.nodes(data=True))
+    safe.add_edges_from((_xml_text(s), _xml_text(t), _xml_text(k), {a: _xml_text(v) for a, v in d.items()})
+                        for s, t, k, d in graph.edges(keys=True, data=True))
+    return safe
+
+
 def write(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:
     """GraphML and GEXF open in Gephi; JSON is node-link; CSV writes nodes and edges side by side."""
     if fmt == "graphml":
-        nx.write_graphml(graph, path)
+        nx.write_graphml(xml_safe(graph), path)
     elif fmt == "gexf":
-        nx.write_gexf(graph, path)
+        nx.write_gexf(xml_safe(graph), path)
     elif fmt == "json":
         path.write_text(json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1),
                         encoding="utf-8")
@@ -75,13 +95,14 @@ def write(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:
             writer.writerow(["source", "target", "type", "count", "negated", "weight", "first", "last",
                              "documents", "asserted_by"])
             for source, target, data in graph.edges(data=True):
-                writer.writerow([source, target, data["relation"], data["count"], data["negated"], data["weight"],
-                                 data["first"], data["last"], data["documents"], data["asserted_by"]])
+                writer.writerow([safe_cell(v) for v in (source, target, data["relation"], data["count"],
+                                                        data["negated"], data["weight"], data["first"], data["last"],
+                                                        data["documents"], data["asserted_by"])])
         with path.with_name(path.stem + "-nodes.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "label", "type", "country", "qid", "mentions"])
             for node, data in graph.nodes(data=True):
-                writer.writerow([node, data["label"], data["type"], data["country"], data["qid"],
-                                 data.get("mentions", 0)])
+                writer.writerow([safe_cell(v) for v in (node, data["label"], data["type"], data["country"],
+                                                        data["qid"], data.get("mentions", 0))])
     else:
         raise ValueError(f"unknown graph format {fmt!r}")

@@ -3,6 +3,8 @@
 Gazetteer actors already share ids everywhere. Actors found only by the NER model get an id from their
 name, so two spellings of one unknown name ("Jonas Petraitis", "Jonas Petraitys") would be two actors:
 here they are merged when their names are near-identical (rapidfuzz) and agree on the surname's start.
+Names in other scripts are compared as written: their transliterations fold distinct names together
+(李明 and 黎明 are both `liming`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from powermap.gazetteer import name_key
+from powermap.gazetteer import fold, name_key
 
 THRESHOLD = 90
+
+
+def _key(name: str) -> str:
+    folded = fold(name)
+    return name_key(name) if folded.isascii() else " ".join(folded.split())
 
 
 def canonical_ids(documents: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -33,11 +40,11 @@ def canonical_ids(documents: Iterable[dict[str, Any]]) -> dict[str, str]:
     for index, actor_id in enumerate(candidates):
         if mapping[actor_id] != actor_id:
             continue
-        key = name_key(names[actor_id])
+        key = _key(names[actor_id])
         for other in candidates[index + 1 :]:
             if mapping[other] != other or kinds[other] != kinds[actor_id]:
                 continue
-            other_key = name_key(names[other])
+            other_key = _key(names[other])
             same_start = key.split()[-1][:3] == other_key.split()[-1][:3] if key and other_key else False
             if same_start and fuzz.ratio(key, other_key) >= THRESHOLD:
                 mapping[other] = actor_id

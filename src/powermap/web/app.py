@@ -1,7 +1,9 @@
 """The local web app: corpus overview, documents with evidence highlighted, actors, network, timeline,
 claims and search, plus a JSON API. Pictures are SVG drawn here, so the app needs no network at all.
 
-The store is opened read-only; every text goes through Jinja's autoescaping.
+The store is opened read-only; every text goes through Jinja's autoescaping. Only requests that name
+this machine (or the host the app was bound to) in `Host` are served, so a web page elsewhere cannot
+reach the corpus through DNS rebinding, and every response forbids framing, sniffing and outside resources.
 """
 
 from __future__ import annotations
@@ -9,25 +11,36 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Iterable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from powermap import ontology
 from powermap.corpus.claims import conflicts, ranked
 from powermap.corpus.graph import build
 from powermap.corpus.merge import canonical_ids
-from powermap.corpus.store import Store
+from powermap.corpus.store import Store, StoreError
+from powermap.dates import bounds, readable
 
 HERE = resources.files("powermap") / "web"
 LAYERS = ("actors", "quotes", "relations", "claims", "techniques")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class Corpus:
@@ -63,12 +76,36 @@ class Corpus:
         return self.mapping.get(actor_id, actor_id) if actor_id else None
 
 
-def create_app(db: Path) -> FastAPI:
-    """The app for one store; nothing in it writes."""
+def _period(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """The date filters, checked: a malformed date is the client's error (400), not the server's."""
+    for name, value in (("since", since), ("until", until)):
+        try:
+            if value:
+                bounds(value)
+        except ValueError as exc:
+            raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
+    return since or None, until or None
+
+
+def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
+    """The app for one store; nothing in it writes. `hosts` are host names served besides this machine's."""
     if not Path(db).exists():
         raise FileNotFoundError(db)
     app = FastAPI(title="powermap", docs_url=None, redoc_url=None,
                   description="The power map of a corpus of political writing, as JSON.")
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_HOSTS, *hosts])
+
+    @app.exception_handler(StoreError)
+    async def store_unreadable(request: Request, exc: StoreError) -> Response:
+        """A damaged store is a one-line answer, never a stack trace."""
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     corpus = lambda: Corpus(db)  # noqa: E731 - read the store afresh for each request
@@ -115,9 +152,10 @@ def create_app(db: Path) -> FastAPI:
     @app.get("/network", response_class=HTMLResponse)
     def network_page(request: Request, type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
                      since: str | None = None, until: str | None = None) -> HTMLResponse:
+        period = _period(since, until)
         data = corpus()
         type = type or []  # noqa: A001
-        graph = build(data.documents, set(type) or None, since or None, until or None)
+        graph = build(data.documents, set(type) or None, *period)
         return page(request, "network.html", svg=Markup(network_svg(graph)), types=sorted(ontology.RELATION_TYPES),
                     chosen=set(type), since=since or "", until=until or "", edges=graph.number_of_edges(),
                     nodes=graph.number_of_nodes())
@@ -178,7 +216,7 @@ def create_app(db: Path) -> FastAPI:
     def api_edges(type: Annotated[list[str] | None, Query()] = None, since: str | None = None,  # noqa: A002
                   until: str | None = None) -> list[dict[str, Any]]:
         """Aggregated relation edges of the network, filtered by type and date."""
-        graph = build(corpus().documents, set(type or []) or None, since, until)
+        graph = build(corpus().documents, set(type or []) or None, *_period(since, until))
         return [{"source": s, "target": t, **d} for s, t, d in graph.edges(data=True)]
 
     @app.get("/api/timeline")
@@ -296,7 +334,7 @@ def timeline(data: Corpus) -> list[dict[str, Any]]:
     rows = []
     for document in data.documents:
         for relation in document.get("relations", []):
-            if relation["date"] and relation["target"]:
+            if relation["target"] and readable(relation["date"]):
                 rows.append({"date": relation["date"], "source": data.actor_of(relation["source"]),
                              "target": data.actor_of(relation["target"]), "type": relation["type"],
                              "negated": relation["negated"], "document": document["id"],
