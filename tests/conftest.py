@@ -21,6 +21,19 @@ def pipeline() -> Pipeline:
 
 
 @pytest.fixture(scope="session")
+def analyse_rules():
+    """The rule stages alone, without the learned relation model: what the rule tests are about."""
+    rules = Pipeline(exclude=["relation-model"])
+
+    def run(text: str) -> Analysis:
+        analysis = rules.analyse_text(text)
+        assert analysis.problem is None, analysis.problem
+        return analysis
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def analyse(pipeline: Pipeline):
     def run(text: str) -> Analysis:
         analysis = pipeline.analyse_text(text)

@@ -155,3 +155,36 @@ def test_training_is_reproducible(tmp_path):
     one, two = RelationModel.load(first), RelationModel.load(second)
     assert one.labels == two.labels
     assert np.array_equal(one.weights, two.weights) and one.threshold == two.threshold
+
+
+def test_min_confidence_filters_edges_graphs_and_exports(tmp_path):
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Canada imposed fresh sanctions on Iran. Peru and Chile signed a trade pact on Monday. "
+                       "Kenya accused Somalia of sheltering the gunmen.\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    runner = CliRunner()
+    assert runner.invoke(app, ["analyze", str(article), "-o", str(out), "--quiet"]).exit_code == 0
+    relations = json.loads(out.read_text(encoding="utf-8"))["relations"]
+    assert relations and all(0 <= r["confidence"] <= 1 for r in relations)
+    cut = sorted(r["confidence"] for r in relations)[len(relations) // 2] + 1e-9
+
+    def rows(*extra: str) -> int:
+        result = runner.invoke(app, ["edges", str(out), "--csv", *extra])
+        assert result.exit_code == 0, result.output
+        return len(result.output.strip().splitlines()) - 1
+
+    assert len({r["confidence"] for r in relations}) > 1, "the test needs relations of different confidence"
+    assert 1 <= rows("--min-confidence", str(cut)) < rows()
+
+    def links(*extra: str) -> int:
+        graph = tmp_path / "g.json"
+        result = runner.invoke(app, ["graph", str(out), "--format", "json", "-o", str(graph), *extra])
+        assert result.exit_code == 0, result.output
+        return len(json.loads(graph.read_text())["edges"])
+
+    assert 1 <= links("--min-confidence", str(cut)) < links()
+    assert runner.invoke(app, ["edges", str(out), "--min-confidence", "2"]).exit_code == 2

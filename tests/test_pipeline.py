@@ -103,7 +103,7 @@ def test_stages_that_need_a_failed_stage_are_skipped_with_a_warning(pipeline: Pi
     assert analysis.problem is None and analysis.actors
     assert analysis.quotes == analysis.relations == analysis.claims == [] and analysis.genre is None
     skipped = [w.split()[0] for w in analysis.warnings if "stage skipped" in w]
-    assert skipped == ["relations", "claims", "rhetoric"]
+    assert skipped == ["relations", "relation-model", "claims", "rhetoric"]
     assert any("requires 'quotes'" in w for w in analysis.warnings)
 
 

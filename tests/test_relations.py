@@ -34,25 +34,25 @@ RUS, BLR, UKR, POL, USA, CHN, KAZ = (f"state:{c}" for c in ("RUS", "BLR", "UKR",
         ("Minsk relies on Moscow for cheap gas.", (BLR, "DEPENDS_ON", RUS)),
     ],
 )
-def test_every_type(analyse, sentence, expected):
-    assert expected in triples(analyse(sentence))
+def test_every_type(analyse_rules, sentence, expected):
+    assert expected in triples(analyse_rules(sentence))
 
 
-def test_protest_has_a_target(analyse):
-    analysis = analyse("Ukrainian students protested against the Russian invasion outside the embassy.")
+def test_protest_has_a_target(analyse_rules):
+    analysis = analyse_rules("Ukrainian students protested against the Russian invasion outside the embassy.")
     assert (UKR, "PROTEST", RUS) in triples(analysis)
 
 
-def test_negation_and_refusal(analyse):
-    analysis = analyse("Belarus did not send troops to Ukraine. Lukashenko refused to join the war.")
+def test_negation_and_refusal(analyse_rules):
+    analysis = analyse_rules("Belarus did not send troops to Ukraine. Lukashenko refused to join the war.")
     send = next(r for r in analysis.relations if r.trigger.text.startswith("send"))
     assert send.negated and send.type == "MOBILIZE" and send.source == BLR and send.target == UKR
     refusal = next(r for r in analysis.relations if r.type == "REJECT")
     assert refusal.source == "person:alexander-lukashenko" and not refusal.negated
 
 
-def test_modality(analyse):
-    analysis = analyse("Russia could attack Poland. Belarus plans to invade Lithuania. "
+def test_modality(analyse_rules):
+    analysis = analyse_rules("Russia could attack Poland. Belarus plans to invade Lithuania. "
                        "Ukraine demanded that Russia withdraw from Crimea.")
     by_type = {(r.source, r.type): r for r in analysis.relations}
     assert by_type[(RUS, "ASSAULT")].modality == "possible"
@@ -60,20 +60,20 @@ def test_modality(analyse):
     assert by_type[(UKR, "REQUEST")].target == RUS
 
 
-def test_passive_voice(analyse):
-    analysis = analyse("Ukraine was attacked by Russia in February 2022.")
+def test_passive_voice(analyse_rules):
+    analysis = analyse_rules("Ukraine was attacked by Russia in February 2022.")
     (relation,) = [r for r in analysis.relations if r.type == "ASSAULT"]
     assert (relation.source, relation.target) == (RUS, UKR)
     assert relation.date == "2022-02" and relation.date_source == "text"
 
 
-def test_coordination_gives_both_sides(analyse):
-    analysis = analyse("Russia and China signed a treaty with Kazakhstan.")
+def test_coordination_gives_both_sides(analyse_rules):
+    analysis = analyse_rules("Russia and China signed a treaty with Kazakhstan.")
     assert {(RUS, "AGREE", KAZ), (CHN, "AGREE", KAZ)} <= triples(analysis)
 
 
-def test_inside_a_quote_the_speaker_asserts(analyse):
-    analysis = analyse('"Poland is preparing an attack on Belarus," Lukashenko said. Poland denied it.')
+def test_inside_a_quote_the_speaker_asserts(analyse_rules):
+    analysis = analyse_rules('"Poland is preparing an attack on Belarus," Lukashenko said. Poland denied it.')
     attack = next(r for r in analysis.relations if r.type == "ASSAULT")
     assert attack.asserted_by == "person:alexander-lukashenko"
     assert attack.modality == "intended" and (attack.source, attack.target) == (POL, BLR)
@@ -81,14 +81,14 @@ def test_inside_a_quote_the_speaker_asserts(analyse):
     assert denial.asserted_by == "author" and denial.source == POL
 
 
-def test_nominal_invasion_and_alliance(analyse):
-    analysis = analyse("The Russian invasion of Ukraine began in 2022. The Moscow-Minsk alliance held.")
+def test_nominal_invasion_and_alliance(analyse_rules):
+    analysis = analyse_rules("The Russian invasion of Ukraine began in 2022. The Moscow-Minsk alliance held.")
     assert (RUS, "ASSAULT", UKR) in triples(analysis)
     assert {frozenset((s, t)) for s, ty, t in triples(analysis) if ty == "ALLY"} == {frozenset((RUS, BLR))}
 
 
-def test_evidence_and_trigger_offsets(analyse):
-    analysis = analyse("Headline\n\nThe Kremlin warned Kyiv. Minsk backed Moscow.")
+def test_evidence_and_trigger_offsets(analyse_rules):
+    analysis = analyse_rules("Headline\n\nThe Kremlin warned Kyiv. Minsk backed Moscow.")
     assert analysis.relations
     for relation in analysis.relations:
         for span in (relation.trigger, relation.evidence):
@@ -119,28 +119,28 @@ def test_evidence_and_trigger_offsets(analyse):
         ("Belarusian police arrested more than 100 Ukrainians at the border.", (BLR, "COERCE", UKR)),
     ],
 )
-def test_constructions_added_for_event_coding(analyse, sentence, expected):
-    assert expected in triples(analyse(sentence))
+def test_constructions_added_for_event_coding(analyse_rules, sentence, expected):
+    assert expected in triples(analyse_rules(sentence))
 
 
 @pytest.mark.parametrize("sentence", [
     "Thousands of Belarusians are fighting in Ukraine against Russia.",
     "Belarusians are fighting in Ukraine on the side of the Ukrainian army.",
 ])
-def test_nationals_who_act_are_people_not_the_state(analyse, sentence):
-    assert not any(r.source == BLR for r in analyse(sentence).relations)
+def test_nationals_who_act_are_people_not_the_state(analyse_rules, sentence):
+    assert not any(r.source == BLR for r in analyse_rules(sentence).relations)
 
 
-def test_unknown_titled_person_takes_the_country_before_the_title(analyse):
-    analysis = analyse("Kazakh Deputy Foreign Minister Aibek Nurlanov met Polish envoy Jan Kowalczyk.")
+def test_unknown_titled_person_takes_the_country_before_the_title(analyse_rules):
+    analysis = analyse_rules("Kazakh Deputy Foreign Minister Aibek Nurlanov met Polish envoy Jan Kowalczyk.")
     countries = {a.name: a.country for a in analysis.actors if a.type == "person"}
     assert countries == {"Aibek Nurlanov": "KAZ", "Jan Kowalczyk": "POL"}
 
 
-def test_plover_view_of_announced_and_refused_acts(analyse):
+def test_plover_view_of_announced_and_refused_acts(analyse_rules):
     from powermap import ontology
 
-    analysis = analyse("Poland will give Ukraine a grant of 50 million euros. "
+    analysis = analyse_rules("Poland will give Ukraine a grant of 50 million euros. "
                        "Russia would blockade Ukrainian ports. "
                        "Belarus will not accept any more refugees from Poland.")
     events = {(r.source, ontology.plover_event(r.type, r.modality, r.negated), r.target) for r in analysis.relations}

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from powermap import __version__, datafiles
+from powermap.corpus.edges import confident
 from powermap.corpus.export import safe_row
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
@@ -359,6 +360,8 @@ def edges(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
     types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
     """Relations aggregated into edges (source, type, target) with counts, dates and signed weight."""
     import csv
@@ -366,8 +369,9 @@ def edges(
     from powermap.corpus.edges import aggregate
 
     documents, _ = _documents(path)
+    documents = confident(documents, min_confidence)
     names = {a["id"]: a["name"] for d in documents for a in d["actors"]}
-    if path.suffix in {".jsonl", ".json", ".ndjson"}:
+    if path.suffix in {".jsonl", ".json", ".ndjson"} or min_confidence > 0:
         rows = [edge.row(names) for edge in aggregate(documents, set(types) if types else None)]
     else:  # the store keeps its edges up to date as documents arrive
         with Store(path, readonly=True) as store:
@@ -439,6 +443,8 @@ def graph(
     types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
     since: Annotated[str | None, typer.Option(help="Only relations dated on or after (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[str | None, typer.Option(help="Only relations dated on or before.")] = None,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
     """The power network: actors (type, country, mentions) and aggregated relation edges."""
     from powermap.corpus.graph import build, write
@@ -456,7 +462,7 @@ def graph(
             err.print(f"powermap: {option}: {exc}", markup=False)
             raise typer.Exit(2) from exc
     documents, _ = _documents(path)
-    network = build(documents, set(types) if types else None, since, until)
+    network = build(confident(documents, min_confidence), set(types) if types else None, since, until)
     target = output or Path(f"powermap-graph.{fmt}")
     write(network, target, fmt)
     err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
@@ -467,6 +473,8 @@ def export(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
     fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
     out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for the tables.")] = Path("export"),
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
     """Tables of documents, actors, mentions, relations, quotes, claims and rhetoric."""
     from powermap.corpus.export import write
@@ -476,7 +484,7 @@ def export(
         raise typer.Exit(2)
     refuse_overwrites([path], {}, {"-o": out_dir})
     documents, _ = _documents(path)
-    for written in write(documents, out_dir, fmt):
+    for written in write(confident(documents, min_confidence), out_dir, fmt):
         err.print(f"wrote {written}", markup=False)
 
 

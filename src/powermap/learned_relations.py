@@ -26,6 +26,10 @@ class ClassifyRelations:
     """Replaces the relations between actors of one sentence by the model's; adds `confidence` from it."""
 
     name = "relation-model"
+    requires = ("doc", "text", "actors", "quotes", "relations", "published")
+    assigns = ("relations",)
+    english_only = True
+    fatal = False
 
     def __init__(self, model: RelationModel | None = None) -> None:
         self.model = model or RelationModel.load()
@@ -42,8 +46,10 @@ class ClassifyRelations:
                       rule_index.get((a.id, b.id), ()), _quoted(analysis, first.start_char))
             for sent, first, a, second, b in pairs
         ]
-        decided = {frozenset((a.id, b.id)) for _, _, a, _, b in pairs}
-        kept = [r for r in rules if r.target is None or frozenset((r.source, r.target)) not in decided]
+        # the model decides a pair in the sentence where it met it; the rules' other relations pass through
+        decided = {(sent.start_char, frozenset((a.id, b.id))) for sent, _, a, _, b in pairs}
+        kept = [r for r in rules
+                if r.target is None or (r.evidence.start, frozenset((r.source, r.target))) not in decided]
         learned: list[Relation] = []
         for (sent, first, a, second, b), predictions in zip(pairs, self.model.predict(candidates), strict=True):
             for prediction in predictions:
@@ -59,6 +65,8 @@ def _candidates(analysis: Analysis, doc: Doc) -> list[tuple[TokenSpan, TokenSpan
     """Per sentence, each pair of different actors through their two closest mentions, in text order."""
     by_sentence: dict[int, list[tuple[TokenSpan, Actor]]] = {}
     for actor in analysis.actors:
+        if actor.type == "media":  # a medium reports the power map; it is not a side in it
+            continue
         for mention in actor.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):

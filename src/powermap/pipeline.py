@@ -10,6 +10,7 @@ kept; the stages that required its output are skipped with a warning. A document
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import signal
 import threading
@@ -26,6 +27,7 @@ from powermap.analysis import Analysis, Source
 from powermap.claims import ExtractClaims
 from powermap.clean import Clean
 from powermap.language import DetectLanguage
+from powermap.learned_relations import ClassifyRelations
 from powermap.parse import Parse
 from powermap.quotes import ExtractQuotes
 from powermap.relations import ExtractRelations
@@ -66,6 +68,7 @@ _DEFAULT: tuple[tuple[type, Callable[[dict[str, Any]], Stage]], ...] = (
     (ResolveActors, lambda o: ResolveActors()),
     (ExtractQuotes, lambda o: ExtractQuotes()),
     (ExtractRelations, lambda o: ExtractRelations()),
+    (ClassifyRelations, lambda o: ClassifyRelations()),
     (ExtractClaims, lambda o: ExtractClaims()),
     (AnalyseRhetoric, lambda o: AnalyseRhetoric()),
 )
@@ -234,6 +237,8 @@ class Pipeline:
     def _guarded(self, stage: Stage, analysis: Analysis) -> None:
         """One stage on one document: a timeout or a fatal stage's error fails it; other errors leave a warning."""
         started = time.monotonic()
+        # a stage that refines a layer (requires and assigns it) leaves it as it found it when it fails
+        refined = {a: copy.copy(getattr(analysis, a)) for a in set(stage.requires) & set(stage.assigns)}
         try:
             with time_limit(self._budget([analysis])):
                 stage(analysis)
@@ -244,9 +249,13 @@ class Pipeline:
             if stage.fatal:
                 analysis.fail(stage.name, message)
             else:
-                _reset(analysis, stage.assigns)
-                analysis.lost.update(stage.assigns)
-                analysis.warnings.append(f"{stage.name} stage failed ({message}); its layer is left empty")
+                built = [a for a in stage.assigns if a not in refined]
+                _reset(analysis, built)
+                for attribute, value in refined.items():
+                    setattr(analysis, attribute, value)
+                analysis.lost.update(built)
+                left = "its layer is left empty" if built else "the layer it refines is kept as it was"
+                analysis.warnings.append(f"{stage.name} stage failed ({message}); {left}")
         finally:
             analysis.seconds += time.monotonic() - started
 

@@ -13,12 +13,11 @@ from itertools import combinations
 from typing import Any
 
 from spacy.tokens import Doc, Token
-from spacy.tokens import Span as TokenSpan
 
 from powermap import datafiles, ontology
 from powermap.analysis import Analysis
-from powermap.dates import is_duration, looks_like_date, resolve
-from powermap.schema import Actor, Quote, Relation, Span
+from powermap.evidence import asserter, date_of, evidence_span
+from powermap.schema import Actor, Relation, Span
 
 _LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
@@ -353,10 +352,7 @@ class ExtractRelations:
                     start = doc[item.trigger[0]].idx
                     last = doc[item.trigger[1] - 1]
                     sentence = item.anchor.sent
-                    evidence_start, evidence_end = sentence.start_char, sentence.end_char
-                    while evidence_end > evidence_start and text[evidence_end - 1].isspace():
-                        evidence_end -= 1
-                    day, day_source = _date_of(sentence, analysis.published)
+                    day, day_source = date_of(sentence, analysis.published)
                     both_known = target is not None and source.origin == target.origin == "gazetteer"
                     relations.append(Relation(
                         id=f"rel-{len(relations) + 1}",
@@ -366,11 +362,11 @@ class ExtractRelations:
                         mode=item.mode,
                         negated=item.negated,
                         modality=item.modality,
-                        asserted_by=_asserter(analysis.quotes, start),
+                        asserted_by=asserter(analysis.quotes, start),
                         date=day,
                         date_source=day_source,
                         trigger=Span.of(text, start, last.idx + len(last.text)),
-                        evidence=Span.of(text, evidence_start, evidence_end),
+                        evidence=evidence_span(text, sentence),
                         confidence=round(min(sure.most, item.confidence + (sure.both_known if both_known else 0.0)), 2),
                     ))
         return relations
@@ -511,26 +507,6 @@ def _copular_subject(token: Token) -> Token | None:
     if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.dep_ in {"attr", "acomp"}:
         return _copular_subject(token.head.head)
     return None
-
-
-def _asserter(quotes: list[Quote], offset: int) -> str | None:
-    """Inside a quote the speaker asserts it (null when unknown); outside, the author."""
-    for quote in quotes:
-        if quote.start <= offset < quote.end:
-            return quote.speaker
-    return "author"
-
-
-def _date_of(sentence: TokenSpan, published: str | None) -> tuple[str | None, str | None]:
-    """The sentence's date at the precision it is written with, else the publication date."""
-    for ent in sentence.ents:
-        if ent.label_ == "DATE" and looks_like_date(ent.text) and not is_duration(ent.text):
-            day, _ = resolve(ent.text, published)
-            if day is not None:
-                return day, "text"
-    if published:
-        return published[:10], "document"
-    return None, None
 
 
 def _answer_requests(found: list[Found]) -> None:

@@ -82,7 +82,7 @@ def _quotes_table(document: dict[str, Any], limit: int) -> Table:
 def _relations_table(document: dict[str, Any], limit: int) -> Table:
     names = {a["id"]: a["name"] for a in document["actors"]}
     table = Table(title=f"{len(document['relations'])} relations", title_justify="left", expand=True)
-    for column in ("source", "relation", "target", "how", "asserted by", "trigger"):
+    for column in ("source", "relation", "target", "how", "asserted by", "trigger", "conf."):
         table.add_column(column)
     for relation in document["relations"][:limit]:
         how = ", ".join(x for x in ("not" if relation["negated"] else "", relation["modality"]
@@ -90,7 +90,8 @@ def _relations_table(document: dict[str, Any], limit: int) -> Table:
         asserted = relation["asserted_by"] or "?"
         table.add_row(cell(names.get(relation["source"], relation["source"])), cell(relation["type"]),
                       cell(names.get(relation["target"] or "", relation["target"] or "-")), cell(how),
-                      cell(names.get(asserted, asserted)), cell(relation["trigger"]["text"]))
+                      cell(names.get(asserted, asserted)), cell(relation["trigger"]["text"]),
+                      f"{relation['confidence']:.2f}")
     return table
 
 

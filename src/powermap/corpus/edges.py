@@ -50,6 +50,13 @@ def edge_key(source: str, type_: str, target: str | None) -> tuple[str, str, str
     return source, type_, target or ""
 
 
+def confident(documents: Iterable[dict[str, Any]], at_least: float) -> list[dict[str, Any]]:
+    """The documents with only the relations whose confidence reaches `at_least` (all of them at 0)."""
+    if at_least <= 0:
+        return list(documents)
+    return [{**d, "relations": [r for r in d["relations"] if r["confidence"] >= at_least]} for d in documents]
+
+
 def aggregate(documents: Iterable[dict[str, Any]], types: set[str] | None = None) -> list[Edge]:
     """Edges from stored or exported documents; symmetric types are keyed without direction."""
     edges: dict[tuple[str, str, str], Edge] = {}

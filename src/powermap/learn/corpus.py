@@ -97,12 +97,24 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
             where = f"{path.name}:{number}"
             try:
                 record = TrainingRecord.model_validate(json.loads(line))
-            except (json.JSONDecodeError, ValidationError) as exc:
-                raise CorpusError(f"{where}: {exc}") from None
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{where}: not JSON: {exc}") from None
+            except ValidationError as exc:
+                raise CorpusError(f"{where}: {_faults(exc)}") from None
             if record.id in seen:
                 raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
             seen[record.id] = where
             yield record
+
+
+def _faults(error: ValidationError) -> str:
+    """Pydantic's report on one line: where in the record, what is wrong, and what was given."""
+    faults = []
+    for fault in error.errors():
+        where = ".".join(str(part) for part in fault["loc"])
+        given = f" (got {fault['input']!r})" if where and not isinstance(fault["input"], dict | list) else ""
+        faults.append(f"{where + ': ' if where else ''}{fault['msg'].removeprefix('Value error, ')}{given}")
+    return "; ".join(faults)
 
 
 def corpus_files(paths: Iterable[Path]) -> list[Path]:
