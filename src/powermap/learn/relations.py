@@ -34,6 +34,7 @@ from powermap.learn.features import (
 MODEL_PATH = resources.files("powermap") / "models" / "relations.npz"
 MODALITIES = ("asserted", "possible", "intended", "demanded", "hypothetical")
 SEED = 13
+VETO = 0.1  # a relation the rules found is dropped only when the model gives it less than this
 
 
 class ModelMissing(FileNotFoundError):
@@ -106,15 +107,17 @@ class RelationModel:
         )
 
     def predict(self, candidates: Sequence[Candidate], vectors: WordVectors | None = None) -> list[list[Prediction]]:
-        """For each candidate, the labels above the threshold (most probable first)."""
+        """For each candidate, the labels above the threshold (most probable first), and the rule layer's labels
+        unless the model all but rules them out (below `VETO`): the rules keep what they read exactly."""
         if not candidates:
             return []
         vectors = vectors or word_vectors()
         matrix = feature_matrix(candidates, vectors)
         scores = _sigmoid(matrix @ self.weights.T + self.bias)
         out: list[list[Prediction]] = []
-        for row, x in zip(scores, matrix, strict=True):
-            chosen = [i for i in np.argsort(-row) if row[i] >= self.threshold]
+        for row, x, candidate in zip(scores, matrix, candidates, strict=True):
+            chosen = [i for i in np.argsort(-row) if row[i] >= self.threshold
+                      or self.labels[i] in candidate.rule_labels and row[i] >= VETO]
             predictions = []
             for i in chosen:
                 with_label = np.concatenate([x, _one_hot(len(self.labels), i)])
