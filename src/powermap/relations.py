@@ -19,6 +19,7 @@ from spacy.tokens import Span as TokenSpan
 
 from powermap.analysis import Analysis
 from powermap.dates import is_duration, looks_like_date, resolve
+from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Quote, Relation, Span
 
 DATA = resources.files("powermap") / "data"
@@ -353,6 +354,8 @@ class ExtractRelations:
         text = analysis.text
         relations: list[Relation] = []
         seen: set[tuple[Any, ...]] = set()
+        quotes = Intervals((quote.start, quote.end, quote) for quote in analysis.quotes)
+        dates = _SentenceDates(doc, analysis.published)
         for item in found:
             if not item.targets and item.type not in _TARGETLESS:
                 continue
@@ -371,7 +374,7 @@ class ExtractRelations:
                     evidence_start, evidence_end = sentence.start_char, sentence.end_char
                     while evidence_end > evidence_start and text[evidence_end - 1].isspace():
                         evidence_end -= 1
-                    day, day_source = _date_of(sentence, analysis.published)
+                    day, day_source = dates.of(sentence)
                     both_known = target is not None and source.origin == target.origin == "gazetteer"
                     relations.append(Relation(
                         id=f"rel-{len(relations) + 1}",
@@ -381,7 +384,7 @@ class ExtractRelations:
                         mode=item.mode,
                         negated=item.negated,
                         modality=item.modality,
-                        asserted_by=_asserter(analysis.quotes, start),
+                        asserted_by=_asserter(quotes, start),
                         date=day,
                         date_source=day_source,
                         trigger=Span.of(text, start, last.idx + len(last.text)),
@@ -527,36 +530,55 @@ def _copular_subject(token: Token) -> Token | None:
     return None
 
 
-def _asserter(quotes: list[Quote], offset: int) -> str | None:
+def _asserter(quotes: Intervals[Quote], offset: int) -> str | None:
     """Inside a quote the speaker asserts it (null when unknown); outside, the author."""
-    for quote in quotes:
-        if quote.start <= offset < quote.end:
-            return quote.speaker
-    return "author"
+    quote = quotes.first_at(offset)
+    return quote.speaker if quote is not None else "author"
 
 
-def _date_of(sentence: TokenSpan, published: str | None) -> tuple[str | None, str | None]:
-    """The sentence's date at the precision it is written with, else the publication date."""
-    for ent in sentence.ents:
-        if ent.label_ == "DATE" and looks_like_date(ent.text) and not is_duration(ent.text):
-            day, _ = resolve(ent.text, published)
-            if day is not None:
-                return day, "text"
-    if published:
-        return published[:10], "document"
-    return None, None
+class _SentenceDates:
+    """The date of each sentence a relation comes from, with the document's entities read once
+    (`Span.ents` goes through every entity of the document each time)."""
+
+    def __init__(self, doc: Doc, published: str | None) -> None:
+        self.entities = [e for e in doc.ents if e.label_ == "DATE"]
+        self.published = published
+        self.known: dict[int, tuple[str | None, str | None]] = {}
+
+    def of(self, sentence: TokenSpan) -> tuple[str | None, str | None]:
+        """The sentence's date at the precision it is written with, else the publication date."""
+        if sentence.start not in self.known:
+            self.known[sentence.start] = self._find(sentence)
+        return self.known[sentence.start]
+
+    def _find(self, sentence: TokenSpan) -> tuple[str | None, str | None]:
+        for ent in between(self.entities, sentence.start, sentence.end, key=_entity_start):
+            if ent.end <= sentence.end and looks_like_date(ent.text) and not is_duration(ent.text):
+                day, _ = resolve(ent.text, self.published)
+                if day is not None:
+                    return day, "text"
+        if self.published:
+            return self.published[:10], "document"
+        return None, None
+
+
+def _entity_start(entity: TokenSpan) -> int:
+    return entity.start
 
 
 def _answer_requests(found: list[Found]) -> None:
     """`X asked Putin to help ... Putin sent troops.`: a deployment with no target answers the request."""
-    requests = [f for f in found if f.type == "REQUEST" and f.targets]
+    requests = sorted(((f.anchor.sent.start, order, f) for order, f in enumerate(found)
+                       if f.type == "REQUEST" and f.targets), key=lambda r: r[:2])
     for item in found:
         if item.targets or item.type not in {"AID", "MOBILIZE", "COOPERATE"}:
             continue
-        for request in requests:
-            distance = item.anchor.sent.start - request.anchor.sent.start
+        sentence = item.anchor.sent.start
+        # Requests in sentences starting at most 60 tokens before this one's, in the order they were found.
+        for _, _, request in sorted(between(requests, sentence - 60, sentence, key=lambda r: r[0]),
+                                    key=lambda r: r[1]):
             asked = {a.id for a in request.targets}
-            if 0 < distance <= 60 and asked & {a.id for a in item.sources}:
+            if asked & {a.id for a in item.sources}:
                 item.targets = list(request.sources)
                 item.confidence = 0.45
                 break
