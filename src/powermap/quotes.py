@@ -221,7 +221,7 @@ class ExtractQuotes:
             if speaker is not None:
                 return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
                                    first, base=0.6)
-        cue = self._nearest_cue(doc, start, end, inside, *context)
+        cue = self._nearest_cue(doc, text, start, end, inside, *context)
         speaker_span = _subject(cue) if cue is not None else None
         if cue is not None and speaker_span is None:
             speaker_span = _named_before(doc, cue, owners)
@@ -231,7 +231,7 @@ class ExtractQuotes:
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
                            owners, media, first, base=0.6)
 
-    def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
+    def _nearest_cue(self, doc: Doc, text: str, start: int, end: int, inside: set[int], cue_tokens: list[Token],
                      sentence_start: list[int]) -> Token | None:
         """The cue verb in the quote's sentences: just after the closing mark or before the opening one.
         A verb that is a cue only beside quotation marks (`continued`, `chanting`) must touch them."""
@@ -244,7 +244,7 @@ class ExtractQuotes:
         for token in between(cue_tokens, start - 120, end + 61, key=_offset):
             if token.i in inside:
                 continue
-            if token.lemma_.lower() not in self.cues.all and not _touches(doc.text, token, start, end):
+            if token.lemma_.lower() not in self.cues.all and not _touches(text, token, start, end):
                 continue
             after = token.idx >= end
             if sentence_start[token.i] not in sentences and not (after and trailing and token.idx - end < 25):
