@@ -220,6 +220,8 @@ class Generator:
         marker = self.marker()
         text = self.article(marker).encode()
         cases += [Case(b"twin-a.txt", text, "same content twice", [marker]), Case(b"twin-b.txt", text, "same content")]
+        plain = self.marker()
+        cases.append(Case(f"plain-{plain}.txt".encode(), self.article(plain).encode(), "good article", [plain]))
         return cases
 
 
@@ -285,10 +287,10 @@ def _telling_lines(stderr: str) -> list[str]:
 def isolate(family: str, cases: list[Case], work: Path, memory_mb: int, timeout: float) -> list[str]:
     """The inputs (lines and records taken one by one) that break a batch on their own, each run beside
     one good document: names what a failed family waits for."""
-    good = next(case for case in cases if case.good and not case.parts)
-    culprits = []
     singles = [part for case in cases for part in (case.parts or [case])]
-    for number, single in enumerate(s for s in singles if not s.good):
+    good = next(single for single in singles if single.kind.startswith("good"))
+    culprits = []
+    for number, single in enumerate(s for s in singles if not s.kind.startswith("good")):
         report = run_family(f"{family}-alone-{number}", [good, single], work, memory_mb, timeout)
         if not report["passed"]:
             finding = next((FINDINGS[k] for k in FINDINGS if k in single.kind), "?")
