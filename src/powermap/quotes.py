@@ -7,6 +7,7 @@ pronouns); a cited medium ("BelTA reported", "told Reuters", a wire dateline) be
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -163,11 +164,11 @@ class ExtractQuotes:
         if doc is None:
             return
         owners = analysis.mention_owners()
-        media = _Sources.of(analysis)
+        origins = _Origins.of(analysis)
         spans = [
             (start, end)
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
-            if media.wire.first_at(start) is None
+            if origins.wire.first_at(start) is None
         ]
         spans = [span for span in _split_at_labels(analysis.text, spans, self.cues.min_words)
                  if not _title(analysis.text[span[0] : span[1]])]
@@ -188,23 +189,23 @@ class ExtractQuotes:
             verb = lemma in self.cues.reporting and token.pos_ in {"VERB", "AUX"}
             feeling = token.lower_ in self.cues.stance_adjectives
             if verb or feeling:
-                quote = self._indirect(analysis, doc, token, direct, fragments, consumed, owners, media)
+                quote = self._indirect(analysis, doc, token, direct, fragments, consumed, owners, origins)
                 if quote is not None:
                     quotes.append(quote)
-        quotes.extend(self._according_to(analysis, doc, direct, owners, media))
-        quotes.extend(self._labelled(analysis, doc, direct, owners, media))
+        quotes.extend(self._according_to(analysis, doc, direct, owners, origins))
+        quotes.extend(self._labelled(analysis, doc, direct, owners, origins))
         for start, end in full:
-            quotes.append(self._direct(analysis, doc, start, end, owners, media, context))
+            quotes.append(self._direct(analysis, doc, start, end, owners, origins, context))
         for start, end in fragments:
             if (start, end) not in consumed:
-                quote = self._direct(analysis, doc, start, end, owners, media, context)
+                quote = self._direct(analysis, doc, start, end, owners, origins, context)
                 if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
                     quotes.append(quote.model_copy(update={"kind": "mixed"}))
         analysis.quotes = _without_echoes(_carry_speakers(sorted(quotes, key=lambda q: q.start)))
 
     # -- direct -----------------------------------------------------------------------------------
     def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int, owners: dict[int, Actor],
-                media: _Sources, context: tuple[list[Token], list[int]]) -> Quote:
+                origins: _Origins, context: tuple[list[Token], list[int]]) -> Quote:
         text = analysis.text
         span = doc.char_span(start, end, alignment_mode="expand")
         inside = set(range(span.start, span.end)) if span is not None and len(span) else set()
@@ -213,13 +214,13 @@ class ExtractQuotes:
         if label:
             speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
             colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
-            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, media, first, base=0.6)
+            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, origins, first, base=0.6)
         signed = _SIGNED.match(text, end + 1)
         if signed:
             speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
             dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
             if speaker is not None:
-                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
+                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, origins,
                                    first, base=0.6)
         cue = self._nearest_cue(doc, text, start, end, inside, *context)
         speaker_span = _subject(cue) if cue is not None else None
@@ -229,7 +230,7 @@ class ExtractQuotes:
             speaker_span = _colon_speaker(doc, start, owners)
         mixed = _tail_before(text, start - 1, 4).endswith(("that", " as")) and cue is not None
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
-                           owners, media, first, base=0.6)
+                           owners, origins, first, base=0.6)
 
     def _nearest_cue(self, doc: Doc, text: str, start: int, end: int, inside: set[int], cue_tokens: list[Token],
                      sentence_start: list[int]) -> Token | None:
@@ -258,14 +259,14 @@ class ExtractQuotes:
     # -- indirect ---------------------------------------------------------------------------------
     def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: Intervals[tuple[int, int]],
                   fragments: list[tuple[int, int]], consumed: set[tuple[int, int]],
-                  owners: dict[int, Actor], media: _Sources) -> Quote | None:
+                  owners: dict[int, Actor], origins: _Origins) -> Quote | None:
         if direct.first_at(cue.idx) is not None:
             return None
         lemma = cue.lemma_.lower()
         if lemma in self.cues.speech and (after_colon := _after_colon(analysis.text, cue)) is not None:
             speaker = _subject(cue) or _named_before(doc, cue, owners)
             if speaker is not None and not _overlaps_chars(after_colon, direct):
-                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, media, cue, base=0.5)
+                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, origins, cue, base=0.5)
         complements = _complements(cue, speech=lemma in self.cues.all)
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
@@ -292,10 +293,10 @@ class ExtractQuotes:
                   if f[1] <= content.end_char + 1]
         consumed.update(inside)
         return self._quote(analysis, content.start_char, content.end_char, "mixed" if inside else "indirect",
-                           cue, speaker, owners, media, content[0], base=0.5)
+                           cue, speaker, owners, origins, content[0], base=0.5)
 
     def _according_to(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
-                      owners: dict[int, Actor], media: _Sources) -> list[Quote]:
+                      owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
         found = []
         for token in doc:
             if token.lower_ != "according" or token.i + 2 >= len(doc) or doc[token.i + 1].lower_ != "to":
@@ -319,11 +320,11 @@ class ExtractQuotes:
                 continue
             cue_span = doc[token.i : token.i + 2]
             found.append(self._quote(analysis, content.start_char, content.end_char, "indirect", cue_span,
-                                     source, owners, media, content[0], base=0.5))
+                                     source, owners, origins, content[0], base=0.5))
         return found
 
     def _labelled(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
-                  owners: dict[int, Actor], media: _Sources) -> list[Quote]:
+                  owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
         """Transcript and headline labels: `PENCE: ...` (direct), `Pat Caddell: ...`, and in a headline
         also any actor or a source word (`Poll: ...`); a headline's words are a paraphrase, not direct."""
         found = []
@@ -347,21 +348,21 @@ class ExtractQuotes:
                 continue  # `Lynch: 'Be the voice ...'`: the quotation marks' quote already says it
             colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
             kind = "indirect" if in_title and not label.isupper() else "direct"
-            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, media,
+            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, origins,
                                      speaker[0], base=0.5))
         return found
 
     # -- shared -----------------------------------------------------------------------------------
     def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
-               speaker: Span | None, owners: dict[int, Actor], media: _Sources, anchor: Token,
+               speaker: Span | None, owners: dict[int, Actor], origins: _Origins, anchor: Token,
                base: float) -> Quote:
         text = analysis.text
-        start = media.after_datelines(text, start, end)
+        start = origins.after_datelines(text, start, end)
         speaker_actor = _actor_of(speaker, owners) if speaker is not None else None
         source = None
-        if speaker_actor is not None and speaker_actor.id in media.ids:
+        if speaker_actor is not None and speaker_actor.id in origins.media:
             source = speaker_actor.id
-        source = source or _cited_medium(cue, owners, media.ids) or media.credits.first_at(start)
+        source = source or _cited_medium(cue, owners, origins.media) or origins.credits.first_at(start)
         if isinstance(cue, Token):
             cue_model = Cue.of(text, cue.idx, cue.idx + len(cue.text), lemma=cue.lemma_.lower())
         elif cue is not None:
@@ -661,7 +662,7 @@ def _actor_of(span: Span, owners: dict[int, Actor]) -> Actor | None:
     return owners.get(head.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
 
 
-def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: set[str]) -> str | None:
+def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: frozenset[str]) -> str | None:
     """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
     if not isinstance(cue, Token):
         return None
@@ -675,24 +676,26 @@ def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: set
 
 
 @dataclass(frozen=True)
-class _Sources:
+class _Origins:
     """Where reported words come from besides their speaker, looked up for every quote: the media
     among the actors, and the wire items (datelines and agency credits) by offset."""
 
-    ids: frozenset[str]
+    media: frozenset[str]
     wire: Intervals[tuple[int, WireItem]]
     credits: Intervals[str]
 
     @classmethod
-    def of(cls, analysis: Analysis) -> _Sources:
+    def of(cls, analysis: Analysis) -> _Origins:
         text = analysis.text
+        breaks = [match.start() for match in re.finditer("\n", text)] if analysis.wire_items else []
         credits = []
         for item in analysis.wire_items:
             if item.agency:  # credits the words in its paragraph, whether it opens or closes it
-                paragraph_end = text.find("\n", item.start)
-                credits.append((text.rfind("\n", 0, item.start) + 1,
-                                (len(text) if paragraph_end < 0 else paragraph_end) + 1, item.agency))
-        return cls(ids=frozenset(a.id for a in analysis.actors if a.type == "media"),
+                after = bisect_left(breaks, item.start)
+                paragraph_start = breaks[after - 1] + 1 if after else 0
+                paragraph_end = breaks[after] if after < len(breaks) else len(text)
+                credits.append((paragraph_start, paragraph_end + 1, item.agency))
+        return cls(media=frozenset(a.id for a in analysis.actors if a.type == "media"),
                    wire=Intervals((w.start, w.end, (n, w)) for n, w in enumerate(analysis.wire_items)),
                    credits=Intervals(credits))
 
