@@ -164,7 +164,7 @@ class ExtractQuotes:
         if doc is None:
             return
         owners = analysis.mention_owners()
-        origins = _Origins.of(analysis)
+        origins = _Origins.of(analysis, owners)
         spans = [
             (start, end)
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
@@ -362,7 +362,7 @@ class ExtractQuotes:
         source = None
         if speaker_actor is not None and speaker_actor.id in origins.media:
             source = speaker_actor.id
-        source = source or _cited_medium(cue, owners, origins.media) or origins.credits.first_at(start)
+        source = source or _cited_medium(cue, owners, origins) or origins.credits.first_at(start)
         if isinstance(cue, Token):
             cue_model = Cue.of(text, cue.idx, cue.idx + len(cue.text), lemma=cue.lemma_.lower())
         elif cue is not None:
@@ -662,31 +662,33 @@ def _actor_of(span: Span, owners: dict[int, Actor]) -> Actor | None:
     return owners.get(head.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
 
 
-def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: frozenset[str]) -> str | None:
+def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], origins: _Origins) -> str | None:
     """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
     if not isinstance(cue, Token):
         return None
-    for token in cue.sent:
-        actor = owners.get(token.idx)
-        if actor is None or actor.id not in media:
-            continue
+    sentence = cue.sent
+    for index in between(origins.media_tokens, sentence.start, sentence.end, key=int):
+        token = cue.doc[index]
         if token.head == cue and token.dep_ in {"dobj", "dative", "pobj"} or token.dep_ == "nsubj":
-            return actor.id
+            return owners[token.idx].id
     return None
 
 
 @dataclass(frozen=True)
 class _Origins:
     """Where reported words come from besides their speaker, looked up for every quote: the media
-    among the actors, and the wire items (datelines and agency credits) by offset."""
+    among the actors and the tokens naming them, and the wire items (datelines and agency credits)."""
 
     media: frozenset[str]
+    media_tokens: list[int]
     wire: Intervals[tuple[int, WireItem]]
     credits: Intervals[str]
 
     @classmethod
-    def of(cls, analysis: Analysis) -> _Origins:
+    def of(cls, analysis: Analysis, owners: dict[int, Actor]) -> _Origins:
         text = analysis.text
+        media = frozenset(a.id for a in analysis.actors if a.type == "media")
+        named = [t.i for t in analysis.doc if t.idx in owners and owners[t.idx].id in media] if media else []
         breaks = [match.start() for match in re.finditer("\n", text)] if analysis.wire_items else []
         credits = []
         for item in analysis.wire_items:
@@ -695,7 +697,7 @@ class _Origins:
                 paragraph_start = breaks[after - 1] + 1 if after else 0
                 paragraph_end = breaks[after] if after < len(breaks) else len(text)
                 credits.append((paragraph_start, paragraph_end + 1, item.agency))
-        return cls(media=frozenset(a.id for a in analysis.actors if a.type == "media"),
+        return cls(media=media, media_tokens=named,
                    wire=Intervals((w.start, w.end, (n, w)) for n, w in enumerate(analysis.wire_items)),
                    credits=Intervals(credits))
 

@@ -294,11 +294,22 @@ def _target(span: TokenSpan, owners: dict[int, Actor]) -> Actor | None:
         return actor  # "his paranoid mind"
     if (actor := _actor_near(head, owners, possessor=False)) is not None:
         return actor  # "Putin's minion" is not Putin: the possessor is never the one labelled
-    clause = head
-    while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
-        clause = clause.head
-    subject = _clause_subject(clause)
+    subject = _clause_subject(_clause_of(head))
     return _actor_near(subject, owners) if subject is not None else None
+
+
+def _clause_of(token: Token) -> Token:
+    """The nearest verb at or above a token (else the root), remembered in the Doc: a parse that
+    chains thousands of modifiers would otherwise be climbed again for every one of them."""
+    known: dict[int, int] = token.doc.user_data.setdefault("powermap.clause_of", {})
+    path = []
+    clause = token
+    while clause.i not in known and clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+        path.append(clause.i)
+        clause = clause.head
+    found = known.setdefault(clause.i, clause.i)
+    known.update(dict.fromkeys(path, found))
+    return token.doc[found]
 
 
 def _clause_subject(verb: Token) -> Token | None:
