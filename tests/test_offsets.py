@@ -64,3 +64,27 @@ def test_repeated_paragraphs_give_the_same_items_each_time(pipeline):
         assert all(layer(items, number) == second for number in range(2, count))
     asserted = [r.asserted_by for r in analysis.relations if starts[1] <= r.trigger.start]
     assert "author" in asserted
+
+
+@given(st.text(alphabet="ab \n", max_size=400), st.integers(1, 60))
+def test_a_long_text_is_cut_into_pieces_that_join_back(text, size):
+    from powermap.parse import pieces
+
+    parts = pieces(text, size)
+    assert "".join(parts) == text and all(len(part) <= size for part in parts)
+
+
+def test_a_text_parsed_in_pieces_is_one_doc_with_the_same_text_and_parse(pipeline):
+    """Pieces are cut at paragraph breaks, which end sentences anyway: the joined Doc has the text's
+    offsets and the same tokens, sentences and entities as one parse of the whole."""
+    from powermap.parse import Parse, pieces
+
+    paragraph = ("Belarus and Russia agreed on Tuesday to hold joint drills near the Polish border, the Belarusian "
+                 "leader said. Poland summoned the ambassador and Lithuania closed two crossings.")
+    text = "Drills\n\n" + "\n\n".join(f"{paragraph} Item {n}." for n in range(30))
+    parse = Parse(piece_chars=1000)
+    assert len(pieces(text, 1000)) > 5
+    doc, whole = parse._long(text), parse.nlp(text)
+    assert doc.text == text and len(doc) == len(whole)
+    assert [s.start for s in doc.sents] == [s.start for s in whole.sents]
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in whole.ents]
