@@ -41,8 +41,9 @@ train: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_analyze.py --docs 1000 10000
 
+# The bad-input table, then the fuzz harness (both run even when the first fails; either failing fails).
 robustness: $(STAMP)
-	$(BIN)/python tests/bad_inputs/check.py
+	$(BIN)/python tests/bad_inputs/check.py; checked=$$?; $(BIN)/python tests/bad_inputs/fuzz.py && exit $$checked
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.jsonl test-output

@@ -2,6 +2,7 @@
 
 from powermap.analysis import Source
 from powermap.corpus.claims import conflicts
+from tests.conftest import assert_evidence
 
 
 def analyse_on(pipeline, text, published):
@@ -72,3 +73,23 @@ def test_evidence_of_claims(analyse):
         assert analysis.text[claim.start : claim.end] == claim.text
         for item in [*claim.quantities, *claim.dates, *(q.about for q in claim.quantities if q.about)]:
             assert analysis.text[item.start : item.end] == item.text
+
+
+def test_a_range_after_a_count_does_not_lose_the_document(analyse):
+    """`26 killed, 5-10 injured`: the range's match began on the space before it, whose expanded span
+    is empty (IndexError E1002 cost a real article every layer). A range starts at its number."""
+    for text in ("Clashes\n\nPolice said 26 protesters were killed, 5-10 injured and 300 arrested.",
+                 "Clashes\n\nThe army lost 26 tanks, and 5-10 were damaged in the fighting near the town."):
+        analysis = analyse(text)
+        ranges = [q for c in analysis.claims for q in c.quantities if q.qualifier == "range"]
+        assert [(q.text, q.value, q.value_max) for q in ranges] == [("5-10", 5.0, 10.0)]
+        assert not ranges[0].text[0].isspace() and ranges[0].unit == analysis.claims[0].quantities[0].unit
+        assert_evidence(analysis.to_document().dump())
+
+
+def test_same_sentence_is_false_for_an_offset_on_whitespace(pipeline):
+    from powermap.claims import _same_sentence
+
+    doc = pipeline.analyse_text("Troops left.  Then 500 more came.").doc
+    assert _same_sentence(doc, 0, 7)
+    assert not _same_sentence(doc, 0, 12) and not _same_sentence(doc, 0, 19)

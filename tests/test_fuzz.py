@@ -1,5 +1,7 @@
-"""Property-based fuzzing of each stage's entry points: no exception escapes, evidence holds."""
+"""Property-based fuzzing of each stage's entry points (no exception escapes, evidence holds), and the
+whole CLI on mutated inputs (tests/bad_inputs/fuzz.py)."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +11,7 @@ from powermap.dates import resolve
 from powermap.ingest.decode import DecodeError, decode
 from powermap.ingest.html import read_html
 from powermap.quotes import quoted_spans
+from tests.bad_inputs import fuzz
 from tests.conftest import assert_evidence
 
 PIECES = ["Putin", "Lukashenko", "the Kremlin", "Minsk", "Kyiv", "he", "said", "Belarusian", "leader", "2,500",
@@ -71,3 +74,15 @@ def test_every_stage_on_structured_noise(pipeline, text):
         assert analysis.problem.stage == "clean" and "empty" in analysis.problem.message
         return
     assert_evidence(analysis.to_document().dump())
+
+
+# Families that break a batch on this branch, and the finding of issue 14 whose fix they wait for.
+# strict: once the fix is merged the family passes, the xfail turns into a failure, and this goes.
+
+
+@pytest.mark.parametrize("family", fuzz.FAMILIES)
+def test_fuzzed_inputs_through_the_cli_keep_every_promise(family, tmp_path):
+    """The quick mode of tests/bad_inputs/fuzz.py (make robustness runs the full one)."""
+    report = fuzz.run_family(family, fuzz.generate(14, quick=True)[family], tmp_path, memory_mb=2048, timeout=600)
+    assert report["passed"], {k: report[k] for k in ("crash", "hang", "stopped", "lost", "stored_twice",
+                                                     "edges_equal", "integrity", "said")}

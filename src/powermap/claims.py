@@ -7,6 +7,7 @@ the feature weights in `data/checkworthiness.yaml` (docs/claims.md), so every sc
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,6 +18,7 @@ from spacy.tokens import Span as TokenSpan
 from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.dates import RELATIVE_DATE, is_duration, looks_like_date, resolve
+from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -123,15 +125,17 @@ class ExtractClaims:
         owners = analysis.mention_owners(pronouns=False)
         quantities = self.quantities(doc, text, owners)
         dates = self.dates(doc, text, analysis.published)
+        wire = Intervals((w.start, w.end + 2, w) for w in analysis.wire_items)
+        quotes = Intervals((q.start, q.end, q) for q in analysis.quotes)
         claims = []
         for sentence in doc.sents:
             start, end = _trimmed(text, sentence.start_char, sentence.end_char)
-            if end - start < 12 or any(w.start <= start and end <= w.end + 2 for w in analysis.wire_items):
+            if end - start < 12 or any(w.start <= start and end <= w.end + 2 for w in wire.all_at(start)):
                 continue
-            found_quantities = [q for q in quantities if start <= q.start < end]
-            found_dates = [d for d in dates if start <= d.start < end]
+            found_quantities = list(between(quantities, start, end, key=_start))
+            found_dates = list(between(dates, start, end, key=_start))
             actors = sorted({owners[t.idx].id for t in sentence if t.idx in owners})
-            claim = self._claim(analysis, sentence, start, end, found_quantities, found_dates, actors)
+            claim = self._claim(analysis, sentence, start, end, found_quantities, found_dates, actors, quotes)
             if claim is not None:
                 claims.append(claim.model_copy(update={"id": f"claim-{len(claims) + 1}"}))
         analysis.claims = claims
@@ -140,14 +144,16 @@ class ExtractClaims:
     def quantities(self, doc: Doc, text: str, owners: dict[int, Actor]) -> list[Quantity]:
         found: list[Quantity] = []
         position = 0
+        date_entities = [e for e in doc.ents if e.label_ == "DATE"]
         while (match := self.numbers.pattern.search(text, position)) is not None:
-            quantity = self._quantity(doc, text, match, owners, found)
+            quantity = self._quantity(doc, text, match, owners, found, date_entities)
             if quantity is not None:
                 found.append(quantity)
             listed = match.group("sep") == "and" and (match.group("qual") or "").lower() != "between"
             position = match.start("sep") if listed else max(match.end(), match.start() + 1)
+        numbers = Intervals((q.start, q.end, q) for q in found)  # vague amounts never overlap each other
         for match in self.numbers.vague_pattern.finditer(text):
-            if any(q.start <= match.start() < q.end for q in found):
+            if numbers.first_at(match.start()) is not None:
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             about = _after_of(span[-1]) if span is not None else None
@@ -160,7 +166,7 @@ class ExtractClaims:
         return sorted(found, key=lambda q: q.start)
 
     def _quantity(self, doc: Doc, text: str, match: re.Match[str], owners: dict[int, Actor],
-                  found: list[Quantity]) -> Quantity | None:
+                  found: list[Quantity], date_entities: list[TokenSpan]) -> Quantity | None:
         groups = match.groupdict()
         start, end = match.span()
         number_start = match.start("num")
@@ -176,7 +182,7 @@ class ExtractClaims:
             return None  # "no one": a pronoun, not a number
         if is_word and groups["num"].lower() == "one" and last.dep_ != "nummod":
             return None  # "One of the officers said": the one speaking, not a count
-        entity = next((e for e in doc.ents if e.start <= first.i < e.end and e.label_ == "DATE"), None)
+        entity = _entity_at(date_entities, first.i)
         if entity is not None and looks_like_date(entity.text) and not is_duration(entity.text):
             return None  # a date is a date, not a quantity
         nearby = _NUMERIC_DATE.finditer(text, max(0, number_start - 10), min(len(text), end + 10))
@@ -210,7 +216,9 @@ class ExtractClaims:
             unit = self.numbers.currencies.get(currency) or self.numbers.currencies.get(currency.lower())
         elif groups["pct"]:
             unit = "percent"
-        end = _trimmed(text, start, end)[1]
+        # A range's match may begin with the space before its number (`\s?` is there for `$ 5`): a
+        # quantity starts at its first character, never on whitespace.
+        start, end = _trimmed(text, start, end)
         tokens = doc.char_span(start, end, alignment_mode="expand")
         about = _counted(tokens[-1] if tokens is not None and len(tokens) else last, unit, found)
         elliptical = about is not None and len(about) == 1 and about[0].pos_ not in {"NOUN", "PROPN"}
@@ -227,11 +235,11 @@ class ExtractClaims:
     # -- dates ------------------------------------------------------------------------------------
     def dates(self, doc: Doc, text: str, published: str | None) -> list[DateMention]:
         found: list[DateMention] = []
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         for match in _NUMERIC_DATE.finditer(text):
             iso, level = resolve(match.group(), published)
             found.append(DateMention.of(text, match.start(), match.end(), iso=iso, precision=level))
-            taken.append(match.span())
+            taken.add(*match.span())
         spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"]
         spans += [m.span() for m in RELATIVE_DATE.finditer(text)]
         for ent_start, ent_end in sorted(spans, key=lambda s: (s[0], -s[1])):
@@ -239,16 +247,16 @@ class ExtractClaims:
             written = text[start:end]
             if is_duration(written) or not looks_like_date(written):
                 continue
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             iso, level = resolve(written, published)
             found.append(DateMention.of(text, start, end, iso=iso, precision=level))
-            taken.append((start, end))
+            taken.add(start, end)
         return sorted(found, key=lambda d: d.start)
 
     # -- claims -----------------------------------------------------------------------------------
-    def _claim(self, analysis: Analysis, sentence: TokenSpan, start: int, end: int,
-               quantities: list[Quantity], dates: list[DateMention], actors: list[str]) -> Claim | None:
+    def _claim(self, analysis: Analysis, sentence: TokenSpan, start: int, end: int, quantities: list[Quantity],
+               dates: list[DateMention], actors: list[str], quotes: Intervals[Quote]) -> Claim | None:
         weights = self.weights["weights"]
         lowered = analysis.text[start:end].lower()
         words = set(re.findall(r"[\w']+", lowered))
@@ -257,7 +265,7 @@ class ExtractClaims:
         past = any(t.tag_ in {"VBD", "VBN"} for t in sentence)
         if not quantities and not dates and not (actors and factual):
             return None
-        quote = _covering_quote(analysis.quotes, start, end)
+        quote = _covering_quote(quotes, start, end)
         if quote is not None and quote.speaker_text is not None and quote.speaker_text.text.lower() in {"i", "we"}:
             quote = None  # "I think ...": the author's own view
         features: dict[str, bool] = {
@@ -347,17 +355,46 @@ def _after_of(token: Token) -> TokenSpan | None:
 
 
 def _same_sentence(doc: Doc, a: int, b: int) -> bool:
+    """Whether two character offsets fall in one sentence; an offset on whitespace is in none (its
+    expanded span is empty)."""
     first = doc.char_span(a, a + 1, alignment_mode="expand")
     second = doc.char_span(b, b + 1, alignment_mode="expand")
-    return first is not None and second is not None and first[0].sent.start == second[0].sent.start
+    return bool(first) and bool(second) and first[0].sent.start == second[0].sent.start
 
 
-def _covering_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    for quote in quotes:
+def _covering_quote(quotes: Intervals[Quote], start: int, end: int) -> Quote | None:
+    for quote in quotes.overlapping(start, end):
         overlap = min(end, quote.end) - max(start, quote.start)
         if overlap * 2 > end - start:
             return quote
     return None
+
+
+def _start(item: Quantity | DateMention) -> int:
+    return item.start
+
+
+def _entity_at(entities: list[TokenSpan], index: int) -> TokenSpan | None:
+    """The entity (of a sorted, non-overlapping list) holding token `index`."""
+    after = bisect_right(entities, index, key=lambda e: e.start)
+    return entities[after - 1] if after and index < entities[after - 1].end else None
+
+
+class _Taken:
+    """Character ranges already read as dates: sorted and disjoint, so one bisection tells an overlap."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # ranges starting before `end`; the last ends the latest
+        return before > 0 and self.ends[before - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_left(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

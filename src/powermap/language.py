@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
+import yaml
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from powermap.analysis import Analysis
 
 MIN_LETTERS = 20
 CONFIDENCE = 0.8
+_WORDS = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class ShortText:
+    """When a short text the model is unsure about is English, and when a text is not prose at all
+    (data/language.yaml)."""
+
+    short_letters: int
+    ascii_share: float
+    function_words: frozenset[str]
+    min_letter_share: float
+    letter_share_from: int
 
 
 @cache
 def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@cache
+def load_short_text() -> ShortText:
+    data = yaml.safe_load((resources.files("powermap") / "data" / "language.yaml").read_text(encoding="utf-8"))
+    return ShortText(short_letters=int(data["short_letters"]), ascii_share=float(data["ascii_share"]),
+                     function_words=frozenset(data["english_function_words"]),
+                     min_letter_share=float(data["min_letter_share"]), letter_share_from=int(data["letter_share_from"]))
 
 
 def detect(text: str) -> tuple[str | None, float]:
@@ -23,7 +48,19 @@ def detect(text: str) -> tuple[str | None, float]:
     if sum(c.isalpha() for c in sample) < MIN_LETTERS:
         return None, 0.0
     language, probability = _identifier().classify(sample)
+    if language != "en" and probability < CONFIDENCE and _short_english(sample):
+        return "en", float(dict(_identifier().rank(sample)).get("en", 0.0))
     return language, float(probability)
+
+
+def _short_english(text: str) -> bool:
+    """A short text in ASCII Latin letters with English function words: the model's guess of a
+    neighbouring language (`Lukashenko met Putin in Sochi on Friday.` as Nigerian Pidgin) is noise."""
+    rules = load_short_text()
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > rules.short_letters or sum(c.isascii() for c in letters) < rules.ascii_share * len(letters):
+        return False
+    return any(word in rules.function_words for word in _WORDS.findall(text.lower()))
 
 
 def _mostly_non_latin(text: str) -> bool:
@@ -39,6 +76,13 @@ class DetectLanguage:
     fatal = False
 
     def __call__(self, analysis: Analysis) -> None:
+        rules = load_short_text()
+        visible = len(analysis.text) - sum(c.isspace() for c in analysis.text)
+        letters = sum(c.isalpha() for c in analysis.text)
+        if visible > rules.letter_share_from and letters < rules.min_letter_share * visible:
+            analysis.english = False
+            analysis.warnings.append(f"hardly any letters ({letters} of {visible} characters): not prose, not parsed")
+            return
         language, confidence = detect(analysis.text)
         analysis.language = language
         if language is None:

@@ -7,13 +7,14 @@ found without a second actor in the sentence (targetless ones, pairs across sent
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
 from powermap.analysis import Analysis
-from powermap.evidence import asserter, date_of, evidence_span
+from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.learn.features import Candidate, dependency_path
 from powermap.learn.relations import RelationModel, label_of, split_label
 from powermap.schema import Actor, Relation, Span
@@ -51,12 +52,13 @@ class ClassifyRelations:
         kept = [r for r in rules
                 if r.target is None or (r.evidence.start, frozenset((r.source, r.target))) not in decided]
         learned: list[Relation] = []
+        context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published))
         for (sent, first, a, second, b), predictions in zip(pairs, self.model.predict(candidates), strict=True):
             for prediction in predictions:
                 type_, first_is_source = split_label(prediction.label)
                 source, target = (a, b) if first_is_source else (b, a)
                 rule = _matching_rule(rules, type_, source, target)
-                learned.append(_relation(analysis, sent, first, second, source, target, type_, prediction, rule))
+                learned.append(_relation(context, sent, first, second, source, target, type_, prediction, rule))
         relations = kept + learned
         analysis.relations = [r.model_copy(update={"id": f"rel-{n}"}) for n, r in enumerate(relations, 1)]
 
@@ -120,18 +122,25 @@ def _trigger(first: TokenSpan, second: TokenSpan) -> Token:
     return between[0] if between else (meeting or first.root)
 
 
-def _relation(analysis: Analysis, sent: TokenSpan, first: TokenSpan, second: TokenSpan, source: Actor,
+@dataclass
+class _Context:
+    analysis: Analysis
+    asserters: Asserters
+    dates: SentenceDates
+
+
+def _relation(context: _Context, sent: TokenSpan, first: TokenSpan, second: TokenSpan, source: Actor,
               target: Actor, type_: str, prediction, rule: Relation | None) -> Relation:
-    text = analysis.text
+    text = context.analysis.text
     if rule is not None:
         trigger, mode, negated, modality = rule.trigger, rule.mode, rule.negated, rule.modality
     else:
         word = _trigger(first, second)
         trigger = Span.of(text, word.idx, word.idx + len(word.text))
         mode, negated, modality = None, prediction.negated, prediction.modality
-    day, day_source = date_of(sent, analysis.published)
+    day, day_source = context.dates.of(sent)
     return Relation(
         id="rel", source=source.id, target=target.id, type=type_, mode=mode, negated=negated, modality=modality,
-        asserted_by=asserter(analysis.quotes, trigger.start), date=day, date_source=day_source, trigger=trigger,
+        asserted_by=context.asserters.at(trigger.start), date=day, date_source=day_source, trigger=trigger,
         evidence=evidence_span(text, sent), confidence=round(prediction.probability, 3),
     )

@@ -7,6 +7,7 @@ pronouns); a cited medium ("BelTA reported", "told Reuters", a wire dateline) be
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Literal
@@ -15,13 +16,14 @@ from spacy.tokens import Doc, Span, Token
 
 from powermap import datafiles
 from powermap.analysis import Analysis
-from powermap.schema import Actor, Cue, Quote
+from powermap.offsets import Intervals, between
+from powermap.schema import Actor, Cue, Quote, WireItem
 from powermap.schema import Span as TextSpan
 
 # Opening mark -> closing marks it pairs with.
 _PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’", "”": "”\""}
 # Some writers open a paragraph's quote with a closing mark; only at a paragraph start does it open one.
-_OPENERS = tuple(_PAIRS)
+_OPENER_MARKS = re.compile("|".join(re.escape(mark) for mark in _PAIRS))
 _WORD = re.compile(r"\w+")
 # `PENCE: Well, look, ...` or `Pat Caddell: Democrat voters worried`: a speaker label opening a paragraph.
 _LABELLED = re.compile(
@@ -102,20 +104,21 @@ def _pairs(text: str) -> list[tuple[int, int, str]]:
     text = text.replace("''", '"\u0001').replace("``", '"\u0001')
     spans: list[tuple[int, int, str]] = []
     position = 0
-    while position < len(text):
-        opening = min((i for mark in _OPENERS if (i := text.find(mark, position)) >= 0), default=-1)
-        if opening < 0:
-            break
+    unclosed: dict[str, int] = {}  # mark -> where its last search for a closer ended without one
+    for found in _OPENER_MARKS.finditer(text):
+        opening = found.start()
+        if opening < position:
+            continue
         if text[opening] == "”" and opening > 0 and text[opening - 1] != "\n":
-            position = opening + 1
             continue
         mark = text[opening]
         if mark == "‘" and opening > 0 and text[opening - 1].isalnum():
-            position = opening + 1
             continue
-        end = _closing(text, opening + 1, mark)
-        if end is None:
-            position = opening + 1
+        if opening < unclosed.get(mark, -1):
+            continue  # a search from inside a stretch where this mark found no closer fails the same way
+        end = _search_end(text, opening + 1, mark)
+        if end >= len(text) or text[end] == "\n":
+            unclosed[mark] = end
             continue
         start = opening + 1
         while start < end and text[start] in "\u0001 ":
@@ -125,7 +128,9 @@ def _pairs(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _closing(text: str, start: int, mark: str) -> int | None:
+def _search_end(text: str, start: int, mark: str) -> int:
+    """Where the search for `mark`'s closer stops: at the closer, at the line break where the quote
+    ends unclosed, or at the end of the text."""
     closers = _PAIRS[mark]
     index = start
     while index < len(text):
@@ -134,13 +139,16 @@ def _closing(text: str, start: int, mark: str) -> int | None:
             return index
         if char == "\n":
             # A multi-paragraph quote reopens with the same mark at the next paragraph's start.
-            following = text[index:].lstrip("\n")
-            if not following.startswith(mark) or "\n\n" not in text[index : index + 3] and text[index + 1] != mark:
-                return None
-            index = len(text) - len(following) + 1
+            following = index
+            while following < len(text) and text[following] == "\n":
+                following += 1
+            if not text.startswith(mark, following) \
+                    or "\n\n" not in text[index : index + 3] and text[index + 1] != mark:
+                return index
+            index = following + 1
             continue
         index += 1
-    return None
+    return index
 
 
 class ExtractQuotes:
@@ -160,17 +168,18 @@ class ExtractQuotes:
         if doc is None:
             return
         owners = analysis.mention_owners()
-        media = {a.id for a in analysis.actors if a.type == "media"}
-        citations = [(w.start, w.end) for w in analysis.wire_items]
+        origins = _Origins.of(analysis, owners)
         spans = [
             (start, end)
             for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
-            if not any(s <= start < e for s, e in citations)
+            if origins.wire.first_at(start) is None
         ]
         spans = [span for span in _split_at_labels(analysis.text, spans, self.cues.min_words)
                  if not _title(analysis.text[span[0] : span[1]])]
         full = [span for span in spans if not _fragment(analysis.text, *span)]
-        fragments = [span for span in spans if span not in full]
+        full_set = set(full)
+        fragments = [span for span in spans if span not in full_set]
+        direct = Intervals((start, end, (start, end)) for start, end in full)
         quotes: list[Quote] = []
         consumed: set[tuple[int, int]] = set()
         sentence_start = [0] * len(doc)
@@ -184,23 +193,23 @@ class ExtractQuotes:
             verb = lemma in self.cues.reporting and token.pos_ in {"VERB", "AUX"}
             feeling = token.lower_ in self.cues.stance_adjectives
             if verb or feeling:
-                quote = self._indirect(analysis, doc, token, full, fragments, consumed, owners, media)
+                quote = self._indirect(analysis, doc, token, direct, fragments, consumed, owners, origins)
                 if quote is not None:
                     quotes.append(quote)
-        quotes.extend(self._according_to(analysis, doc, full, owners, media))
-        quotes.extend(self._labelled(analysis, doc, full, owners, media))
+        quotes.extend(self._according_to(analysis, doc, direct, owners, origins))
+        quotes.extend(self._labelled(analysis, doc, direct, owners, origins))
         for start, end in full:
-            quotes.append(self._direct(analysis, doc, start, end, owners, media, context))
+            quotes.append(self._direct(analysis, doc, start, end, owners, origins, context))
         for start, end in fragments:
             if (start, end) not in consumed:
-                quote = self._direct(analysis, doc, start, end, owners, media, context)
+                quote = self._direct(analysis, doc, start, end, owners, origins, context)
                 if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
                     quotes.append(quote.model_copy(update={"kind": "mixed"}))
         analysis.quotes = _without_echoes(_carry_speakers(sorted(quotes, key=lambda q: q.start)))
 
     # -- direct -----------------------------------------------------------------------------------
     def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int, owners: dict[int, Actor],
-                media: set[str], context: tuple[list[Token], list[int]]) -> Quote:
+                origins: _Origins, context: tuple[list[Token], list[int]]) -> Quote:
         text = analysis.text
         span = doc.char_span(start, end, alignment_mode="expand")
         inside = set(range(span.start, span.end)) if span is not None and len(span) else set()
@@ -209,26 +218,26 @@ class ExtractQuotes:
         if label:
             speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
             colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
-            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, media, first, base="marks")
+            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, origins, first,
+                               base="marks")
         signed = _SIGNED.match(text, end + 1)
         if signed:
             speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
             dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
             if speaker is not None:
-                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, media,
+                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, origins,
                                    first, base="marks")
-        cue = self._nearest_cue(doc, start, end, inside, *context)
+        cue = self._nearest_cue(doc, text, start, end, inside, *context)
         speaker_span = _subject(cue) if cue is not None else None
         if cue is not None and speaker_span is None:
             speaker_span = _named_before(doc, cue, owners)
         if speaker_span is None:
             speaker_span = _colon_speaker(doc, start, owners)
-        before = text[: start - 1].rstrip()
-        mixed = before.endswith(("that", " as")) and cue is not None
+        mixed = _tail_before(text, start - 1, 4).endswith(("that", " as")) and cue is not None
         return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
-                           owners, media, first, base="marks")
+                           owners, origins, first, base="marks")
 
-    def _nearest_cue(self, doc: Doc, start: int, end: int, inside: set[int], cue_tokens: list[Token],
+    def _nearest_cue(self, doc: Doc, text: str, start: int, end: int, inside: set[int], cue_tokens: list[Token],
                      sentence_start: list[int]) -> Token | None:
         """The cue verb in the quote's sentences: just after the closing mark or before the opening one.
         A verb that is a cue only beside quotation marks (`continued`, `chanting`) must touch them."""
@@ -237,10 +246,11 @@ class ExtractQuotes:
         last = _token_at(doc, end - 1)
         trailing = last is not None and last.text[end - 1 - last.idx] in {",", "!", "?"}
         best: tuple[int, Token] | None = None
-        for token in cue_tokens:
+        # Only cues within the distance limits below (120 characters before, 60 after) can be chosen.
+        for token in between(cue_tokens, start - 120, end + 61, key=_offset):
             if token.i in inside:
                 continue
-            if token.lemma_.lower() not in self.cues.all and not _touches(doc.text, token, start, end):
+            if token.lemma_.lower() not in self.cues.all and not _touches(text, token, start, end):
                 continue
             after = token.idx >= end
             if sentence_start[token.i] not in sentences and not (after and trailing and token.idx - end < 25):
@@ -252,16 +262,17 @@ class ExtractQuotes:
         return best[1] if best else None
 
     # -- indirect ---------------------------------------------------------------------------------
-    def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: list[tuple[int, int]],
+    def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: Intervals[tuple[int, int]],
                   fragments: list[tuple[int, int]], consumed: set[tuple[int, int]],
-                  owners: dict[int, Actor], media: set[str]) -> Quote | None:
-        if any(s <= cue.idx < e for s, e in direct):
+                  owners: dict[int, Actor], origins: _Origins) -> Quote | None:
+        if direct.first_at(cue.idx) is not None:
             return None
         lemma = cue.lemma_.lower()
         if lemma in self.cues.speech and (after_colon := _after_colon(analysis.text, cue)) is not None:
             speaker = _subject(cue) or _named_before(doc, cue, owners)
             if speaker is not None and not _overlaps_chars(after_colon, direct):
-                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, media, cue, base="reported")
+                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, origins, cue,
+                                   base="reported")
         complements = _complements(cue, speech=lemma in self.cues.all)
         if cue.pos_ not in {"VERB", "AUX"} and not complements:
             return None  # "were frustrated that ...": only a clause makes a feeling a view
@@ -284,13 +295,14 @@ class ExtractQuotes:
         speaker = _subject(cue) or _named_before(doc, cue, owners)
         if speaker is None:
             return None
-        inside = [f for f in fragments if content.start_char <= f[0] and f[1] <= content.end_char + 1]
+        inside = [f for f in between(fragments, content.start_char, content.end_char + 1, key=_first)
+                  if f[1] <= content.end_char + 1]
         consumed.update(inside)
         return self._quote(analysis, content.start_char, content.end_char, "mixed" if inside else "indirect",
-                           cue, speaker, owners, media, content[0], base="reported")
+                           cue, speaker, owners, origins, content[0], base="reported")
 
-    def _according_to(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
-                      owners: dict[int, Actor], media: set[str]) -> list[Quote]:
+    def _according_to(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
+                      owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
         found = []
         for token in doc:
             if token.lower_ != "according" or token.i + 2 >= len(doc) or doc[token.i + 1].lower_ != "to":
@@ -314,11 +326,11 @@ class ExtractQuotes:
                 continue
             cue_span = doc[token.i : token.i + 2]
             found.append(self._quote(analysis, content.start_char, content.end_char, "indirect", cue_span,
-                                     source, owners, media, content[0], base="reported"))
+                                     source, owners, origins, content[0], base="reported"))
         return found
 
-    def _labelled(self, analysis: Analysis, doc: Doc, direct: list[tuple[int, int]],
-                  owners: dict[int, Actor], media: set[str]) -> list[Quote]:
+    def _labelled(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
+                  owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
         """Transcript and headline labels: `PENCE: ...` (direct), `Pat Caddell: ...`, and in a headline
         also any actor or a source word (`Poll: ...`); a headline's words are a paraphrase, not direct."""
         found = []
@@ -337,28 +349,26 @@ class ExtractQuotes:
             start, end = match.start("content"), match.end("content")
             while end > start and analysis.text[end - 1] in " .\"”":
                 end -= 1
-            quoted = sum(max(0, min(e, end) - max(s, start)) for s, e in direct)
+            quoted = sum(min(e, end) - max(s, start) for s, e in direct.overlapping(start, end))
             if quoted * 2 > end - start or end - start < 10:
                 continue  # `Lynch: 'Be the voice ...'`: the quotation marks' quote already says it
             colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
             kind = "indirect" if in_title and not label.isupper() else "direct"
-            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, media,
+            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, origins,
                                      speaker[0], base="reported"))
         return found
 
     # -- shared -----------------------------------------------------------------------------------
     def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
-               speaker: Span | None, owners: dict[int, Actor], media: set[str], anchor: Token,
+               speaker: Span | None, owners: dict[int, Actor], origins: _Origins, anchor: Token,
                base: Literal["marks", "reported"]) -> Quote:
         text = analysis.text
-        for item in analysis.wire_items:  # a dateline before reported words is not part of them
-            if item.start <= start < item.end < end:
-                start = item.end + len(text[item.end : end]) - len(text[item.end : end].lstrip())
+        start = origins.after_datelines(text, start, end)
         speaker_actor = _actor_of(speaker, owners) if speaker is not None else None
         source = None
-        if speaker_actor is not None and speaker_actor.id in media:
+        if speaker_actor is not None and speaker_actor.id in origins.media:
             source = speaker_actor.id
-        source = source or _cited_medium(cue, owners, media) or _wire_credit(analysis, start)
+        source = source or _cited_medium(cue, owners, origins) or origins.credits.first_at(start)
         if isinstance(cue, Token):
             cue_model = Cue.of(text, cue.idx, cue.idx + len(cue.text), lemma=cue.lemma_.lower())
         elif cue is not None:
@@ -577,10 +587,10 @@ def _without_echoes(quotes: list[Quote]) -> list[Quote]:
     """`Stein said she plans to join ...`: the inner view of the same speaker is part of what was said,
     not a second attribution."""
     kept = []
+    spans = Intervals((quote.start, quote.end, quote) for quote in quotes)
     for quote in quotes:
         echo = quote.kind != "direct" and quote.cue is not None and quote.speaker is not None and any(
-            other is not quote and other.start <= quote.cue.start < other.end and other.speaker == quote.speaker
-            for other in quotes)
+            other is not quote and other.speaker == quote.speaker for other in spans.all_at(quote.cue.start))
         if not echo:
             kept.append(quote)
     return kept
@@ -602,7 +612,7 @@ def _title(quoted: str) -> bool:
 def _fragment(text: str, start: int, end: int) -> bool:
     """A quoted phrase inside someone's reported sentence, not a quoted sentence of its own."""
     first = next((c for c in text[start:end] if c.isalpha()), "")
-    introduced = text[:start - 1].rstrip().endswith((":", ",")) or start <= 1 or text[start - 2] == "\n"
+    introduced = _tail_before(text, start - 1, 1) in {":", ","} or start <= 1 or text[start - 2] == "\n"
     return first.islower() and not introduced
 
 
@@ -625,20 +635,25 @@ def _subject(cue: Token | Span | None) -> Span | None:
                 child = cue.head  # "a spokesman who said": the speaker is the noun the clause describes
             start, end = child.left_edge.i, child.right_edge.i + 1
             if end - start > 8:  # a long subject: keep the noun and what directly names it
-                start, end = child.i, child.i + 1
-                for chunk in doc.noun_chunks:
-                    if chunk.start <= child.i < chunk.end:
-                        start, end = chunk.start, chunk.end
+                start, end = _chunk_around(child) or (child.i, child.i + 1)
             return doc[start:end]
     return None
 
 
 def _noun_phrase(token: Token) -> Span:
+    start, end = _chunk_around(token) or (token.i, token.i + 1)
+    return token.doc[start:end]
+
+
+def _chunk_around(token: Token) -> tuple[int, int] | None:
+    """The base noun phrase holding a token, looked for in its sentence only: `doc.noun_chunks` builds
+    every chunk of the document on each call."""
     doc = token.doc
-    for chunk in doc.noun_chunks:
-        if chunk.start <= token.i < chunk.end:
-            return chunk
-    return doc[token.i : token.i + 1]
+    sentence = token.sent
+    for start, end, _ in doc.noun_chunks_iterator(doc[sentence.start : sentence.end]):
+        if start <= token.i < end:
+            return start, end
+    return None
 
 
 def _colon_speaker(doc: Doc, start: int, owners: dict[int, Actor]) -> Span | None:
@@ -655,34 +670,74 @@ def _actor_of(span: Span, owners: dict[int, Actor]) -> Actor | None:
     return owners.get(head.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
 
 
-def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], media: set[str]) -> str | None:
+def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], origins: _Origins) -> str | None:
     """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
     if not isinstance(cue, Token):
         return None
-    for token in cue.sent:
-        actor = owners.get(token.idx)
-        if actor is None or actor.id not in media:
-            continue
+    sentence = cue.sent
+    for index in between(origins.media_tokens, sentence.start, sentence.end, key=int):
+        token = cue.doc[index]
         if token.head == cue and token.dep_ in {"dobj", "dative", "pobj"} or token.dep_ == "nsubj":
-            return actor.id
+            return owners[token.idx].id
     return None
 
 
-def _wire_credit(analysis: Analysis, offset: int) -> str | None:
-    """Content inside a paragraph that opens with an agency dateline, or that closes with its citation."""
-    text = analysis.text
-    paragraph_start = text.rfind("\n", 0, offset) + 1
-    paragraph_end = text.find("\n", offset)
-    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-    for item in analysis.wire_items:
-        if item.agency and paragraph_start <= item.start < paragraph_end:
-            return item.agency
-    return None
+@dataclass(frozen=True)
+class _Origins:
+    """Where reported words come from besides their speaker, looked up for every quote: the media
+    among the actors and the tokens naming them, and the wire items (datelines and agency credits)."""
+
+    media: frozenset[str]
+    media_tokens: list[int]
+    wire: Intervals[tuple[int, WireItem]]
+    credits: Intervals[str]
+
+    @classmethod
+    def of(cls, analysis: Analysis, owners: dict[int, Actor]) -> _Origins:
+        text = analysis.text
+        media = frozenset(a.id for a in analysis.actors if a.type == "media")
+        named = [t.i for t in analysis.doc if t.idx in owners and owners[t.idx].id in media] if media else []
+        breaks = [match.start() for match in re.finditer("\n", text)] if analysis.wire_items else []
+        credits = []
+        for item in analysis.wire_items:
+            if item.agency:  # credits the words in its paragraph, whether it opens or closes it
+                after = bisect_left(breaks, item.start)
+                paragraph_start = breaks[after - 1] + 1 if after else 0
+                paragraph_end = breaks[after] if after < len(breaks) else len(text)
+                credits.append((paragraph_start, paragraph_end + 1, item.agency))
+        return cls(media=media, media_tokens=named,
+                   wire=Intervals((w.start, w.end, (n, w)) for n, w in enumerate(analysis.wire_items)),
+                   credits=Intervals(credits))
+
+    def after_datelines(self, text: str, start: int, end: int) -> int:
+        """A dateline before reported words is not part of them: the words start after it (and after
+        any dateline it runs into), the wire items taken in their order."""
+        done = -1
+        while (found := next(((n, w) for n, w in self.wire.all_at(start) if n > done and w.end < end), None)):
+            done, item = found
+            start = item.end + len(text[item.end : end]) - len(text[item.end : end].lstrip())
+        return start
 
 
-def _overlaps(span: Span, direct: list[tuple[int, int]]) -> bool:
+def _offset(token: Token) -> int:
+    return token.idx
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
+
+
+def _tail_before(text: str, index: int, size: int) -> str:
+    """`text[:index].rstrip()[-size:]` without copying the text before `index` (done for every quote)."""
+    end = max(0, index)
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return text[max(0, end - size) : end]
+
+
+def _overlaps(span: Span, direct: Intervals[tuple[int, int]]) -> bool:
     return _overlaps_chars((span.start_char, span.end_char), direct)
 
 
-def _overlaps_chars(span: tuple[int, int], direct: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in direct)
+def _overlaps_chars(span: tuple[int, int], direct: Intervals[tuple[int, int]]) -> bool:
+    return bool(direct.overlapping(*span))

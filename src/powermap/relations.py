@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Token
 
 from powermap import datafiles, ontology
 from powermap.analysis import Analysis
-from powermap.evidence import asserter, date_of, evidence_span
+from powermap.evidence import Asserters, SentenceDates, evidence_span
+from powermap.offsets import between
 from powermap.schema import Actor, Relation, Span
 
 _LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
@@ -337,6 +338,8 @@ class ExtractRelations:
         relations: list[Relation] = []
         seen: set[tuple[Any, ...]] = set()
         sure = self.lexicon.confidence
+        asserters = Asserters(analysis.quotes)
+        dates = SentenceDates(doc, analysis.published)
         for item in found:
             if not item.targets and item.type not in _TARGETLESS:
                 continue
@@ -352,7 +355,7 @@ class ExtractRelations:
                     start = doc[item.trigger[0]].idx
                     last = doc[item.trigger[1] - 1]
                     sentence = item.anchor.sent
-                    day, day_source = date_of(sentence, analysis.published)
+                    day, day_source = dates.of(sentence)
                     both_known = target is not None and source.origin == target.origin == "gazetteer"
                     relations.append(Relation(
                         id=f"rel-{len(relations) + 1}",
@@ -362,7 +365,7 @@ class ExtractRelations:
                         mode=item.mode,
                         negated=item.negated,
                         modality=item.modality,
-                        asserted_by=asserter(analysis.quotes, start),
+                        asserted_by=asserters.at(start),
                         date=day,
                         date_source=day_source,
                         trigger=Span.of(text, start, last.idx + len(last.text)),
@@ -511,14 +514,17 @@ def _copular_subject(token: Token) -> Token | None:
 
 def _answer_requests(found: list[Found]) -> None:
     """`X asked Putin to help ... Putin sent troops.`: a deployment with no target answers the request."""
-    requests = [f for f in found if f.type == "REQUEST" and f.targets]
+    requests = sorted(((f.anchor.sent.start, order, f) for order, f in enumerate(found)
+                       if f.type == "REQUEST" and f.targets), key=lambda r: r[:2])
     for item in found:
         if item.targets or item.type not in {"AID", "MOBILIZE", "COOPERATE"}:
             continue
-        for request in requests:
-            distance = item.anchor.sent.start - request.anchor.sent.start
+        sentence = item.anchor.sent.start
+        # Requests in sentences starting at most 60 tokens before this one's, in the order they were found.
+        for _, _, request in sorted(between(requests, sentence - 60, sentence, key=lambda r: r[0]),
+                                    key=lambda r: r[1]):
             asked = {a.id for a in request.targets}
-            if 0 < distance <= 60 and asked & {a.id for a in item.sources}:
+            if asked & {a.id for a in item.sources}:
                 item.targets = list(request.sources)
                 item.confidence = load_lexicon().confidence.answered_request
                 break

@@ -19,6 +19,7 @@ from spacy.tokens import Span as TokenSpan
 
 from powermap import datafiles
 from powermap.analysis import Analysis
+from powermap.offsets import Intervals
 from powermap.schema import Actor, Genre, Quote, Span, Stance, Technique
 
 _FIRST_PERSON = {"i", "me", "my", "mine", "we", "our", "ours", "us", "myself", "ourselves"}
@@ -173,7 +174,8 @@ class AnalyseRhetoric:
         text = analysis.text
         lowered = text.lower()
         tokens = max(1, sum(1 for t in doc if not t.is_space))
-        first_person = sum(1 for t in doc if t.lower_ in _FIRST_PERSON and not _in_direct(t.idx, analysis.quotes))
+        direct = Intervals((q.start, q.end, q) for q in analysis.quotes if q.kind == "direct")
+        first_person = sum(1 for t in doc if t.lower_ in _FIRST_PERSON and direct.first_at(t.idx) is None)
         evaluative = sum(1 for t in analysis.rhetoric if t.technique in {"name_calling", "loaded_language"})
         direct_chars = sum(q.end - q.start for q in analysis.quotes if q.kind == "direct")
         hedges = sum(1 for t in doc if t.lower_ in config["hedges"])
@@ -214,15 +216,17 @@ class AnalyseRhetoric:
         evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
         # Our own hostile labels, not the sentiment-lexicon matches (those may be praise as well as blame).
         hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE and t.confidence >= 0.5]
+        quotes = Intervals((q.start, q.end, q) for q in analysis.quotes)
+        labelled = Intervals((t.start, t.end, t) for t in hostile)
         for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
-            holder = _holder(analysis.quotes, technique.start)
+            holder = _holder(quotes, technique.start)
             if technique.target is None or holder is None:
                 continue
             totals[(technique.target, holder)] += _HOSTILE_WEIGHT
             evidence[(technique.target, holder)].append(Span.of(analysis.text, technique.start, technique.end))
         for token in doc:
             weight = self.stance_words.get(token.lemma_.lower(), self.stance_words.get(token.lower_))
-            if weight is None or token.idx in owners or any(t.start <= token.idx < t.end for t in hostile):
+            if weight is None or token.idx in owners or labelled.first_at(token.idx) is not None:
                 continue
             if token.pos_ == "VERB":  # "Lukashenko praised the alliance": the subject's view of the object
                 objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
@@ -232,7 +236,7 @@ class AnalyseRhetoric:
                 holder = speaker.id if speaker is not None else None
             else:
                 target = _target(doc[token.i : token.i + 1], owners)
-                holder = _holder(analysis.quotes, token.idx)
+                holder = _holder(quotes, token.idx)
             if target is None or holder is None or target.id == holder:
                 continue
             if any(c.dep_ == "neg" for c in token.head.children) or any(c.dep_ == "neg" for c in token.children):
@@ -289,11 +293,22 @@ def _target(span: TokenSpan, owners: dict[int, Actor]) -> Actor | None:
         return actor  # "his paranoid mind"
     if (actor := _actor_near(head, owners, possessor=False)) is not None:
         return actor  # "Putin's minion" is not Putin: the possessor is never the one labelled
-    clause = head
-    while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
-        clause = clause.head
-    subject = _clause_subject(clause)
+    subject = _clause_subject(_clause_of(head))
     return _actor_near(subject, owners) if subject is not None else None
+
+
+def _clause_of(token: Token) -> Token:
+    """The nearest verb at or above a token (else the root), remembered in the Doc: a parse that
+    chains thousands of modifiers would otherwise be climbed again for every one of them."""
+    known: dict[int, int] = token.doc.user_data.setdefault("powermap.clause_of", {})
+    path = []
+    clause = token
+    while clause.i not in known and clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+        path.append(clause.i)
+        clause = clause.head
+    found = known.setdefault(clause.i, clause.i)
+    known.update(dict.fromkeys(path, found))
+    return token.doc[found]
 
 
 def _clause_subject(verb: Token) -> Token | None:
@@ -308,16 +323,10 @@ def _clause_subject(verb: Token) -> Token | None:
     return None
 
 
-def _in_direct(offset: int, quotes: list[Quote]) -> bool:
-    return any(q.kind == "direct" and q.start <= offset < q.end for q in quotes)
-
-
-def _holder(quotes: list[Quote], offset: int) -> str | None:
+def _holder(quotes: Intervals[Quote], offset: int) -> str | None:
     """Stance voiced in a quotation belongs to the speaker (null when the speaker is unknown)."""
-    for quote in quotes:
-        if quote.start <= offset < quote.end:
-            return quote.speaker
-    return "author"
+    quote = quotes.first_at(offset)
+    return quote.speaker if quote is not None else "author"
 
 
 def _without_duplicates(techniques: list[Technique]) -> list[Technique]:

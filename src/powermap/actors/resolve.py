@@ -7,6 +7,7 @@ resolved to the office holder on the document's date, and from he/she linked to 
 from __future__ import annotations
 
 import re
+from bisect import insort
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -19,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
+from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Mention
 
 # Where a capital city is the subject, agent or possessor, it stands for the government.
@@ -130,9 +132,9 @@ def _undergoes(ent: Span) -> bool:
     return role.dep_ in {"dobj", "nsubjpass"} or role.dep_ == "pobj" and role.head.lower_ != "of"
 
 
-def _dateline_place(ent: Span, datelines: list[tuple[int, int]]) -> bool:
+def _dateline_place(ent: Span, datelines: Intervals[tuple[int, int]]) -> bool:
     """`MINSK, 10 October (BelTA) –`: the place is where the item was filed; the agency is an actor."""
-    inside = any(start <= ent.start_char < end for start, end in datelines)
+    inside = datelines.first_at(ent.start_char) is not None
     return inside and not (ent.start > 0 and ent.doc[ent.start - 1].text == "(")
 
 
@@ -153,7 +155,7 @@ class ResolveActors:
         doc = analysis.doc
         if doc is None:
             return
-        datelines = [(item.start, item.end) for item in analysis.wire_items]
+        datelines = Intervals((item.start, item.end, (item.start, item.end)) for item in analysis.wire_items)
         candidates = self._from_entities(doc, datelines)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
@@ -162,7 +164,7 @@ class ResolveActors:
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
     # -- entities -------------------------------------------------------------------------------
-    def _from_entities(self, doc: Doc, datelines: list[tuple[int, int]]) -> list[Candidate]:
+    def _from_entities(self, doc: Doc, datelines: Intervals[tuple[int, int]]) -> list[Candidate]:
         """Candidates from entities; a place in a dateline (`MINSK, 10 October (BelTA)`) is a place."""
         candidates: list[Candidate] = []
         for ent in doc.ents:
@@ -314,15 +316,26 @@ class ResolveActors:
         """A lone surname (or unshared first name) found by NER joins the full name, across spellings."""
         people = [c for c in candidates if c.type == "person" and c.entry is None]
         full = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+        # Each surname and first name once, the first full name with a surname kept (the one matched
+        # first), so the work grows with the names, not with their mentions.
+        surnames: dict[str, Candidate] = {}
+        first_names: dict[str, dict[str, Candidate]] = {}
+        for other in full:
+            surnames.setdefault(name_key(other.name.split()[-1]), other)
+            first_names.setdefault(name_key(other.name.split()[0]), {})[other.actor] = other
+        matches: dict[str, Candidate | None] = {}
         for candidate in people:
             if len(candidate.name.split()) != 1:
                 continue
             key = name_key(candidate.name)
-            match = next((o for o in full if fuzz.ratio(key, name_key(o.name.split()[-1])) >= 88), None)
-            if match is None:
-                # A lone first name ("Hillary") joins the full name only when no one else shares it.
-                first = {o.actor: o for o in full if name_key(o.name.split()[0]) == key}
-                match = first.popitem()[1] if len(first) == 1 else None
+            if key not in matches:
+                match = next((o for surname, o in surnames.items() if fuzz.ratio(key, surname) >= 88), None)
+                if match is None:
+                    # A lone first name ("Hillary") joins the full name only when no one else shares it.
+                    first = first_names.get(key, {})
+                    match = next(iter(first.values())) if len(first) == 1 else None
+                matches[key] = match
+            match = matches[key]
             if match is not None:
                 candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
 
@@ -330,7 +343,9 @@ class ResolveActors:
     def _pronouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         """he/she linked to the nearest preceding person of a compatible gender, in simple cases."""
         covered = {i for c in candidates for i in range(c.start, c.end)}
-        people = sorted((c for c in candidates if c.type == "person"), key=lambda c: c.start)
+        # People and the pronouns already linked, by start: a pronoun's start is never inside a person,
+        # so the order is the people's followed by the pronouns' wherever they start at one token.
+        known = sorted((c for c in candidates if c.type == "person"), key=lambda c: c.start)
         found: list[Candidate] = []
         sentences = list(doc.sents)
         sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
@@ -338,10 +353,15 @@ class ResolveActors:
             gender = load_words().pronouns.get(token.lower_)
             if gender is None or token.i in covered or token.pos_ != "PRON":
                 continue
-            antecedent = _nearest(people + found, token, gender, sentence_of)
+            # Only mentions starting in this sentence or the two before it can be the antecedent.
+            earliest = sentences[max(0, sentence_of[token.i] - 2)].start
+            nearby = between(known, earliest, token.i + 1, key=_candidate_start)
+            antecedent = _nearest(list(nearby), token, gender, sentence_of)
             if antecedent is not None:
-                found.append(Candidate(token.i, token.i + 1, antecedent.actor, "pronoun",
-                                       antecedent.entry, antecedent.name, "person"))
+                pronoun = Candidate(token.i, token.i + 1, antecedent.actor, "pronoun",
+                                    antecedent.entry, antecedent.name, "person")
+                found.append(pronoun)
+                insort(known, pronoun, key=_candidate_start)
         return found
 
     # -- output ---------------------------------------------------------------------------------
@@ -391,6 +411,10 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
         owner = states.get(position)
         if owner is not None and owner.entry is not None:
             candidate.country = owner.entry.country
+
+
+def _candidate_start(candidate: Candidate) -> int:
+    return candidate.start
 
 
 def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:
