@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from powermap.actors.groups import find_groups
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
 from powermap.schema import Actor, Mention
@@ -150,6 +151,7 @@ class ResolveActors:
         candidates = self._from_entities(doc, datelines)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
+        candidates = _with_groups(doc, candidates)
         self._link_surnames(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
@@ -384,6 +386,35 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
         owner = states.get(position)
         if owner is not None and owner.entry is not None:
             candidate.country = owner.entry.country
+
+
+def _with_groups(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Collective actors (actors/groups.py) tied to the country of a modifier or owner that names one
+    (`Turkish political parties`, `Lukashenko's generals`); an adjective the group takes in is then no
+    mention of its own. A group named once with its country and once without is one actor."""
+    by_token = {i: c for c in candidates for i in range(c.start, c.end)}
+
+    def swallowable(c: Candidate) -> bool:
+        return c.kind == "demonym" and doc[c.end - 1].pos_ == "ADJ" or c.entry is None and c.type != "person"
+
+    groups = find_groups(doc, lambda i: i in by_token and not swallowable(by_token[i]))
+    swallowed: set[int] = set()
+    found: list[Candidate] = []
+    for group in groups:
+        owners = [by_token[i] for i in group.modifiers if i in by_token]
+        countries = [o.entry.country if o.entry is not None else o.country for o in owners]
+        country = next((c for c in countries if c), group.spec.country)
+        swallowed.update(id(by_token[i]) for i in range(group.start, group.end) if i in by_token)
+        actor = f"group:{group.spec.key}-{country.lower()}" if country else f"group:{group.spec.key}"
+        found.append(Candidate(group.start, group.end, actor, "name", name=group.name, type="group",
+                               country=country))
+    for candidate in found:
+        if candidate.country is None:
+            variants = {c.actor for c in found if c.country and c.actor.startswith(candidate.actor + "-")}
+            if len(variants) == 1:
+                candidate.actor = variants.pop()
+    kept = [c for c in candidates if id(c) not in swallowed]
+    return sorted(kept + found, key=lambda c: c.start)
 
 
 def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:
