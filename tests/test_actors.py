@@ -88,3 +88,47 @@ def test_unshared_first_name_links_but_shared_one_does_not(analyse):
     assert [m.text for m in actor.mentions] == ["Peter Walsh", "Peter"]
     shared = analyse("Anna Berg met Anna Holm. Anna left early.")
     assert not any(m.text == "Anna" for a in shared.actors for m in a.mentions if len(a.name.split()) > 1)
+
+
+def test_first_name_that_differs_from_the_known_person_makes_a_new_person(analyse):
+    analysis = analyse("Speaker Mike Johnson met Boris Johnson in London on Friday.")
+    assert mentions_of(analysis, "person:mike-johnson") == [("Mike Johnson", "name")]
+    assert mentions_of(analysis, "person:boris-johnson") == [("Boris Johnson", "name")]
+
+
+def test_bare_surname_follows_the_namesake_when_the_known_full_name_is_absent(analyse):
+    analysis = analyse("Speaker Mike Johnson spoke in Washington. Johnson said the vote would pass.")
+    assert "person:boris-johnson" not in {a.id for a in analysis.actors}
+    assert [m.text for m in next(a for a in analysis.actors if a.id == "person:mike-johnson").mentions] == [
+        "Mike Johnson", "Johnson"]
+
+
+def test_title_before_a_known_surname_keeps_the_known_person(analyse):
+    analysis = analyse("Mr Johnson and President Putin spoke by phone.")
+    assert {"person:boris-johnson", "person:vladimir-putin"} <= {a.id for a in analysis.actors}
+
+
+def test_name_typed_as_organisation_is_the_person_of_that_surname(analyse):
+    analysis = analyse("Carlos Ferreira won the vote. Ferreira's government then froze the accounts.")
+    people = [a for a in analysis.actors if a.name == "Carlos Ferreira"]
+    assert len(people) == 1 and people[0].type == "person"
+    assert not [a for a in analysis.actors if a.type == "organization"]
+
+
+def test_two_word_surname_joins_the_full_name(analyse):
+    analysis = analyse("President Juan Carlos Ramírez Ortega spoke first. Later Ramírez Ortega said no.")
+    people = [a for a in analysis.actors if a.type == "person"]
+    assert [a.name for a in people] == ["Juan Carlos Ramírez Ortega"]
+
+
+def test_possessive_is_no_part_of_the_name(analyse):
+    analysis = analyse("Labour's leader spoke on Monday, and then Labour won the vote.")
+    labour = [a for a in analysis.actors if "labour" in a.id]
+    assert len(labour) == 1 and {m.text for m in labour[0].mentions} == {"Labour"}
+
+
+def test_one_word_national_body_of_a_country_the_text_never_names(analyse):
+    foreign = analyse("In Caracas the opposition congress rejected the decree. Congress met again.")
+    assert "organization:us-congress" not in {a.id for a in foreign.actors}
+    home = analyse("President Biden asked Congress for more money.")
+    assert "organization:us-congress" in {a.id for a in home.actors}

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib import resources
 
 import spacy
+import yaml
 from rapidfuzz import fuzz
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -19,6 +22,8 @@ from powermap.actors.groups import find_groups
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
 from powermap.schema import Actor, Mention
+
+DATA = resources.files("powermap") / "data"
 
 _PRONOUNS = {
     "he": "male", "him": "male", "his": "male", "himself": "male",
@@ -152,7 +157,10 @@ class ResolveActors:
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
         candidates = _with_groups(doc, candidates)
+        candidates = _namesakes(doc, candidates, {r for r in self.gazetteer.roles if ' ' not in r})
         self._link_surnames(doc, candidates)
+        _reconcile_types(candidates)
+        candidates = _foreign_bodies(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
@@ -195,20 +203,20 @@ class ResolveActors:
             if ent.label_ in {"GPE", "NORP"} and entry.type != "state":
                 return None
             return self._known(ent, entry, kind)
+        end = _without_possessive(ent)
         if ent.label_ == "PERSON" and ent[0].is_title:
-            name = ent.text.removesuffix("’s").removesuffix("'s")
-            return Candidate(ent.start, ent.end, f"person:{slug(name)}", "name", name=name)
+            name = ent.doc[ent.start : end].text
+            return Candidate(ent.start, end, f"person:{slug(name)}", "name", name=name)
         if ent.label_ == "ORG" and ent[0].is_title or ent.label_ == "ORG" and ent[0].is_upper:
-            name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
-            return Candidate(
-                ent.start, ent.end, f"organization:{slug(name)}", "name", name=name, type="organization"
-            )
+            name = re.sub(r"^the\s+", "", ent.doc[ent.start : end].text, flags=re.IGNORECASE)
+            return Candidate(ent.start, end, f"organization:{slug(name)}", "name", name=name, type="organization")
         return None
 
     @staticmethod
     def _known(ent: Span, entry: Entry, kind: str) -> Candidate:
         start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
-        return Candidate(start, ent.end, entry.id, kind, entry=entry, name=entry.name, type=entry.type)
+        return Candidate(start, _without_possessive(ent), entry.id, kind, entry=entry, name=entry.name,
+                         type=entry.type)
 
     def _beside_place(self, ent: Span) -> bool:
         """A "person" coordinated with a place is a place the model mistook (`Kyiv and Chernihiv`)."""
@@ -386,6 +394,103 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
         owner = states.get(position)
         if owner is not None and owner.entry is not None:
             candidate.country = owner.entry.country
+
+
+@cache
+def _titles() -> frozenset[str]:
+    data = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["titles"])
+
+
+def _first_name_before(doc: Doc, candidate: Candidate, people: dict[int, Candidate],
+                       covered: set[int], titles: set[str]) -> Candidate | None:
+    """The first name standing just before a surname: a name the model found, or a capitalised proper
+    noun compounded with it that is neither another actor nor a title (`Speaker`, `Gen.`)."""
+    if candidate.start in people:
+        return people[candidate.start]
+    position = candidate.start - 1
+    if position < 0 or position in covered:
+        return None
+    token = doc[position]
+    if token.pos_ != "PROPN" or not token.is_title or token.dep_ != "compound" or token.head.i != candidate.start:
+        return None
+    if token.lower_.rstrip(".") in titles:
+        return None
+    return Candidate(position, position + 1, f"person:{slug(token.text)}", "name", name=token.text)
+
+
+def _namesakes(doc: Doc, candidates: list[Candidate], roles: set[str]) -> list[Candidate]:
+    """`Speaker Mike Johnson` is not Boris Johnson: a known surname after a first name is the known person
+    only when the first names agree (`Volodymyr Zelenskyy`); otherwise it is a new person, who also
+    takes the bare surname where the known person's full name never appears."""
+    people = {c.end: c for c in candidates if c.type == "person" and c.entry is None}
+    covered = {i for c in candidates for i in range(c.start, c.end)}
+    titles = set(_titles()) | roles
+    joined: dict[int, Candidate] = {}
+    for candidate in candidates:
+        entry = candidate.entry
+        if entry is None or entry.type != "person" or candidate.end - candidate.start != 1:
+            continue
+        first = _first_name_before(doc, candidate, people, covered, titles)
+        if first is None:
+            continue
+        given = {name_key(form.split()[0]) for form in entry.forms if len(form.split()) > 1}
+        if len(first.name.split()) == 1 and any(fuzz.ratio(name_key(first.name), g) >= 80 for g in given):
+            merged = Candidate(first.start, candidate.end, entry.id, "name", entry, entry.name, "person")
+        else:
+            name = f"{first.name} {doc[candidate.start].text}"
+            merged = Candidate(first.start, candidate.end, f"person:{slug(name)}", "name", name=name,
+                               country=first.country)
+        joined[id(first)] = joined[id(candidate)] = merged
+    out = [c for c in candidates if id(c) not in joined]
+    out.extend({id(c): c for c in joined.values()}.values())
+    full_named = {c.actor for c in out if c.entry is not None and c.end - c.start > 1}
+    for namesake in {c.actor: c for c in joined.values() if c.entry is None}.values():
+        surname = name_key(namesake.name.split()[-1])
+        for candidate in out:
+            if candidate.entry is not None and candidate.entry.type == "person" and candidate.actor not in full_named \
+                    and candidate.end - candidate.start == 1 and name_key(doc[candidate.start].text) == surname:
+                candidate.actor, candidate.entry, candidate.name = namesake.actor, None, namesake.name
+    return sorted(out, key=lambda c: c.start)
+
+
+def _reconcile_types(candidates: list[Candidate]) -> None:
+    """One name, one actor: a name the model typed as an organisation (`Maduro's government`) or a part of
+    a full name (`López Obrador`) is the person whose full name or surname it is."""
+    people = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+    for candidate in candidates:
+        if candidate.entry is not None or candidate.type not in {"person", "organization"}:
+            continue
+        key = name_key(candidate.name)
+        match = next((p for p in people if p is not candidate and p.actor != candidate.actor
+                      and (name_key(p.name) == key or name_key(p.name).endswith(" " + key))), None)
+        if match is not None:
+            candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
+            candidate.type = "person"
+
+
+def _foreign_bodies(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """`Congress` is the US Congress only in a text that deals with the United States: a one-word name of
+    a national body, in a text naming nothing else of its country, is an organisation of its own, and
+    in lower case (`the opposition congress`) no name at all."""
+    countries = {c.entry.country if c.entry is not None else c.country for c in candidates
+                 if not (c.entry is not None and c.entry.type == "organization")}
+    kept = []
+    for candidate in candidates:
+        entry = candidate.entry
+        if entry is not None and entry.type == "organization" and entry.country and entry.country not in countries \
+                and candidate.end - candidate.start == 1 and candidate.kind == "alias":
+            name = doc[candidate.start].text
+            if name.islower():
+                continue
+            candidate.actor, candidate.entry, candidate.name = f"organization:{slug(name)}", None, name
+        kept.append(candidate)
+    return kept
+
+
+def _without_possessive(ent: Span) -> int:
+    """Where a name ends without its 's: `Labour's` is a mention of Labour, not a second actor."""
+    return ent.end - 1 if len(ent) > 1 and ent[-1].lower_ in {"'s", "’s", "'"} else ent.end
 
 
 def _with_groups(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
