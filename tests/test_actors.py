@@ -132,3 +132,22 @@ def test_one_word_national_body_of_a_country_the_text_never_names(analyse):
     assert "organization:us-congress" not in {a.id for a in foreign.actors}
     home = analyse("President Biden asked Congress for more money.")
     assert "organization:us-congress" in {a.id for a in home.actors}
+
+
+def test_ships_and_features_of_the_sea_are_no_actors(analyse):
+    analysis = analyse("The USS Ronald Reagan sailed past Mischief Reef on Sunday, and Beijing protested.")
+    names = {a.name for a in analysis.actors}
+    assert not any(word in name for name in names for word in ("Reagan", "Reef"))
+    assert "state:CHN" in {a.id for a in analysis.actors}
+
+
+def test_a_state_named_only_as_the_venue_is_no_actor(analyse):
+    analysis = analyse("Armenia and Azerbaijan held talks in Kazakhstan and later in the Swiss capital.")
+    ids = {a.id for a in analysis.actors}
+    assert {"state:ARM", "state:AZE"} <= ids
+    assert not ids & {"state:KAZ", "state:CHE"}
+
+
+def test_a_venue_that_also_acts_stays_an_actor(analyse):
+    analysis = analyse("The envoys met in Qatar. Qatar then offered to host another round.")
+    assert "state:QAT" in {a.id for a in analysis.actors}

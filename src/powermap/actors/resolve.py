@@ -161,6 +161,7 @@ class ResolveActors:
         self._link_surnames(doc, candidates)
         _reconcile_types(candidates)
         candidates = _foreign_bodies(doc, candidates)
+        candidates = _without_places(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
@@ -400,6 +401,39 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
 def _titles() -> frozenset[str]:
     data = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
     return frozenset(data["titles"])
+
+
+@cache
+def _not_actors() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load((DATA / "not_actors.yaml").read_text(encoding="utf-8"))
+    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
+
+
+def _without_places(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Ships (`BRP Sierra Madre`), features of land and sea (`Second Thomas Shoal`), a state adjective on
+    a place (`the Austrian capital`) and a state named only where people meet (`talks in South Africa`)
+    are no actors (data/not_actors.yaml)."""
+    rules = _not_actors()
+
+    def place(c: Candidate) -> bool:
+        span = doc[c.start + 1 if doc[c.start].lower_ == "the" else c.start : c.end]
+        if c.entry is None and (span[0].text in rules["ship_prefixes"] and len(span) > 1
+                                or span[-1].text in rules["geographic_heads"]):
+            return True
+        return c.kind == "demonym" and span.root.dep_ == "amod" and span.root.head.lower_ in rules["place_heads"]
+
+    def located(c: Candidate) -> bool:
+        root = doc[c.start : c.end].root
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        preposition = root.head
+        return root.dep_ == "pobj" and preposition.lower_ in rules["location_prepositions"] \
+            and (preposition.head.pos_ in {"NOUN", "PROPN"} or preposition.head.lemma_.lower() in rules["venue_heads"])
+
+    kept = [c for c in candidates if not place(c)]
+    states = {c.actor for c in kept if c.type == "state"}
+    venues = {actor for actor in states if all(located(c) for c in kept if c.actor == actor)}
+    return [c for c in kept if c.actor not in venues]
 
 
 def _first_name_before(doc: Doc, candidate: Candidate, people: dict[int, Candidate],
