@@ -151,3 +151,30 @@ def test_a_state_named_only_as_the_venue_is_no_actor(analyse):
 def test_a_venue_that_also_acts_stays_an_actor(analyse):
     analysis = analyse("The envoys met in Qatar. Qatar then offered to host another round.")
     assert "state:QAT" in {a.id for a in analysis.actors}
+
+
+def test_title_and_name_typed_as_organisation_is_a_person(analyse):
+    analysis = analyse("Navy Rear Admiral Pieter Van Aalst briefed reporters. The Major-General stayed silent.")
+    people = [a for a in analysis.actors if a.type == "person"]
+    assert [a.name for a in people] == ["Pieter Van Aalst"]
+    assert not [a for a in analysis.actors if "General" in a.name or "Admiral" in a.name]
+
+
+def test_title_before_an_organisation_word_stays_an_organisation(analyse):
+    from powermap.actors.resolve import Candidate, _titled_names
+
+    doc = analyse("The General Staff met on Monday.").doc
+    staff = Candidate(1, 3, "organization:general-staff", "name", name="General Staff", type="organization")
+    assert _titled_names(doc, [staff], {"general"})[0].type == "organization"
+
+
+def test_first_name_typed_as_organisation_joins_the_only_person_with_it():
+    from powermap.actors.resolve import Candidate, _reconcile_types
+
+    full = Candidate(0, 2, "person:selim-aydin", "name", name="Selim Aydin")
+    first = Candidate(5, 6, "organization:selim", "name", name="Selim", type="organization")
+    _reconcile_types([full, first])
+    assert (first.actor, first.type) == ("person:selim-aydin", "person")
+    shared = Candidate(5, 6, "organization:selim", "name", name="Selim", type="organization")
+    _reconcile_types([full, Candidate(3, 5, "person:selim-kaya", "name", name="Selim Kaya"), shared])
+    assert shared.actor == "organization:selim"

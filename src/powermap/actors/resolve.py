@@ -153,11 +153,11 @@ class ResolveActors:
         if doc is None:
             return
         datelines = [(item.start, item.end) for item in analysis.wire_items]
-        candidates = self._from_entities(doc, datelines)
+        candidates = _titled_names(doc, self._from_entities(doc, datelines), self._titles())
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
         candidates = _with_groups(doc, candidates)
-        candidates = _namesakes(doc, candidates, {r for r in self.gazetteer.roles if ' ' not in r})
+        candidates = _namesakes(doc, candidates, self._titles())
         self._link_surnames(doc, candidates)
         _reconcile_types(candidates)
         candidates = _foreign_bodies(doc, candidates)
@@ -227,6 +227,10 @@ class ResolveActors:
         return any(token.ent_type_ in {"GPE", "LOC"} for token in neighbours)
 
     # -- roles and titles -----------------------------------------------------------------------
+    def _titles(self) -> set[str]:
+        """Titles before a name: data/titles.yaml and the one-word role nouns."""
+        return set(_titles()) | {role for role in self.gazetteer.roles if " " not in role}
+
     def _role_matcher(self, doc: Doc) -> PhraseMatcher:
         key = id(doc.vocab)
         if key not in self._matchers:
@@ -404,6 +408,32 @@ def _titles() -> frozenset[str]:
 
 
 @cache
+def _organisation_words() -> frozenset[str]:
+    data = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["organisation_words"])
+
+
+def _titled_names(doc: Doc, candidates: list[Candidate], titles: set[str]) -> list[Candidate]:
+    """A name the model found that is a title and a name (`Lieutenant General Jan Novak`, typed as an
+    organisation) is that person; a title alone (`Major-General`) is no actor."""
+    out = []
+    for candidate in candidates:
+        span = doc[candidate.start : candidate.end]
+        marks = [t.i for t in span if t.lower_.rstrip(".") in titles and t.is_title]
+        if candidate.entry is not None or candidate.type not in {"person", "organization"} or not marks:
+            out.append(candidate)
+            continue
+        rest = doc[marks[-1] + 1 : candidate.end]
+        if not len(rest):
+            continue
+        if all(t.is_title and t.text not in _organisation_words() for t in rest) and len(rest) <= 4:
+            candidate.type, candidate.name = "person", rest.text
+            candidate.actor = f"person:{slug(rest.text)}"
+        out.append(candidate)
+    return out
+
+
+@cache
 def _not_actors() -> dict[str, frozenset[str]]:
     data = yaml.safe_load((DATA / "not_actors.yaml").read_text(encoding="utf-8"))
     return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
@@ -490,7 +520,8 @@ def _namesakes(doc: Doc, candidates: list[Candidate], roles: set[str]) -> list[C
 
 def _reconcile_types(candidates: list[Candidate]) -> None:
     """One name, one actor: a name the model typed as an organisation (`Maduro's government`) or a part of
-    a full name (`López Obrador`) is the person whose full name or surname it is."""
+    a full name (`López Obrador`) is the person whose full name or surname it is, or whose first name it
+    is when no one else shares it."""
     people = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
     for candidate in candidates:
         if candidate.entry is not None or candidate.type not in {"person", "organization"}:
@@ -498,6 +529,9 @@ def _reconcile_types(candidates: list[Candidate]) -> None:
         key = name_key(candidate.name)
         match = next((p for p in people if p is not candidate and p.actor != candidate.actor
                       and (name_key(p.name) == key or name_key(p.name).endswith(" " + key))), None)
+        if match is None and candidate.type == "organization":  # `Imran` beside Imran Khan, no other Imran
+            first = {p.actor: p for p in people if name_key(p.name.split()[0]) == key}
+            match = first.popitem()[1] if len(first) == 1 else None
         if match is not None:
             candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
             candidate.type = "person"
