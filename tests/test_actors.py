@@ -178,3 +178,10 @@ def test_first_name_typed_as_organisation_joins_the_only_person_with_it():
     shared = Candidate(5, 6, "organization:selim", "name", name="Selim", type="organization")
     _reconcile_types([full, Candidate(3, 5, "person:selim-kaya", "name", name="Selim Kaya"), shared])
     assert shared.actor == "organization:selim"
+
+
+def test_a_state_in_a_descriptor_or_as_an_origin_is_no_actor(analyse):
+    analysis = analyse("Drones hit a Liberia-flagged tanker. Migrants from Eritrea and Sudan reached the coast.")
+    assert not {a.id for a in analysis.actors} & {"state:LBR", "state:ERI", "state:SDN"}
+    backed = analyse("Iran-backed militias fired rockets. The plan met resistance from Hungary.")
+    assert {"state:IRN", "state:HUN"} <= {a.id for a in backed.actors}

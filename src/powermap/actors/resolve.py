@@ -441,14 +441,16 @@ def _not_actors() -> dict[str, frozenset[str]]:
 
 def _without_places(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     """Ships (`BRP Sierra Madre`), features of land and sea (`Second Thomas Shoal`), a state adjective on
-    a place (`the Austrian capital`) and a state named only where people meet (`talks in South Africa`)
-    are no actors (data/not_actors.yaml)."""
+    a place (`the Austrian capital`) or a descriptor (`a Panama-flagged tanker`), and a state named only
+    where things are (`talks in South Africa`, `migrants from Cuba`) are no actors (data/not_actors.yaml)."""
     rules = _not_actors()
 
     def place(c: Candidate) -> bool:
         span = doc[c.start + 1 if doc[c.start].lower_ == "the" else c.start : c.end]
         if c.entry is None and (span[0].text in rules["ship_prefixes"] and len(span) > 1
                                 or span[-1].text in rules["geographic_heads"]):
+            return True
+        if span.root.dep_ == "npadvmod" and span.root.head.lower_ in rules["descriptor_participles"]:
             return True
         return c.kind == "demonym" and span.root.dep_ == "amod" and span.root.head.lower_ in rules["place_heads"]
 
@@ -457,7 +459,11 @@ def _without_places(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         while root.dep_ == "conj" and root.head.i != root.i:
             root = root.head
         preposition = root.head
-        return root.dep_ == "pobj" and preposition.lower_ in rules["location_prepositions"] \
+        if root.dep_ != "pobj":
+            return False
+        if preposition.lower_ == "from":
+            return preposition.head.tag_ == "NNS"
+        return preposition.lower_ in rules["location_prepositions"] \
             and (preposition.head.pos_ in {"NOUN", "PROPN"} or preposition.head.lemma_.lower() in rules["venue_heads"])
 
     kept = [c for c in candidates if not place(c)]
