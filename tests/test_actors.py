@@ -185,3 +185,10 @@ def test_a_state_in_a_descriptor_or_as_an_origin_is_no_actor(analyse):
     assert not {a.id for a in analysis.actors} & {"state:LBR", "state:ERI", "state:SDN"}
     backed = analyse("Iran-backed militias fired rockets. The plan met resistance from Hungary.")
     assert {"state:IRN", "state:HUN"} <= {a.id for a in backed.actors}
+
+
+def test_a_one_word_name_only_used_as_a_noun_modifier_or_counted_is_no_person(analyse):
+    analysis = analyse("He fought with the Harlow bosses and praised Collins-class boats. She was a true Brexiteer.")
+    assert not analysis.actors
+    named = analyse("The Ferreira government fell on Sunday, Carlos Ferreira said.")
+    assert [a.name for a in named.actors if a.type == "person"] == ["Carlos Ferreira"]

@@ -93,3 +93,8 @@ def test_credits_tags_bylines_and_a_cut_last_word_are_furniture():
 def test_a_finished_last_paragraph_and_a_short_last_line_are_kept():
     assert run("Title here\n\nOne sentence ends here. Another one ends too.").text.endswith("ends too.")
     assert run("Title here\n\nA paragraph. And then\nSee you").text.endswith("See you")
+
+
+def test_article_tools_are_furniture():
+    analysis = run("Harbour talks stall again\n\nEmail this article\nPrint this page\n\nThe ministers met at dawn.")
+    assert "Email" not in analysis.text and "Print" not in analysis.text

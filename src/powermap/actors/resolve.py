@@ -162,6 +162,7 @@ class ResolveActors:
         _reconcile_types(candidates)
         candidates = _foreign_bodies(doc, candidates)
         candidates = _without_places(doc, candidates)
+        candidates = _without_common_nouns(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
@@ -560,6 +561,24 @@ def _foreign_bodies(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
             candidate.actor, candidate.entry, candidate.name = f"organization:{slug(name)}", None, name
         kept.append(candidate)
     return kept
+
+
+def _without_common_nouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """A one-word "person" the model found that is only ever a noun modifier (`the Rawalpindi bosses`,
+    `Collins-class submarines`), or a one-word person or organisation that is counted (`a true
+    Brexiteer`), names no one."""
+    def common(c: Candidate) -> bool:
+        token = doc[c.start]
+        counted = c.start > 0 and doc[c.start - 1].lower_ in {"a", "an"} or any(
+            t.lower_ in {"a", "an"} and t.dep_ == "det" for t in token.children)
+        modifier = token.dep_ in {"compound", "nmod"} and token.head.pos_ == "NOUN" and c.type == "person"
+        return counted or modifier
+
+    single = {c.actor for c in candidates if c.type in {"person", "organization"} and c.entry is None}
+    for candidate in candidates:
+        if candidate.actor in single and not (candidate.end - candidate.start == 1 and common(candidate)):
+            single.discard(candidate.actor)
+    return [c for c in candidates if c.actor not in single]
 
 
 def _without_possessive(ent: Span) -> int:
