@@ -192,3 +192,10 @@ def test_a_one_word_name_only_used_as_a_noun_modifier_or_counted_is_no_person(an
     assert not analysis.actors
     named = analyse("The Ferreira government fell on Sunday, Carlos Ferreira said.")
     assert [a.name for a in named.actors if a.type == "person"] == ["Carlos Ferreira"]
+
+
+def test_armed_forces_stand_for_their_state(analyse):
+    analysis = analyse("The Belarusian army moved two brigades, and the Ukrainian military answered.")
+    assert mentions_of(analysis, "state:BLR") == [("Belarusian army", "metonym")]
+    assert "state:UKR" in {a.id for a in analysis.actors}
+    assert not [a for a in analysis.actors if a.type == "organization"]

@@ -154,6 +154,7 @@ class ResolveActors:
             return
         datelines = [(item.start, item.end) for item in analysis.wire_items]
         candidates = _titled_names(doc, self._from_entities(doc, datelines), self._titles())
+        self._armed_forces_as_states(candidates)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
         candidates = _with_groups(doc, candidates)
@@ -226,6 +227,15 @@ class ResolveActors:
         neighbours = [root.head] if root.dep_ == "conj" else []
         neighbours.extend(child for child in root.children if child.dep_ == "conj")
         return any(token.ent_type_ in {"GPE", "LOC"} for token in neighbours)
+
+    def _armed_forces_as_states(self, candidates: list[Candidate]) -> None:
+        """A state's armed forces stand for the state (`the Russian army attacked` is Russia acting)."""
+        for candidate in candidates:
+            entry = candidate.entry
+            state = self.gazetteer.entries.get(f"state:{entry.country}") if entry and entry.armed_forces else None
+            if state is not None:
+                candidate.actor, candidate.entry, candidate.name, candidate.type = state.id, state, state.name, "state"
+                candidate.kind = "metonym"
 
     # -- roles and titles -----------------------------------------------------------------------
     def _titles(self) -> set[str]:
