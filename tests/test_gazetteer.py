@@ -42,3 +42,12 @@ def test_every_state_is_well_formed():
     assert len({s.country for s in states}) == len(states)
     patterns = gazetteer.ruler_patterns()
     assert all("|" in p["id"] for p in patterns)
+
+
+def test_party_names_are_organisations_of_their_country():
+    from powermap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    for name, country in (("Fidesz", "HUN"), ("Labour", "GBR"), ("AKP", "TUR"), ("Likud", "ISR")):
+        entry, _ = gazetteer.lookup(name, fuzzy=False)
+        assert (entry.type, entry.country) == ("organization", country)
