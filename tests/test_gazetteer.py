@@ -51,3 +51,12 @@ def test_party_names_are_organisations_of_their_country():
     for name, country in (("Fidesz", "HUN"), ("Labour", "GBR"), ("AKP", "TUR"), ("Likud", "ISR")):
         entry, _ = gazetteer.lookup(name, fuzzy=False)
         assert (entry.type, entry.country) == ("organization", country)
+
+
+def test_every_armed_force_belongs_to_a_known_state():
+    from powermap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    forces = [e for e in gazetteer.entries.values() if e.armed_forces]
+    assert len(forces) > 10
+    assert all(f"state:{force.country}" in gazetteer.entries for force in forces)
