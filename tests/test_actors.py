@@ -199,3 +199,9 @@ def test_armed_forces_stand_for_their_state(analyse):
     assert mentions_of(analysis, "state:BLR") == [("Belarusian army", "metonym")]
     assert "state:UKR" in {a.id for a in analysis.actors}
     assert not [a for a in analysis.actors if a.type == "organization"]
+
+
+def test_former_states_and_more_bodies_are_known(analyse):
+    analysis = analyse("The USSR backed the rebels, while the Ottoman Empire had ceded the coast. AUKUS met in June.")
+    ids = {a.id for a in analysis.actors}
+    assert {"state:SUN", "state:XOE", "organization:aukus"} <= ids
