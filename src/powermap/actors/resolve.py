@@ -240,7 +240,7 @@ class ResolveActors:
     # -- roles and titles -----------------------------------------------------------------------
     def _titles(self) -> set[str]:
         """Titles before a name: data/titles.yaml and the one-word role nouns."""
-        return set(_titles()) | {role for role in self.gazetteer.roles if " " not in role}
+        return set(_word_lists("titles.yaml")["titles"]) | {role for role in self.gazetteer.roles if " " not in role}
 
     def _role_matcher(self, doc: Doc) -> PhraseMatcher:
         key = id(doc.vocab)
@@ -413,15 +413,10 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
 
 
 @cache
-def _titles() -> frozenset[str]:
-    data = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["titles"])
-
-
-@cache
-def _organisation_words() -> frozenset[str]:
-    data = yaml.safe_load((DATA / "titles.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["organisation_words"])
+def _word_lists(file: str) -> dict[str, frozenset[str]]:
+    """The word lists of a data file (`titles.yaml`, `not_actors.yaml`), read once per process."""
+    data = yaml.safe_load((DATA / file).read_text(encoding="utf-8"))
+    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
 
 
 def _titled_names(doc: Doc, candidates: list[Candidate], titles: set[str]) -> list[Candidate]:
@@ -437,24 +432,19 @@ def _titled_names(doc: Doc, candidates: list[Candidate], titles: set[str]) -> li
         rest = doc[marks[-1] + 1 : candidate.end]
         if not len(rest):
             continue
-        if all(t.is_title and t.text not in _organisation_words() for t in rest) and len(rest) <= 4:
+        organisation_words = _word_lists("titles.yaml")["organisation_words"]
+        if all(t.is_title and t.text not in organisation_words for t in rest) and len(rest) <= 4:
             candidate.type, candidate.name = "person", rest.text
             candidate.actor = f"person:{slug(rest.text)}"
         out.append(candidate)
     return out
 
 
-@cache
-def _not_actors() -> dict[str, frozenset[str]]:
-    data = yaml.safe_load((DATA / "not_actors.yaml").read_text(encoding="utf-8"))
-    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
-
-
 def _without_places(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     """Ships (`BRP Sierra Madre`), features of land and sea (`Second Thomas Shoal`), a state adjective on
     a place (`the Austrian capital`) or a descriptor (`a Panama-flagged tanker`), and a state named only
     where things are (`talks in South Africa`, `migrants from Cuba`) are no actors (data/not_actors.yaml)."""
-    rules = _not_actors()
+    rules = _word_lists("not_actors.yaml")
 
     def place(c: Candidate) -> bool:
         span = doc[c.start + 1 if doc[c.start].lower_ == "the" else c.start : c.end]
@@ -500,13 +490,12 @@ def _first_name_before(doc: Doc, candidate: Candidate, people: dict[int, Candida
     return Candidate(position, position + 1, f"person:{slug(token.text)}", "name", name=token.text)
 
 
-def _namesakes(doc: Doc, candidates: list[Candidate], roles: set[str]) -> list[Candidate]:
+def _namesakes(doc: Doc, candidates: list[Candidate], titles: set[str]) -> list[Candidate]:
     """`Speaker Mike Johnson` is not Boris Johnson: a known surname after a first name is the known person
     only when the first names agree (`Volodymyr Zelenskyy`); otherwise it is a new person, who also
     takes the bare surname where the known person's full name never appears."""
     people = {c.end: c for c in candidates if c.type == "person" and c.entry is None}
     covered = {i for c in candidates for i in range(c.start, c.end)}
-    titles = set(_titles()) | roles
     joined: dict[int, Candidate] = {}
     for candidate in candidates:
         entry = candidate.entry
