@@ -67,3 +67,34 @@ def test_empty_after_cleaning_and_too_large_fail():
     analysis = Analysis(source=Source(label="t", format="text", raw="x" * 50, body="x" * 50))
     Clean(max_chars=10)(analysis)
     assert "too large" in analysis.problem.message
+
+
+CREDITED = """Harbour talks stall again
+
+Tomas Lindqvist Columnist
+
+World Politics Politics
+
+The ministers met at dawn and parted without a deal (Photo: Eva Marsh / Getty Images) on the quay.
+Eva Marsh / AFP via Getty Images
+Karl Brenner /
+Both sides said they would try again. The mediator said the gap was narrow, and that the next round wou"""
+
+
+def test_credits_tags_bylines_and_a_cut_last_word_are_furniture():
+    analysis = run(CREDITED)
+    assert analysis.author == "Tomas Lindqvist"
+    for furniture in ("Columnist", "World Politics", "Getty", "Eva Marsh", "Karl Brenner", "round wou"):
+        assert furniture not in analysis.text
+    assert "parted without a deal on the quay." in analysis.text
+    assert analysis.text.endswith("that the next round")
+
+
+def test_a_finished_last_paragraph_and_a_short_last_line_are_kept():
+    assert run("Title here\n\nOne sentence ends here. Another one ends too.").text.endswith("ends too.")
+    assert run("Title here\n\nA paragraph. And then\nSee you").text.endswith("See you")
+
+
+def test_article_tools_are_furniture():
+    analysis = run("Harbour talks stall again\n\nEmail this article\nPrint this page\n\nThe ministers met at dawn.")
+    assert "Email" not in analysis.text and "Print" not in analysis.text

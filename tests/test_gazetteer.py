@@ -42,3 +42,21 @@ def test_every_state_is_well_formed():
     assert len({s.country for s in states}) == len(states)
     patterns = gazetteer.ruler_patterns()
     assert all("|" in p["id"] for p in patterns)
+
+
+def test_party_names_are_organisations_of_their_country():
+    from powermap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    for name, country in (("Fidesz", "HUN"), ("Labour", "GBR"), ("AKP", "TUR"), ("Likud", "ISR")):
+        entry, _ = gazetteer.lookup(name, fuzzy=False)
+        assert (entry.type, entry.country) == ("organization", country)
+
+
+def test_every_armed_force_belongs_to_a_known_state():
+    from powermap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    forces = [e for e in gazetteer.entries.values() if e.armed_forces]
+    assert len(forces) > 10
+    assert all(f"state:{force.country}" in gazetteer.entries for force in forces)

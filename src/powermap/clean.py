@@ -33,6 +33,7 @@ class Rules:
     date_lines: list[re.Pattern[str]]
     datelines: list[re.Pattern[str]]
     citations: list[re.Pattern[str]]
+    inline: list[re.Pattern[str]]
 
 
 @cache
@@ -40,6 +41,7 @@ def load_rules() -> Rules:
     """Read the rule files once per process."""
     furniture = datafiles.load("boilerplate.yaml")
     wire = datafiles.load("wire.yaml")
+    credits = datafiles.load("furniture.yaml")
     labels = "|".join(re.escape(label) for label in furniture.section_labels)
 
     def compile_all(patterns: list[str], flags: int = re.IGNORECASE) -> list[re.Pattern[str]]:
@@ -47,12 +49,13 @@ def load_rules() -> Rules:
 
     return Rules(
         cut_from=compile_all(furniture.cut_from),
-        drop_lines=compile_all(furniture.drop_lines),
+        drop_lines=compile_all(furniture.drop_lines + credits.drop_lines),
         section=re.compile(rf"^(?P<label>{labels})\s*[:|–—-]\s*(?P<rest>.+)$", re.IGNORECASE),
-        bylines=compile_all(furniture.bylines),
+        bylines=compile_all(furniture.bylines + credits.bylines),
         date_lines=compile_all(furniture.date_lines),
         datelines=compile_all(wire.datelines, re.MULTILINE),
         citations=compile_all(wire.citations, 0),
+        inline=compile_all(credits.strip_inline),
     )
 
 
@@ -102,7 +105,7 @@ class Clean:
             analysis.warnings.append(warning)
         lines = self._take_header(lines, analysis)
         lines = self._take_signature(lines, analysis)
-        text = "\n".join(self._paragraphs(lines)).strip()
+        text = _without_truncated_word("\n".join(self._paragraphs(lines)).strip())
         if source.title and _first_line(text).strip() != source.title.strip():
             text = f"{source.title.strip()}\n\n{text}".strip()
         if not text.strip():
@@ -120,6 +123,8 @@ class Clean:
                 break
             if any(p.match(stripped) for p in self.rules.drop_lines):
                 continue
+            for pattern in self.rules.inline:
+                line = pattern.sub("", line)
             kept.append(line.rstrip())
         return kept
 
@@ -205,6 +210,16 @@ class Clean:
             place=place.strip().title() if place else None,
             date_text=(match.groupdict().get("date") or None),
         )
+
+
+def _without_truncated_word(text: str) -> str:
+    """A page cut off mid-word (`... talks with Chin`) loses the cut word, which would read as a name; a
+    last paragraph counts as cut when it is prose (a full stop inside, eight words or more) and ends in
+    a letter or digit."""
+    last = text.rsplit("\n", 1)[-1]
+    if len(last.split()) < 8 or ". " not in last or not last[-1:].isalnum():
+        return text
+    return text[: len(text) - len(last)] + last.rsplit(" ", 1)[0].rstrip(" ,;:–—-")
 
 
 def _first_line(text: str) -> str:

@@ -325,6 +325,7 @@ class Organisation(Strict):
     aliases: Words = []
     country: ISO3 | None = None
     qid: QID | None = None
+    armed_forces: bool = False  # the armed forces of `country`, which they stand for
 
 
 class GazetteerFile(DataFile):
@@ -334,6 +335,40 @@ class GazetteerFile(DataFile):
     media: list[Organisation] = []
     groups: list[Organisation] = []
     places: Words = []
+
+
+class Group(Strict):
+    """A collective actor with no name of its own: its id key, its name, the nouns and names for it."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    name: Word
+    nouns: Words = []
+    names: list[Word] = []
+    country: ISO3 | None = None
+
+
+class GroupsFile(DataFile):
+    groups: list[Group]
+
+
+class TitlesFile(DataFile):
+    titles: Words
+    organisation_words: list[Word]
+
+
+class NotActorsFile(DataFile):
+    ship_prefixes: list[Word]
+    geographic_heads: list[Word]
+    place_heads: Words
+    location_prepositions: Words
+    venue_heads: Words
+    descriptor_participles: Words
+
+
+class FurnitureFile(DataFile):
+    drop_lines: list[Pattern]
+    bylines: list[Pattern]
+    strip_inline: list[Pattern]
 
 
 MODELS: dict[str, type[DataFile]] = {
@@ -348,6 +383,10 @@ MODELS: dict[str, type[DataFile]] = {
     "wire.yaml": WireFile,
     "actors.yaml": ActorsFile,
     "roles.yaml": RolesFile,
+    "groups.yaml": GroupsFile,
+    "titles.yaml": TitlesFile,
+    "not_actors.yaml": NotActorsFile,
+    "furniture.yaml": FurnitureFile,
 }
 
 

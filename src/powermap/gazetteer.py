@@ -92,6 +92,7 @@ class Entry:
     forms: dict[str, str] = field(default_factory=dict)
     capitals: list[str] = field(default_factory=list)
     ambiguous: bool = False
+    armed_forces: bool = False
 
 
 def _as_date(value: Any) -> date | None:
@@ -187,6 +188,7 @@ class Gazetteer:
                     type=type_,
                     country=item.get("country"),
                     qid=item.get("qid"),
+                    armed_forces=bool(item.get("armed_forces")),
                 )
                 entry.forms[item["name"]] = "name"
                 for alias in item.get("aliases", []):

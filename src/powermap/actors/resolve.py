@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from powermap import datafiles
+from powermap.actors.groups import find_groups
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
 from powermap.offsets import Intervals, between
@@ -156,10 +157,17 @@ class ResolveActors:
         if doc is None:
             return
         datelines = Intervals((item.start, item.end, (item.start, item.end)) for item in analysis.wire_items)
-        candidates = self._from_entities(doc, datelines)
+        candidates = _titled_names(doc, self._from_entities(doc, datelines), self._titles())
+        self._armed_forces_as_states(candidates)
         candidates = self._with_roles(doc, candidates, reference_day(analysis))
         _nationalities(doc, candidates)
+        candidates = _with_groups(doc, candidates)
+        candidates = _namesakes(doc, candidates, self._titles())
         self._link_surnames(doc, candidates)
+        _reconcile_types(candidates)
+        candidates = _foreign_bodies(doc, candidates)
+        candidates = _without_places(doc, candidates)
+        candidates = _without_common_nouns(doc, candidates)
         candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
@@ -202,20 +210,20 @@ class ResolveActors:
             if ent.label_ in {"GPE", "NORP"} and entry.type != "state":
                 return None
             return self._known(ent, entry, kind)
+        end = _without_possessive(ent)
         if ent.label_ == "PERSON" and ent[0].is_title:
-            name = ent.text.removesuffix("’s").removesuffix("'s")
-            return Candidate(ent.start, ent.end, f"person:{slug(name)}", "name", name=name)
+            name = ent.doc[ent.start : end].text
+            return Candidate(ent.start, end, f"person:{slug(name)}", "name", name=name)
         if ent.label_ == "ORG" and ent[0].is_title or ent.label_ == "ORG" and ent[0].is_upper:
-            name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
-            return Candidate(
-                ent.start, ent.end, f"organization:{slug(name)}", "name", name=name, type="organization"
-            )
+            name = re.sub(r"^the\s+", "", ent.doc[ent.start : end].text, flags=re.IGNORECASE)
+            return Candidate(ent.start, end, f"organization:{slug(name)}", "name", name=name, type="organization")
         return None
 
     @staticmethod
     def _known(ent: Span, entry: Entry, kind: str) -> Candidate:
         start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
-        return Candidate(start, ent.end, entry.id, kind, entry=entry, name=entry.name, type=entry.type)
+        return Candidate(start, _without_possessive(ent), entry.id, kind, entry=entry, name=entry.name,
+                         type=entry.type)
 
     def _beside_place(self, ent: Span) -> bool:
         """A "person" coordinated with a place is a place the model mistook (`Kyiv and Chernihiv`)."""
@@ -224,7 +232,20 @@ class ResolveActors:
         neighbours.extend(child for child in root.children if child.dep_ == "conj")
         return any(token.ent_type_ in {"GPE", "LOC"} for token in neighbours)
 
+    def _armed_forces_as_states(self, candidates: list[Candidate]) -> None:
+        """A state's armed forces stand for the state (`the Russian army attacked` is Russia acting)."""
+        for candidate in candidates:
+            entry = candidate.entry
+            state = self.gazetteer.entries.get(f"state:{entry.country}") if entry and entry.armed_forces else None
+            if state is not None:
+                candidate.actor, candidate.entry, candidate.name, candidate.type = state.id, state, state.name, "state"
+                candidate.kind = "metonym"
+
     # -- roles and titles -----------------------------------------------------------------------
+    def _titles(self) -> set[str]:
+        """Titles before a name: data/titles.yaml and the one-word role nouns."""
+        return set(_word_lists("titles.yaml")["titles"]) | {role for role in self.gazetteer.roles if " " not in role}
+
     def _role_matcher(self, doc: Doc) -> PhraseMatcher:
         key = id(doc.vocab)
         if key not in self._matchers:
@@ -415,6 +436,208 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
 
 def _candidate_start(candidate: Candidate) -> int:
     return candidate.start
+
+
+@cache
+def _word_lists(file: str) -> dict[str, frozenset[str]]:
+    """The word lists of a data file (`titles.yaml`, `not_actors.yaml`), read once per process."""
+    data = datafiles.load(file).model_dump()
+    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
+
+
+def _titled_names(doc: Doc, candidates: list[Candidate], titles: set[str]) -> list[Candidate]:
+    """A name the model found that is a title and a name (`Lieutenant General Jan Novak`, typed as an
+    organisation) is that person; a title alone (`Major-General`) is no actor."""
+    out = []
+    for candidate in candidates:
+        span = doc[candidate.start : candidate.end]
+        marks = [t.i for t in span if t.lower_.rstrip(".") in titles and t.is_title]
+        if candidate.entry is not None or candidate.type not in {"person", "organization"} or not marks:
+            out.append(candidate)
+            continue
+        rest = doc[marks[-1] + 1 : candidate.end]
+        if not len(rest):
+            continue
+        organisation_words = _word_lists("titles.yaml")["organisation_words"]
+        if all(t.is_title and t.text not in organisation_words for t in rest) and len(rest) <= 4:
+            candidate.type, candidate.name = "person", rest.text
+            candidate.actor = f"person:{slug(rest.text)}"
+        out.append(candidate)
+    return out
+
+
+def _without_places(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Ships (`BRP Sierra Madre`), features of land and sea (`Second Thomas Shoal`), a state adjective on
+    a place (`the Austrian capital`) or a descriptor (`a Panama-flagged tanker`), and a state named only
+    where things are (`talks in South Africa`, `migrants from Cuba`) are no actors (data/not_actors.yaml)."""
+    rules = _word_lists("not_actors.yaml")
+
+    def place(c: Candidate) -> bool:
+        span = doc[c.start + 1 if doc[c.start].lower_ == "the" else c.start : c.end]
+        if c.entry is None and (span[0].text in rules["ship_prefixes"] and len(span) > 1
+                                or span[-1].text in rules["geographic_heads"]):
+            return True
+        if span.root.dep_ == "npadvmod" and span.root.head.lower_ in rules["descriptor_participles"]:
+            return True
+        return c.kind == "demonym" and span.root.dep_ == "amod" and span.root.head.lower_ in rules["place_heads"]
+
+    def located(c: Candidate) -> bool:
+        root = doc[c.start : c.end].root
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        preposition = root.head
+        if root.dep_ != "pobj":
+            return False
+        if preposition.lower_ == "from":
+            return preposition.head.tag_ == "NNS"
+        return preposition.lower_ in rules["location_prepositions"] \
+            and (preposition.head.pos_ in {"NOUN", "PROPN"} or preposition.head.lemma_.lower() in rules["venue_heads"])
+
+    kept = [c for c in candidates if not place(c)]
+    states = {c.actor for c in kept if c.type == "state"}
+    venues = {actor for actor in states if all(located(c) for c in kept if c.actor == actor)}
+    return [c for c in kept if c.actor not in venues]
+
+
+def _first_name_before(doc: Doc, candidate: Candidate, people: dict[int, Candidate],
+                       covered: set[int], titles: set[str]) -> Candidate | None:
+    """The first name standing just before a surname: a name the model found, or a capitalised proper
+    noun compounded with it that is neither another actor nor a title (`Speaker`, `Gen.`)."""
+    if candidate.start in people:
+        return people[candidate.start]
+    position = candidate.start - 1
+    if position < 0 or position in covered:
+        return None
+    token = doc[position]
+    if token.pos_ != "PROPN" or not token.is_title or token.dep_ != "compound" or token.head.i != candidate.start:
+        return None
+    if token.lower_.rstrip(".") in titles:
+        return None
+    return Candidate(position, position + 1, f"person:{slug(token.text)}", "name", name=token.text)
+
+
+def _namesakes(doc: Doc, candidates: list[Candidate], titles: set[str]) -> list[Candidate]:
+    """`Speaker Mike Johnson` is not Boris Johnson: a known surname after a first name is the known person
+    only when the first names agree (`Volodymyr Zelenskyy`); otherwise it is a new person, who also
+    takes the bare surname where the known person's full name never appears."""
+    people = {c.end: c for c in candidates if c.type == "person" and c.entry is None}
+    covered = {i for c in candidates for i in range(c.start, c.end)}
+    joined: dict[int, Candidate] = {}
+    for candidate in candidates:
+        entry = candidate.entry
+        if entry is None or entry.type != "person" or candidate.end - candidate.start != 1:
+            continue
+        first = _first_name_before(doc, candidate, people, covered, titles)
+        if first is None:
+            continue
+        given = {name_key(form.split()[0]) for form in entry.forms if len(form.split()) > 1}
+        if len(first.name.split()) == 1 and any(fuzz.ratio(name_key(first.name), g) >= 80 for g in given):
+            merged = Candidate(first.start, candidate.end, entry.id, "name", entry, entry.name, "person")
+        else:
+            name = f"{first.name} {doc[candidate.start].text}"
+            merged = Candidate(first.start, candidate.end, f"person:{slug(name)}", "name", name=name,
+                               country=first.country)
+        joined[id(first)] = joined[id(candidate)] = merged
+    out = [c for c in candidates if id(c) not in joined]
+    out.extend({id(c): c for c in joined.values()}.values())
+    full_named = {c.actor for c in out if c.entry is not None and c.end - c.start > 1}
+    for namesake in {c.actor: c for c in joined.values() if c.entry is None}.values():
+        surname = name_key(namesake.name.split()[-1])
+        for candidate in out:
+            if candidate.entry is not None and candidate.entry.type == "person" and candidate.actor not in full_named \
+                    and candidate.end - candidate.start == 1 and name_key(doc[candidate.start].text) == surname:
+                candidate.actor, candidate.entry, candidate.name = namesake.actor, None, namesake.name
+    return sorted(out, key=lambda c: c.start)
+
+
+def _reconcile_types(candidates: list[Candidate]) -> None:
+    """One name, one actor: a name the model typed as an organisation (`Maduro's government`) or a part of
+    a full name (`López Obrador`) is the person whose full name or surname it is, or whose first name it
+    is when no one else shares it."""
+    people = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+    for candidate in candidates:
+        if candidate.entry is not None or candidate.type not in {"person", "organization"}:
+            continue
+        key = name_key(candidate.name)
+        match = next((p for p in people if p is not candidate and p.actor != candidate.actor
+                      and (name_key(p.name) == key or name_key(p.name).endswith(" " + key))), None)
+        if match is None and candidate.type == "organization":  # `Imran` beside Imran Khan, no other Imran
+            first = {p.actor: p for p in people if name_key(p.name.split()[0]) == key}
+            match = first.popitem()[1] if len(first) == 1 else None
+        if match is not None:
+            candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
+            candidate.type = "person"
+
+
+def _foreign_bodies(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """`Congress` is the US Congress only in a text that deals with the United States: a one-word name of
+    a national body, in a text naming nothing else of its country, is an organisation of its own, and
+    in lower case (`the opposition congress`) no name at all."""
+    countries = {c.entry.country if c.entry is not None else c.country for c in candidates
+                 if not (c.entry is not None and c.entry.type == "organization")}
+    kept = []
+    for candidate in candidates:
+        entry = candidate.entry
+        if entry is not None and entry.type == "organization" and entry.country and entry.country not in countries \
+                and candidate.end - candidate.start == 1 and candidate.kind == "alias":
+            name = doc[candidate.start].text
+            if name.islower():
+                continue
+            candidate.actor, candidate.entry, candidate.name = f"organization:{slug(name)}", None, name
+        kept.append(candidate)
+    return kept
+
+
+def _without_common_nouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """A one-word "person" the model found that is only ever a noun modifier (`the Rawalpindi bosses`,
+    `Collins-class submarines`), or a one-word person or organisation that is counted (`a true
+    Brexiteer`), names no one."""
+    def common(c: Candidate) -> bool:
+        token = doc[c.start]
+        counted = c.start > 0 and doc[c.start - 1].lower_ in {"a", "an"} or any(
+            t.lower_ in {"a", "an"} and t.dep_ == "det" for t in token.children)
+        modifier = token.dep_ in {"compound", "nmod"} and token.head.pos_ == "NOUN" and c.type == "person"
+        return counted or modifier
+
+    single = {c.actor for c in candidates if c.type in {"person", "organization"} and c.entry is None}
+    for candidate in candidates:
+        if candidate.actor in single and not (candidate.end - candidate.start == 1 and common(candidate)):
+            single.discard(candidate.actor)
+    return [c for c in candidates if c.actor not in single]
+
+
+def _without_possessive(ent: Span) -> int:
+    """Where a name ends without its 's: `Labour's` is a mention of Labour, not a second actor."""
+    return ent.end - 1 if len(ent) > 1 and ent[-1].lower_ in {"'s", "’s", "'"} else ent.end
+
+
+def _with_groups(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Collective actors (actors/groups.py) tied to the country of a modifier or owner that names one
+    (`Turkish political parties`, `Lukashenko's generals`); an adjective the group takes in is then no
+    mention of its own. A group named once with its country and once without is one actor."""
+    by_token = {i: c for c in candidates for i in range(c.start, c.end)}
+
+    def swallowable(c: Candidate) -> bool:
+        return c.kind == "demonym" and doc[c.end - 1].pos_ == "ADJ" or c.entry is None and c.type != "person"
+
+    groups = find_groups(doc, lambda i: i in by_token and not swallowable(by_token[i]))
+    swallowed: set[int] = set()
+    found: list[Candidate] = []
+    for group in groups:
+        owners = [by_token[i] for i in group.modifiers if i in by_token]
+        countries = [o.entry.country if o.entry is not None else o.country for o in owners]
+        country = next((c for c in countries if c), group.spec.country)
+        swallowed.update(id(by_token[i]) for i in range(group.start, group.end) if i in by_token)
+        actor = f"group:{group.spec.key}-{country.lower()}" if country else f"group:{group.spec.key}"
+        found.append(Candidate(group.start, group.end, actor, "name", name=group.name, type="group",
+                               country=country))
+    for candidate in found:
+        if candidate.country is None:
+            variants = {c.actor for c in found if c.country and c.actor.startswith(candidate.actor + "-")}
+            if len(variants) == 1:
+                candidate.actor = variants.pop()
+    kept = [c for c in candidates if id(c) not in swallowed]
+    return sorted(kept + found, key=lambda c: c.start)
 
 
 def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:

@@ -119,7 +119,12 @@ class RelationModel:
             chosen = [i for i in np.argsort(-row) if row[i] >= self.threshold
                       or self.labels[i] in candidate.rule_labels and row[i] >= VETO]
             predictions = []
-            for i in chosen:
+            types_taken: set[str] = set()
+            for i in chosen:  # most probable first: one direction per type and pair
+                type_ = split_label(self.labels[i])[0]
+                if type_ in types_taken:
+                    continue
+                types_taken.add(type_)
                 with_label = np.concatenate([x, _one_hot(len(self.labels), i)])
                 negated = _sigmoid(with_label @ self.negation_weights + self.negation_bias) >= 0.5
                 modality = MODALITIES[int(np.argmax(with_label @ self.modality_weights.T + self.modality_bias))]
