@@ -1,9 +1,11 @@
 """Throughput and peak memory of powermap against bare spaCy `nlp.pipe` on the same texts.
 
 Run: .venv/bin/python bench/bench_analyze.py [--docs 1000 10000] [--modes spacy local1 local2 dask]
+     .venv/bin/python bench/bench_analyze.py --texts ../shared/eval/polnear-dev/text [--modes spacy local1]
 
 For each corpus size it generates that many distinct documents from our examples (bench/corpus.py)
-and runs each mode in a fresh process:
+(or, with --texts DIR, copies the real-length articles of DIR, read at run time and never kept) and
+runs each mode in a fresh process:
 - spacy:  bare `nlp.pipe` with the same model over the files' text;
 - local1: `powermap analyze DIR --db ...` with one process;
 - local2: the same with `--workers 2`;
@@ -68,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, nargs="+", default=[1000])
     parser.add_argument("--modes", nargs="+", default=["spacy", "local1", "local2", "dask"])
+    parser.add_argument("--texts", type=Path, help="Real articles (*.txt) to use instead of generated ones.")
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -79,10 +82,17 @@ def main() -> None:
 
     print(f"{'docs':>6} {'mode':<7}{'seconds':>9}{'docs/s':>8}{'words/s':>9}{'RSS MB':>8}{'worker MB':>10}")
     results: dict[tuple[int, str], dict[str, float]] = {}
+    if args.texts is not None:
+        args.docs = [len(list(args.texts.glob("*.txt")))]
     for count in args.docs:
         with tempfile.TemporaryDirectory() as temp:
             folder = Path(temp) / "corpus"
-            write(folder, count)
+            if args.texts is not None:
+                folder.mkdir()
+                for path in sorted(args.texts.glob("*.txt")):
+                    (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+            else:
+                write(folder, count)
             for mode in args.modes:
                 work = Path(temp) / mode
                 work.mkdir()

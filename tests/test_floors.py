@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from powermap.eval import claims, events, quotes, rhetoric
+from powermap.eval import articles, claims, events, quotes, rhetoric
 from powermap.pipeline import Pipeline
 from tests.conftest import SHARED
 
@@ -34,8 +34,17 @@ QUOTES = {"texts": 84, "files": 94,
                             "speaker_accuracy": 0.916, "cue_accuracy": 0.934},
           "all attributions": {"gold": 2189.8, "precision": 0.818, "recall": 0.62, "f1": 0.705,
                                "speaker_accuracy": 0.909, "cue_accuracy": 0.934}}
-EVENTS = {"records": 321, "gold_triples": 249, "precision": 0.638, "recall": 0.446, "f1": 0.525,
-          "type_accuracy": 0.904}
+# With the learned relation layer (2026-12-01): lower than the rules alone (0.525 / 0.904), which were
+# tuned on these records; the layer is measured by whole real articles (ARTICLES below).
+EVENTS = {"records": 321, "gold_triples": 249, "precision": 0.431, "recall": 0.402, "f1": 0.416,
+          "type_accuracy": 0.862}
+ARTICLES = {"articles": 24,
+            "actors": {"gold": 209, "precision": 0.789, "recall": 0.895, "f1": 0.839},
+            "relations": {"gold": 199, "precision": 0.388, "recall": 0.166, "f1": 0.232},
+            "actor_pairs": {"gold": 147, "precision": 0.486, "recall": 0.238, "f1": 0.32},
+            "quotes": {"gold": 47, "precision": 0.938, "recall": 0.638, "f1": 0.759},
+            "numbers": {"gold": 61, "precision": 0.671, "recall": 0.869, "f1": 0.757},
+            "quote_speaker_accuracy": 0.833, "genre_accuracy": 0.5}
 _RATIOS = ("precision", "recall", "f1", "accuracy")
 
 
@@ -87,3 +96,10 @@ def test_quotes_floors(pipeline: Pipeline):
 def test_events_floors(pipeline: Pipeline):
     report = events.evaluate(SHARED / "eval" / "plover-gsr" / "PLOVER_GSR_CAMEO.json", pipeline)
     assert _below(EVENTS, report.scores(), 0.002) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "eval" / "articles-dev").is_dir(), reason="../shared/eval/articles-dev is absent")
+def test_whole_article_floors(pipeline: Pipeline):
+    report = articles.evaluate(SHARED / "eval" / "articles-dev", pipeline).to_json()
+    assert _below(ARTICLES, report, 0.002) == []

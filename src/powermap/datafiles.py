@@ -371,6 +371,14 @@ class FurnitureFile(DataFile):
     strip_inline: list[Pattern]
 
 
+class LanguageFile(DataFile):
+    short_letters: Annotated[int, Field(gt=0)]
+    ascii_share: Annotated[float, Field(ge=0, le=1)]
+    english_function_words: Words
+    min_letter_share: Annotated[float, Field(ge=0, le=1)]
+    letter_share_from: Annotated[int, Field(gt=0)]
+
+
 MODELS: dict[str, type[DataFile]] = {
     "triggers.yaml": TriggersFile,
     "cues.yaml": CuesFile,
@@ -387,6 +395,7 @@ MODELS: dict[str, type[DataFile]] = {
     "titles.yaml": TitlesFile,
     "not_actors.yaml": NotActorsFile,
     "furniture.yaml": FurnitureFile,
+    "language.yaml": LanguageFile,
 }
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from powermap import datafiles
 from powermap.analysis import Analysis
 
 MIN_LETTERS = 20
@@ -36,10 +35,10 @@ def _identifier() -> LanguageIdentifier:
 
 @cache
 def load_short_text() -> ShortText:
-    data = yaml.safe_load((resources.files("powermap") / "data" / "language.yaml").read_text(encoding="utf-8"))
-    return ShortText(short_letters=int(data["short_letters"]), ascii_share=float(data["ascii_share"]),
-                     function_words=frozenset(data["english_function_words"]),
-                     min_letter_share=float(data["min_letter_share"]), letter_share_from=int(data["letter_share_from"]))
+    data = datafiles.load("language.yaml")
+    return ShortText(short_letters=data.short_letters, ascii_share=data.ascii_share,
+                     function_words=frozenset(data.english_function_words),
+                     min_letter_share=data.min_letter_share, letter_share_from=data.letter_share_from)
 
 
 def detect(text: str) -> tuple[str | None, float]:

@@ -16,7 +16,7 @@ from spacy.tokens import Span as TokenSpan
 from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.learn.features import Candidate, dependency_path
-from powermap.learn.relations import RelationModel, label_of, split_label
+from powermap.learn.relations import Prediction, RelationModel, label_of, split_label
 from powermap.schema import Actor, Relation, Span
 
 _TYPES = {"state": "country", "media": "organization", "person": "person", "organization": "organization",
@@ -52,13 +52,16 @@ class ClassifyRelations:
         kept = [r for r in rules
                 if r.target is None or (r.evidence.start, frozenset((r.source, r.target))) not in decided]
         learned: list[Relation] = []
+        same_sentence = _by_sentence(rules)
         context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published))
         for (sent, first, a, second, b), predictions in zip(pairs, self.model.predict(candidates), strict=True):
             for prediction in predictions:
                 type_, first_is_source = split_label(prediction.label)
                 source, target = (a, b) if first_is_source else (b, a)
-                rule = _matching_rule(rules, type_, source, target)
-                learned.append(_relation(context, sent, first, second, source, target, type_, prediction, rule))
+                rule = same_sentence.get((sent.start_char, type_, frozenset((source.id, target.id))))
+                word = _trigger(first, second)
+                if rule is not None or word is not None:
+                    learned.append(_relation(context, sent, word, source, target, type_, prediction, rule))
         relations = kept + learned
         analysis.relations = [r.model_copy(update={"id": f"rel-{n}"}) for n, r in enumerate(relations, 1)]
 
@@ -105,21 +108,25 @@ def _quoted(analysis: Analysis, offset: int) -> bool:
     return any(q.start <= offset < q.end for q in analysis.quotes)
 
 
-def _matching_rule(rules: list[Relation], type_: str, source: Actor, target: Actor) -> Relation | None:
+def _by_sentence(rules: list[Relation]) -> dict[tuple[int, str, frozenset[str]], Relation]:
+    """Rule relations by (sentence start, type, the two actors), so each prediction finds its own in one step."""
+    index: dict[tuple[int, str, frozenset[str]], Relation] = {}
     for relation in rules:
-        if relation.type == type_ and {relation.source, relation.target} == {source.id, target.id}:
-            return relation
-    return None
+        if relation.target is not None:
+            index.setdefault((relation.evidence.start, relation.type, frozenset((relation.source, relation.target))),
+                             relation)
+    return index
 
 
-def _trigger(first: TokenSpan, second: TokenSpan) -> Token:
-    """The word that carries a learned relation: where the two mentions' paths meet, else a word between."""
+def _trigger(first: TokenSpan, second: TokenSpan) -> Token | None:
+    """The word that carries a learned relation: where the two mentions' paths meet, else a content word
+    between them; None when one name only modifies the other (`Russian-Belorussian`): no predicate links them."""
     _, meeting, _ = dependency_path(first.root, second.root)
     inside = set(range(first.start, first.end)) | set(range(second.start, second.end))
     if meeting is not None and meeting.i not in inside:
         return meeting
     between = [t for t in first.doc[first.end:second.start] if t.pos_ in {"VERB", "NOUN", "ADJ"}]
-    return between[0] if between else (meeting or first.root)
+    return between[0] if between else None
 
 
 @dataclass
@@ -129,13 +136,13 @@ class _Context:
     dates: SentenceDates
 
 
-def _relation(context: _Context, sent: TokenSpan, first: TokenSpan, second: TokenSpan, source: Actor,
-              target: Actor, type_: str, prediction, rule: Relation | None) -> Relation:
+def _relation(context: _Context, sent: TokenSpan, word: Token | None, source: Actor,
+              target: Actor, type_: str, prediction: Prediction, rule: Relation | None) -> Relation:
     text = context.analysis.text
     if rule is not None:
         trigger, mode, negated, modality = rule.trigger, rule.mode, rule.negated, rule.modality
     else:
-        word = _trigger(first, second)
+        assert word is not None  # the caller keeps a learned relation only with a word that carries it
         trigger = Span.of(text, word.idx, word.idx + len(word.text))
         mode, negated, modality = None, prediction.negated, prediction.modality
     day, day_source = context.dates.of(sent)
