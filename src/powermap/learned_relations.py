@@ -15,7 +15,7 @@ from spacy.tokens import Span as TokenSpan
 
 from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
-from powermap.learn.features import Candidate, dependency_path
+from powermap.learn.features import Candidate, dependency_path, word_vectors
 from powermap.learn.relations import Prediction, RelationModel, label_of, split_label
 from powermap.schema import Actor, Relation, Span
 
@@ -34,6 +34,7 @@ class ClassifyRelations:
 
     def __init__(self, model: RelationModel | None = None) -> None:
         self.model = model or RelationModel.load()
+        self.vectors = word_vectors()  # loaded with the pipeline, not on the first document
 
     def __call__(self, analysis: Analysis) -> None:
         doc = analysis.doc
@@ -54,7 +55,8 @@ class ClassifyRelations:
         learned: list[Relation] = []
         same_sentence = _by_sentence(rules)
         context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published))
-        for (sent, first, a, second, b), predictions in zip(pairs, self.model.predict(candidates), strict=True):
+        predicted = self.model.predict(candidates, self.vectors)
+        for (sent, first, a, second, b), predictions in zip(pairs, predicted, strict=True):
             for prediction in predictions:
                 type_, first_is_source = split_label(prediction.label)
                 source, target = (a, b) if first_is_source else (b, a)

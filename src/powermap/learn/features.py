@@ -7,7 +7,7 @@ The same code makes the features when training (gold actor spans from the corpus
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -38,20 +38,29 @@ class WordVectors:
         self.model = StaticModel.from_pretrained(path)
         self.dim = int(self.model.dim)
         self.cache: dict[str, np.ndarray] = {}
+        self._doc: Doc | None = None
+        self._table = np.zeros((0, self.dim), dtype=np.float32)
+        self._is_word: list[bool] = []
 
     def prepare(self, words: Iterable[str]) -> None:
         missing = sorted({w for w in words if w not in self.cache})
+        if len(self.cache) + len(missing) > 200_000:  # memory stays flat over a long batch
+            self.cache.clear()
+            missing = sorted(set(words))
         if missing:
             vectors = self.model.encode(missing).astype(np.float32)
             self.cache.update(zip(missing, vectors, strict=True))
-        if len(self.cache) > 200_000:  # memory stays flat over a long batch
-            self.cache.clear()
 
-    def mean(self, words: Sequence[str]) -> np.ndarray:
-        if not words:
-            return np.zeros(self.dim, dtype=np.float32)
-        self.prepare(words)
-        return np.mean([self.cache[w] for w in words], axis=0)
+    def of_doc(self, doc: Doc) -> tuple[np.ndarray, list[bool]]:
+        """Every token's vector as one table, and which tokens are words (not punctuation or space);
+        the last document's table is kept, since a document's pairs are featurised together."""
+        if self._doc is not doc:
+            words = [t.lower_ for t in doc]
+            self.prepare(words)
+            self._table = np.vstack([self.cache[w] for w in words]) if words else np.zeros((0, self.dim))
+            self._is_word = [not t.is_punct and not t.is_space for t in doc]
+            self._doc = doc
+        return self._table, self._is_word
 
 
 @dataclass(frozen=True)
@@ -158,20 +167,24 @@ def hashed(features: Iterable[str]) -> dict[int, float]:
 def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     """Embeddings of what lies between, on the path, around the pair and in the whole sentence."""
     doc: Doc = candidate.sentence.doc
+    table, is_word = vectors.of_doc(doc)
     first, second = _root(candidate.first), _root(candidate.second)
     path, lca, _ = dependency_path(first, second)
     sentence = candidate.sentence
     inside = set(range(candidate.first.start, candidate.first.end)) | set(
         range(candidate.second.start, candidate.second.end))
-    left = doc[max(sentence.start, candidate.first.start - _CONTEXT):candidate.first.start]
-    right = doc[candidate.second.end:min(sentence.end, candidate.second.end + _CONTEXT)]
+
+    def mean(positions: Iterable[int]) -> np.ndarray:
+        chosen = [i for i in positions if is_word[i]]
+        return table[chosen].mean(axis=0) if chosen else np.zeros(vectors.dim, dtype=np.float32)
+
     parts = [
-        vectors.mean(_words(doc[candidate.first.end:candidate.second.start])),
-        vectors.mean(_words(path)),
-        vectors.mean(_words([lca])) if lca is not None else vectors.mean([]),
-        vectors.mean(_words(left)),
-        vectors.mean(_words(right)),
-        vectors.mean(_words(t for t in sentence if t.i not in inside)),
+        mean(range(candidate.first.end, candidate.second.start)),
+        mean(t.i for t in path),
+        mean([lca.i] if lca is not None else []),
+        mean(range(max(sentence.start, candidate.first.start - _CONTEXT), candidate.first.start)),
+        mean(range(candidate.second.end, min(sentence.end, candidate.second.end + _CONTEXT))),
+        mean(i for i in range(sentence.start, sentence.end) if i not in inside),
     ]
     return np.concatenate(parts).astype(np.float32)
 

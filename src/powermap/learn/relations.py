@@ -112,40 +112,49 @@ class RelationModel:
         if not candidates:
             return []
         vectors = vectors or word_vectors()
-        matrix = feature_matrix(candidates, vectors)
-        scores = _sigmoid(matrix @ self.weights.T + self.bias)
+        dense = np.vstack([dense_features(c, vectors) for c in candidates])
+        width = dense.shape[1]
+        parse = [_indices(hashed(sparse_features(c)), width) for c in candidates]
+        scores = dense @ self.weights[:, :width].T + self.bias
+        for row, (columns, values) in enumerate(parse):
+            scores[row] += self.weights[:, columns] @ values
+        scores = _sigmoid(scores)
+        labels_from = width + (1 << HASH_BITS)
         out: list[list[Prediction]] = []
-        for row, x, candidate in zip(scores, matrix, candidates, strict=True):
-            chosen = [i for i in np.argsort(-row) if row[i] >= self.threshold
-                      or self.labels[i] in candidate.rule_labels and row[i] >= VETO]
+        for row, candidate in enumerate(candidates):
+            chosen = [i for i in np.argsort(-scores[row]) if scores[row, i] >= self.threshold
+                      or self.labels[i] in candidate.rule_labels and scores[row, i] >= VETO]
             predictions = []
             types_taken: set[str] = set()
+            columns, values = parse[row]
             for i in chosen:  # most probable first: one direction per type and pair
                 type_ = split_label(self.labels[i])[0]
                 if type_ in types_taken:
                     continue
                 types_taken.add(type_)
-                with_label = np.concatenate([x, _one_hot(len(self.labels), i)])
-                negated = _sigmoid(with_label @ self.negation_weights + self.negation_bias) >= 0.5
-                modality = MODALITIES[int(np.argmax(with_label @ self.modality_weights.T + self.modality_bias))]
-                predictions.append(Prediction(self.labels[i], float(row[i]), bool(negated), modality))
+                parts = (dense[row], columns, values, labels_from + i)
+                negated = _sigmoid(_head(self.negation_weights, *parts) + self.negation_bias) >= 0.5
+                modality = MODALITIES[int(np.argmax(_head(self.modality_weights, *parts) + self.modality_bias))]
+                predictions.append(Prediction(self.labels[i], float(scores[row, i]), bool(negated), modality))
             out.append(predictions)
         return out
 
 
+def _head(weights: np.ndarray, dense: np.ndarray, columns: np.ndarray, values: np.ndarray,
+          label_column: int) -> np.ndarray:
+    """A head's score for one pair and one label: its dense part, its hashed part, the label's column."""
+    width = dense.shape[0]
+    return dense @ weights[..., :width].T + weights[..., columns] @ values + weights[..., label_column]
+
+
+def _indices(features: dict[int, float], offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """A hashed feature row as the model's column numbers and their values."""
+    return (np.fromiter(features.keys(), dtype=np.int64, count=len(features)) + offset,
+            np.fromiter(features.values(), dtype=np.float32, count=len(features)))
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
-
-
-def _one_hot(size: int, index: int) -> np.ndarray:
-    vector = np.zeros(size, dtype=np.float32)
-    vector[index] = 1.0
-    return vector
-
-
-def feature_matrix(candidates: Sequence[Candidate], vectors: WordVectors) -> np.ndarray:
-    """Dense rows: embeddings then the hashed parse features."""
-    return sparse_matrix(candidates, vectors).toarray()
 
 
 def sparse_matrix(candidates: Sequence[Candidate], vectors: WordVectors):
