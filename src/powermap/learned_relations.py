@@ -16,7 +16,7 @@ from spacy.tokens import Span as TokenSpan
 from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.learn.features import Candidate, dependency_path, word_vectors
-from powermap.learn.relations import Prediction, RelationModel, label_of, split_label
+from powermap.learn.relations import Prediction, RelationModel, inside_quote, rule_labels, split_label
 from powermap.schema import Actor, Relation, Span
 
 _TYPES = {"state": "country", "media": "organization", "person": "person", "organization": "organization",
@@ -42,10 +42,10 @@ class ClassifyRelations:
             return
         rules = analysis.relations
         pairs = _candidates(analysis, doc)
-        rule_index = _rule_index(rules)
+        rule_index = rule_labels(rules)
         candidates = [
             Candidate(sent, first, second, _TYPES[a.type], _TYPES[b.type],
-                      rule_index.get((a.id, b.id), ()), _quoted(analysis, first.start_char))
+                      rule_index.get((a.id, b.id), ()), inside_quote(analysis, first.start_char))
             for sent, first, a, second, b in pairs
         ]
         # the model decides a pair in the sentence where it met it; the rules' other relations pass through
@@ -95,19 +95,6 @@ def _candidates(analysis: Analysis, doc: Doc) -> list[tuple[TokenSpan, TokenSpan
         for _, first, a, second, b in sorted(best.values(), key=lambda item: item[1].start):
             out.append((first.sent, first, a, second, b))
     return out
-
-
-def _rule_index(rules: list[Relation]) -> dict[tuple[str, str], tuple[str, ...]]:
-    index: dict[tuple[str, str], set[str]] = {}
-    for relation in rules:
-        if relation.target is not None:
-            index.setdefault((relation.source, relation.target), set()).add(label_of(relation.type, True))
-            index.setdefault((relation.target, relation.source), set()).add(label_of(relation.type, False))
-    return {pair: tuple(sorted(labels)) for pair, labels in index.items()}
-
-
-def _quoted(analysis: Analysis, offset: int) -> bool:
-    return any(q.start <= offset < q.end for q in analysis.quotes)
 
 
 def _by_sentence(rules: list[Relation]) -> dict[tuple[int, str, frozenset[str]], Relation]:

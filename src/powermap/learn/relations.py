@@ -190,7 +190,7 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
         if doc is None:
             continue
         owners = analysis.mention_owners()
-        rule_pairs = _rule_labels(analysis)
+        rule_pairs = rule_labels(analysis.relations)
         spans = {}
         for actor in record.actors:
             start = record.actor_start(actor)
@@ -217,7 +217,7 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
                 if actor_a is not None and actor_b is not None:
                     rules = rule_pairs.get((actor_a.id, actor_b.id), ())
                 candidate = Candidate(span_a.sent, span_a, span_b, type_a, type_b, rules,
-                                      _inside_quote(analysis, span_a.start_char))
+                                      inside_quote(analysis, span_a.start_char))
                 example = Example(candidate, set(), {}, {}, record.id)
                 name_a, name_b = by_text[a].name, by_text[b].name
                 for (source, target), relations in gold.items():
@@ -232,10 +232,10 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
     return out
 
 
-def _rule_labels(analysis: Any) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(first actor id, second actor id) -> the rule layer's labels, for both orders."""
+def rule_labels(relations: Sequence[Any]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(first actor id, second actor id) -> the rule layer's labels of the pair, for both orders."""
     labels: dict[tuple[str, str], set[str]] = {}
-    for relation in analysis.relations:
+    for relation in relations:
         if relation.target is None:
             continue
         labels.setdefault((relation.source, relation.target), set()).add(label_of(relation.type, True))
@@ -243,7 +243,8 @@ def _rule_labels(analysis: Any) -> dict[tuple[str, str], tuple[str, ...]]:
     return {pair: tuple(sorted(found)) for pair, found in labels.items()}
 
 
-def _inside_quote(analysis: Any, offset: int) -> bool:
+def inside_quote(analysis: Any, offset: int) -> bool:
+    """Whether an offset lies inside one of the document's quotes (a feature of a pair)."""
     return any(q.start <= offset < q.end for q in analysis.quotes)
 
 
