@@ -20,8 +20,6 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from powermap.cli import app
 from powermap.corpus.store import Store
@@ -31,6 +29,7 @@ from powermap.ingest.html import MAX_ELEMENTS
 from powermap.ingest.jsonl import parse_json
 from powermap.ingest.warc import members
 from powermap.terminal import block, one_line
+from tests.bad_inputs.make_bad_inputs import warc_records
 
 runner = CliRunner()
 ARTICLE = ("Belarus and Russia agreed on Tuesday to hold joint drills near the border, officials said. "
@@ -45,20 +44,6 @@ def article(case: str) -> str:
 def page(case: str) -> bytes:
     return (f"<html><head><title>Drills {case}</title></head><body><article><p>{ARTICLE * 3}</p>"
             f"<p>This is the {case} page.</p></article></body></html>").encode()
-
-
-def warc(records: list[tuple[str | None, str, bytes]]) -> bytes:
-    """A .warc.gz of response records (url None: the record has no WARC-Target-URI)."""
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for url, content_type, payload in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        record = writer.create_warc_record(url or "https://example.org/placeholder", "response",
-                                           payload=io.BytesIO(payload), http_headers=headers)
-        if url is None:
-            record.rec_headers.remove_header("WARC-Target-URI")
-        writer.write_record(record)
-    return buffer.getvalue()
 
 
 def printable(value: str) -> bool:
@@ -156,7 +141,7 @@ def test_only_real_text_codecs_decode_a_declared_charset(tmp_path: Path):
     payload = page("codec").replace(b"</article>", b"<p>The sign +ADw-b+AD4- and \\u0041 stay as written.</p>"
                                                    b"</article>")
     archive = tmp_path / "codecs.warc.gz"
-    archive.write_bytes(warc([("https://example.org/utf7", "text/html; charset=utf-7", payload),
+    archive.write_bytes(warc_records([("https://example.org/utf7", "text/html; charset=utf-7", payload),
                               ("https://example.org/escape", "text/html; charset=unicode_escape", payload),
                               ("https://example.org/plain", "text/html", page("plain"))]))
     sources = list(read_sources([str(archive)]))
@@ -191,7 +176,7 @@ def test_deeply_nested_json_line_fails_alone(tmp_path: Path):
 
 def test_warc_record_without_target_uri_fails_alone(tmp_path: Path):
     archive = tmp_path / "no-uri.warc.gz"
-    archive.write_bytes(warc([("https://example.org/one", "text/html", page("one")),
+    archive.write_bytes(warc_records([("https://example.org/one", "text/html", page("one")),
                               (None, "text/html", page("two")),
                               ("https://example.org/three", "text/html", page("three"))]))
     sources = list(read_sources([str(archive)]))
@@ -252,7 +237,7 @@ def test_jsonl_line_over_the_limit_is_skipped_without_holding_it(tmp_path: Path)
 def test_compressed_record_bomb_is_bounded_and_the_next_record_read(tmp_path: Path):
     bomb = bytes(3_000_000)  # 3 MB of zeros, a few KB compressed
     archive = tmp_path / "bomb.warc.gz"
-    archive.write_bytes(warc([("https://example.org/bomb", "text/html", bomb),
+    archive.write_bytes(warc_records([("https://example.org/bomb", "text/html", bomb),
                               ("https://example.org/after", "text/html", page("after the bomb"))]))
     assert archive.stat().st_size < 50_000
     sources = list(read_sources([str(archive)], Limits(max_bytes=100_000)))
@@ -265,7 +250,8 @@ def test_compressed_record_bomb_is_bounded_and_the_next_record_read(tmp_path: Pa
 
 def test_archive_expanding_beyond_its_limit_stops_with_a_clear_error(tmp_path: Path):
     archive = tmp_path / "many.warc.gz"
-    archive.write_bytes(warc([(f"https://example.org/{n}", "text/html", page(f"number {n}")) for n in range(8)]))
+    records = [(f"https://example.org/{n}", "text/html", page(f"number {n}")) for n in range(8)]
+    archive.write_bytes(warc_records(records))
     sources = list(read_sources([str(archive)], Limits(max_archive_bytes=5_000)))
     assert 1 <= sum(s.error is None for s in sources) < 8
     assert "archive expands to more than 5000 bytes" in sources[-1].error

@@ -15,7 +15,6 @@ committed but this script: the inputs are made in a temporary folder from a fixe
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -28,8 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_bad_inputs import warc_records  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "examples" / "articles"
@@ -175,15 +174,8 @@ class Generator:
 
         def record(url: str | None, html: bytes, content_type: str = "text/html; charset=utf-8",
                    kind: str = "good record", good: list[str] | None = None) -> None:
-            buffer = io.BytesIO()
-            writer = WARCWriter(buffer, gzip=True)
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-            item = writer.create_warc_record(url or "http://placeholder/", "response", payload=io.BytesIO(html),
-                                             http_headers=headers)
-            if url is None:
-                item.rec_headers.remove_header("WARC-Target-URI")
-            writer.write_record(item)
-            parts.append(Case(f"record-{len(parts)}.warc.gz".encode(), buffer.getvalue(), kind, good or []))
+            parts.append(Case(f"record-{len(parts)}.warc.gz".encode(), warc_records([(url, content_type, html)]),
+                              kind, good or []))
 
         def page(marker: str) -> bytes:
             return f"<html><body><article><p>{self.article(marker)}</p></article></body></html>".encode()

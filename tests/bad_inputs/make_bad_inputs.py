@@ -31,8 +31,9 @@ def english(case: str) -> str:
     return f"{ENGLISH}This is the {case} case."
 
 
-def _warc(records: list[tuple[str | None, str, bytes]]) -> bytes:
-    """A .warc.gz of response records; a url of None leaves the record without WARC-Target-URI."""
+def warc_records(records: list[tuple[str | None, str, bytes]]) -> bytes:
+    """A .warc.gz of response records; a url of None leaves the record without WARC-Target-URI (shared by the
+    robustness check, the fuzz harness and the ingest tests)."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     for url, content_type, payload in records:
@@ -64,7 +65,7 @@ def _hostile_names_and_readers(folder: Path, page: str) -> dict[str, dict[str, s
     expectations["deep.jsonl:2"] = {"outcome": "error", "reason": "nested too deeply"}
     expectations["deep.jsonl#s"] = {"outcome": "ok"}
     codec_page = page.replace("page case", "declared codec").replace("</article>", "<p>+ADw-b+AD4-</p></article>")
-    (folder / "declared-codecs.warc.gz").write_bytes(_warc([
+    (folder / "declared-codecs.warc.gz").write_bytes(warc_records([
         ("https://example.org/utf7", "text/html; charset=utf-7", codec_page.encode()),
         ("https://example.org/escape", "text/html; charset=unicode_escape", codec_page.replace("codec", "escape")
          .encode()),
@@ -110,7 +111,7 @@ def make(folder: Path) -> dict[str, dict[str, str]]:
         "scripts-only.html": (b"<html><head><script>var a = 1;</script><style>p {}</style></head>"
                               b"<body><script>track()</script></body></html>",
                               {"outcome": "error", "reason": "no article text"}),
-        "non-html-records.warc.gz": (_warc([("https://example.org/a.png", "image/png", bytes(500)),
+        "non-html-records.warc.gz": (warc_records([("https://example.org/a.png", "image/png", bytes(500)),
                                             ("https://example.org/s.css", "text/css", b"p { margin: 0 }")]),
                                      {"outcome": "error", "reason": "no HTML"}),
         "cyrillic.txt": ((RUSSIAN + "Это второй текст.").encode(), {"outcome": "ok", "warning": "not parsed"}),
@@ -128,8 +129,8 @@ def make(folder: Path) -> dict[str, dict[str, str]]:
     for name, (data, expected) in cases.items():
         (folder / name).write_bytes(data)
         expectations[name] = expected
-    first = _warc([("https://example.org/one", "text/html", page.replace("page case", "first page").encode())])
-    second = _warc([("https://example.org/two", "text/html", page.replace("page case", "second page").encode())])
+    first = warc_records([("https://example.org/one", "text/html", page.replace("page case", "first page").encode())])
+    second = warc_records([("https://example.org/two", "text/html", page.replace("page case", "second page").encode())])
     (folder / "truncated.warc.gz").write_bytes(first + second[: len(second) // 2])  # cut inside the second
     expectations["truncated.warc.gz#https://example.org/one"] = {"outcome": "ok"}
     expectations["truncated.warc.gz#after-record-1"] = {"outcome": "error", "reason": "truncated"}
