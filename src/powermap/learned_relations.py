@@ -17,10 +17,7 @@ from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.learn.features import Candidate, dependency_path, word_vectors
 from powermap.learn.relations import Prediction, RelationModel, inside_quote, rule_labels, split_label
-from powermap.schema import Actor, Relation, Span
-
-_TYPES = {"state": "country", "media": "organization", "person": "person", "organization": "organization",
-          "group": "group"}
+from powermap.schema import ANNOTATED_TYPES, Actor, Relation, Span
 
 
 class ClassifyRelations:
@@ -44,7 +41,7 @@ class ClassifyRelations:
         pairs = _candidates(analysis, doc)
         rule_index = rule_labels(rules)
         candidates = [
-            Candidate(sent, first, second, _TYPES[a.type], _TYPES[b.type],
+            Candidate(sent, first, second, ANNOTATED_TYPES[a.type], ANNOTATED_TYPES[b.type],
                       rule_index.get((a.id, b.id), ()), inside_quote(analysis, first.start_char))
             for sent, first, a, second, b in pairs
         ]
@@ -57,11 +54,11 @@ class ClassifyRelations:
         context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published))
         predicted = self.model.predict(candidates, self.vectors)
         for (sent, first, a, second, b), predictions in zip(pairs, predicted, strict=True):
+            word = _trigger(first, second) if predictions else None
             for prediction in predictions:
                 type_, first_is_source = split_label(prediction.label)
                 source, target = (a, b) if first_is_source else (b, a)
                 rule = same_sentence.get((sent.start_char, type_, frozenset((source.id, target.id))))
-                word = _trigger(first, second)
                 if rule is not None or word is not None:
                     learned.append(_relation(context, sent, word, source, target, type_, prediction, rule))
         relations = kept + learned

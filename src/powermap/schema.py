@@ -14,6 +14,10 @@ from powermap.ontology import RELATION_TYPES
 SCHEMA_VERSION = "powermap/1"
 
 ActorType = Literal["person", "state", "organization", "group", "media"]
+# The four actor types of annotated data (our training corpus, articles-dev): a state is a country, a medium an
+# organisation.
+ANNOTATED_TYPES: dict[str, str] = {"person": "person", "state": "country", "organization": "organization",
+                                   "group": "group", "media": "organization"}
 MentionKind = Literal["name", "alias", "metonym", "role", "demonym", "pronoun"]
 
 

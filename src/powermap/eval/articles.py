@@ -26,10 +26,9 @@ from powermap.claims import load_numbers, word_value
 from powermap.eval.common import prf
 from powermap.pipeline import Pipeline
 from powermap.relations import load_lexicon
-from powermap.schema import Document
+from powermap.schema import ANNOTATED_TYPES, Document
 
 # Our actor types in the gold's vocabulary.
-GOLD_TYPES = {"state": "country", "media": "organization"}
 UNKNOWN_SPEAKER = "UNKNOWN"
 QUOTE_KINDS = {"direct", "mixed"}
 YEARS = range(1800, 2100)
@@ -82,7 +81,7 @@ class ActorView:
     @classmethod
     def of(cls, name: str, type_: str, mentions: Iterable[str]) -> ActorView:
         strings = {normalise(s) for s in [name, *mentions]} - {""}
-        return cls(name=name, type=GOLD_TYPES.get(type_, type_), strings=frozenset(strings))
+        return cls(name=name, type=ANNOTATED_TYPES.get(type_, type_), strings=frozenset(strings))
 
     @property
     def family_name(self) -> str:
