@@ -18,6 +18,7 @@ from spacy.tokens import Span as TokenSpan
 
 EMBEDDINGS = resources.files("powermap") / "models" / "embeddings"
 HASH_BITS = 14
+DENSE_PARTS = 6  # embeddings per pair: between, path, meeting word, left, right, sentence
 _NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 _MODAL_WORDS = {"could", "may", "might", "would", "will", "shall", "should", "can", "must"}
 _CONTEXT = 3  # tokens of context on each side of the pair
@@ -76,10 +77,6 @@ class Candidate:
     in_quote: bool = False
 
 
-def _root(span: TokenSpan) -> Token:
-    return span.root
-
-
 def _ancestors(token: Token) -> list[Token]:
     chain = [token]
     while chain[-1].head.i != chain[-1].i:
@@ -101,17 +98,13 @@ def dependency_path(a: Token, b: Token) -> tuple[list[Token], Token | None, str]
     return [], None, "none"
 
 
-def _words(tokens: Iterable[Token]) -> list[str]:
-    return [t.lower_ for t in tokens if not t.is_punct and not t.is_space]
-
-
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
 
 
 def sparse_features(candidate: Candidate) -> list[str]:
     """Parse facts as strings; hashed into the model's sparse part."""
-    first, second = _root(candidate.first), _root(candidate.second)
+    first, second = candidate.first.root, candidate.second.root
     path, lca, shape = dependency_path(first, second)
     between = [t for t in candidate.sentence.doc[candidate.first.end:candidate.second.start] if not t.is_punct]
     features = [
@@ -168,7 +161,7 @@ def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     """Embeddings of what lies between, on the path, around the pair and in the whole sentence."""
     doc: Doc = candidate.sentence.doc
     table, is_word = vectors.of_doc(doc)
-    first, second = _root(candidate.first), _root(candidate.second)
+    first, second = candidate.first.root, candidate.second.root
     path, lca, _ = dependency_path(first, second)
     sentence = candidate.sentence
     inside = set(range(candidate.first.start, candidate.first.end)) | set(
@@ -188,5 +181,3 @@ def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     ]
     return np.concatenate(parts).astype(np.float32)
 
-
-DENSE_PARTS = 6

@@ -22,6 +22,7 @@ import numpy as np
 
 from powermap.learn.corpus import SYMMETRIC, TrainingRecord, read_corpus
 from powermap.learn.features import (
+    DENSE_PARTS,
     HASH_BITS,
     Candidate,
     WordVectors,
@@ -315,7 +316,7 @@ def _train(paths: Sequence[Path], output: Path, held_out: float, alpha: float,
     log(f"fitting {len(data.labels)} labels on {int((~test_rows).sum())} pairs, {held} records held out")
     weights, bias = fit_labels(data, ~test_rows, alpha)
     scores = _sigmoid(data.matrix[test_rows] @ weights.T + bias)
-    threshold, held_figures = _best_threshold(scores, data.target[test_rows], data.labels)
+    threshold, held_figures = _best_threshold(scores, data.target[test_rows])
     log(f"held out: {held_figures}; threshold {threshold}; refitting on all pairs")
     weights, bias = fit_labels(data, np.ones(len(data.examples), dtype=bool), alpha)
     negation_weights, negation_bias, modality_weights, modality_bias = _fit_heads(
@@ -331,7 +332,7 @@ def _train(paths: Sequence[Path], output: Path, held_out: float, alpha: float,
         "held_out": held_figures,
         "seed": SEED,
         "alpha": alpha,
-        "features": f"{6 * data.dim} embedding + 2^{HASH_BITS} hashed parse features",
+        "features": f"{DENSE_PARTS * data.dim} embedding + 2^{HASH_BITS} hashed parse features",
     }
     model = RelationModel(data.labels, weights, bias, threshold, negation_weights, negation_bias,
                           modality_weights, modality_bias, card)
@@ -339,7 +340,7 @@ def _train(paths: Sequence[Path], output: Path, held_out: float, alpha: float,
     return card
 
 
-def _best_threshold(scores: np.ndarray, target: np.ndarray, labels: list[str]) -> tuple[float, dict[str, Any]]:
+def _best_threshold(scores: np.ndarray, target: np.ndarray) -> tuple[float, dict[str, Any]]:
     """The threshold with the best F0.5 on held-out pairs: precision first, because real articles hold far
     more unrelated pairs than a corpus written to show relations."""
     best = (-1.0, 0.5, {})
