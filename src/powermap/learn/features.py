@@ -39,9 +39,7 @@ class WordVectors:
         self.model = StaticModel.from_pretrained(path)
         self.dim = int(self.model.dim)
         self.cache: dict[str, np.ndarray] = {}
-        self._doc: Doc | None = None
-        self._table = np.zeros((0, self.dim), dtype=np.float32)
-        self._is_word: list[bool] = []
+        self._doc: DocVectors | None = None
 
     def prepare(self, words: Iterable[str]) -> None:
         missing = sorted({w for w in words if w not in self.cache})
@@ -52,16 +50,40 @@ class WordVectors:
             vectors = self.model.encode(missing).astype(np.float32)
             self.cache.update(zip(missing, vectors, strict=True))
 
-    def of_doc(self, doc: Doc) -> tuple[np.ndarray, list[bool]]:
-        """Every token's vector as one table, and which tokens are words (not punctuation or space);
-        the last document's table is kept, since a document's pairs are featurised together."""
-        if self._doc is not doc:
+    def of_doc(self, doc: Doc) -> DocVectors:
+        """The document's word vectors, made once per document: its pairs are featurised together."""
+        if self._doc is None or self._doc.doc is not doc:
             words = [t.lower_ for t in doc]
             self.prepare(words)
-            self._table = np.vstack([self.cache[w] for w in words]) if words else np.zeros((0, self.dim))
-            self._is_word = [not t.is_punct and not t.is_space for t in doc]
-            self._doc = doc
-        return self._table, self._is_word
+            table = np.vstack([self.cache[w] for w in words]) if words else np.zeros((0, self.dim), np.float32)
+            self._doc = DocVectors(doc, table, [not t.is_punct and not t.is_space for t in doc])
+        return self._doc
+
+
+class DocVectors:
+    """Sums of word vectors over any token range in constant time (prefix sums over the words, not
+    punctuation or space), so the six means of a pair cost the same in a long sentence as in a short one."""
+
+    def __init__(self, doc: Doc, table: np.ndarray, is_word: list[bool]) -> None:
+        self.doc = doc
+        self.table = table
+        self.is_word = is_word
+        words = table * np.array(is_word, dtype=np.float32)[:, None] if len(is_word) else table
+        self.sums = np.vstack([np.zeros((1, table.shape[1]), np.float32), np.cumsum(words, axis=0)])
+        self.counts = np.concatenate([[0], np.cumsum(is_word)])
+
+    def total(self, start: int, end: int) -> tuple[np.ndarray, int]:
+        """The sum of the word vectors of tokens start..end-1 and how many words that is."""
+        end = max(start, end)
+        return self.sums[end] - self.sums[start], int(self.counts[end] - self.counts[start])
+
+    def mean(self, start: int, end: int) -> np.ndarray:
+        vector, count = self.total(start, end)
+        return vector / count if count else np.zeros(self.table.shape[1], dtype=np.float32)
+
+    def mean_of(self, positions: Iterable[int]) -> np.ndarray:
+        chosen = [i for i in positions if self.is_word[i]]
+        return self.table[chosen].mean(axis=0) if chosen else np.zeros(self.table.shape[1], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -159,25 +181,20 @@ def hashed(features: Iterable[str]) -> dict[int, float]:
 
 def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     """Embeddings of what lies between, on the path, around the pair and in the whole sentence."""
-    doc: Doc = candidate.sentence.doc
-    table, is_word = vectors.of_doc(doc)
-    first, second = candidate.first.root, candidate.second.root
-    path, lca, _ = dependency_path(first, second)
-    sentence = candidate.sentence
-    inside = set(range(candidate.first.start, candidate.first.end)) | set(
-        range(candidate.second.start, candidate.second.end))
-
-    def mean(positions: Iterable[int]) -> np.ndarray:
-        chosen = [i for i in positions if is_word[i]]
-        return table[chosen].mean(axis=0) if chosen else np.zeros(vectors.dim, dtype=np.float32)
-
+    table = vectors.of_doc(candidate.sentence.doc)
+    first_span, second_span, sentence = candidate.first, candidate.second, candidate.sentence
+    path, lca, _ = dependency_path(first_span.root, second_span.root)
+    # the sentence without the two mentions (they do not overlap: the first ends before the second starts)
+    rest, count = table.total(sentence.start, sentence.end)
+    for span in (first_span, second_span):
+        inside, words = table.total(max(span.start, sentence.start), min(span.end, sentence.end))
+        rest, count = rest - inside, count - words
     parts = [
-        mean(range(candidate.first.end, candidate.second.start)),
-        mean(t.i for t in path),
-        mean([lca.i] if lca is not None else []),
-        mean(range(max(sentence.start, candidate.first.start - _CONTEXT), candidate.first.start)),
-        mean(range(candidate.second.end, min(sentence.end, candidate.second.end + _CONTEXT))),
-        mean(i for i in range(sentence.start, sentence.end) if i not in inside),
+        table.mean(first_span.end, second_span.start),
+        table.mean_of(t.i for t in path),
+        table.mean_of([lca.i] if lca is not None else []),
+        table.mean(max(sentence.start, first_span.start - _CONTEXT), first_span.start),
+        table.mean(second_span.end, min(sentence.end, second_span.end + _CONTEXT)),
+        rest / count if count > 0 else np.zeros(vectors.dim, dtype=np.float32),
     ]
     return np.concatenate(parts).astype(np.float32)
-
