@@ -120,16 +120,36 @@ def dependency_path(a: Token, b: Token) -> tuple[list[Token], Token | None, str]
     return [], None, "none"
 
 
+def coordination_head(token: Token) -> Token:
+    """The first conjunct of the coordination a token stands in ("Iran" in "Egypt, Iran and Turkey sent
+    arms"), so each conjunct is seen in the role of the whole coordination."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def pair_roots(candidate: Candidate) -> tuple[Token, Token, list[str]]:
+    """The tokens that stand for the two mentions in the parse: each mention's root, lifted to the head of
+    its coordination unless both mentions are conjuncts of one coordination ("Egypt and Iran")."""
+    first, second = candidate.first.root, candidate.second.root
+    lifted_first, lifted_second = coordination_head(first), coordination_head(second)
+    if lifted_first.i == lifted_second.i:
+        return first, second, []
+    notes = [name for name, raw, lifted in (("conj1", first, lifted_first), ("conj2", second, lifted_second))
+             if raw.i != lifted.i]
+    return lifted_first, lifted_second, notes
+
+
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
 
 
 def sparse_features(candidate: Candidate) -> list[str]:
     """Parse facts as strings; hashed into the model's sparse part."""
-    first, second = candidate.first.root, candidate.second.root
+    first, second, notes = pair_roots(candidate)
     path, lca, shape = dependency_path(first, second)
     between = [t for t in candidate.sentence.doc[candidate.first.end:candidate.second.start] if not t.is_punct]
-    features = [
+    features = notes + [
         f"path={shape}",
         f"pathlen={_bucket(len(path))}",
         f"dist={_bucket(len(between))}",
@@ -140,6 +160,10 @@ def sparse_features(candidate: Candidate) -> list[str]:
         f"dep2={second.dep_}",
         f"dep12={first.dep_}|{second.dep_}",
     ]
+    for name, root in (("gov1", first), ("gov2", second)):
+        features.append(f"{name}={root.head.lemma_.lower()}|{root.dep_}")
+        if root.dep_ == "pobj":  # the word the preposition attaches to: "support to X", "sanctions on X"
+            features.append(f"{name}={root.head.head.lemma_.lower()}|{root.head.lower_}")
     if lca is not None:
         features += [f"lca={lca.lemma_.lower()}", f"lcapos={lca.pos_}", f"lca_path={lca.lemma_.lower()}|{shape}"]
         children = list(lca.children)
@@ -183,7 +207,8 @@ def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     """Embeddings of what lies between, on the path, around the pair and in the whole sentence."""
     table = vectors.of_doc(candidate.sentence.doc)
     first_span, second_span, sentence = candidate.first, candidate.second, candidate.sentence
-    path, lca, _ = dependency_path(first_span.root, second_span.root)
+    first, second, _ = pair_roots(candidate)
+    path, lca, _ = dependency_path(first, second)
     # the sentence without the two mentions (they do not overlap: the first ends before the second starts)
     rest, count = table.total(sentence.start, sentence.end)
     for span in (first_span, second_span):
