@@ -150,6 +150,7 @@ class TriggersFile(DataFile):
     locative_prepositions: Words
     collective_pronouns: dict[Word, bool]
     modals: dict[Word, Literal["possible", "intended"]]
+    answers_request: list[RelationName]
 
 
 # -- quotes, claims, rhetoric, clean --------------------------------------------------------------
@@ -176,6 +177,7 @@ class CuesFile(DataFile):
     framing: Words
     stance_adjectives: Words
     according_to: Words
+    title_minor_words: Words
     min_quote_words: Annotated[int, Field(ge=1)]
     min_single_quote_words: Annotated[int, Field(ge=1)]
 
