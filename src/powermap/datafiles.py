@@ -151,6 +151,11 @@ class TriggersFile(DataFile):
     collective_pronouns: dict[Word, bool]
     modals: dict[Word, Literal["possible", "intended"]]
     answers_request: list[RelationName]
+    negators: Words
+    negating_determiners: Words
+    condition_marks: Words
+    threat_conditions: Words
+    stative_prepositions: Words
 
 
 # -- quotes, claims, rhetoric, clean --------------------------------------------------------------
@@ -178,6 +183,10 @@ class CuesFile(DataFile):
     stance_adjectives: Words
     according_to: Words
     title_minor_words: Words
+    stance_prepositions: Words
+    frame_prepositions: Words
+    topic_prepositions: Words
+    carried_pronouns: Words
     min_quote_words: Annotated[int, Field(ge=1)]
     min_single_quote_words: Annotated[int, Field(ge=1)]
 

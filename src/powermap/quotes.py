@@ -47,6 +47,10 @@ class Cues:
     framing: frozenset[str]
     stance_adjectives: frozenset[str]
     title_minor_words: frozenset[str]
+    stance_prepositions: frozenset[str]
+    frame_prepositions: frozenset[str]
+    topic_prepositions: frozenset[str]
+    carried_pronouns: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]  # each phrase as its lower-case words
     min_words: int
     min_single_words: int
@@ -69,7 +73,8 @@ class Cues:
 
 
 _WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_sources", "topic_verbs",
-               "stance", "framing", "stance_adjectives", "title_minor_words")
+               "stance", "framing", "stance_adjectives", "title_minor_words", "stance_prepositions",
+               "frame_prepositions", "topic_prepositions", "carried_pronouns")
 
 
 @cache
@@ -647,21 +652,22 @@ def _stance_object(cue: Token, framing: bool) -> Span | None:
     after = [c for c in cue.children if c.i > cue.i]
     objects = [c for c in after if c.dep_ in {"xcomp", "dobj"}]
     if objects:
+        frames = load_cues().frame_prepositions
         complements = [c for c in after if c.i > objects[0].i and (
-            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for", "of"})]
+            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in frames)]
         if framing and not complements:
             return None
         last = complements[-1] if complements else objects[0]
         return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
-    return _prepositional_object(cue, {"for", "on", "to"})
+    return _prepositional_object(cue, load_cues().stance_prepositions)
 
 
 def _topic(cue: Token) -> Span | None:
     """`spoke of a new era`, `pointed to the fees`: the object of the verb's about/of/on/to."""
-    return _prepositional_object(cue, {"about", "of", "on", "to"}, following=True)
+    return _prepositional_object(cue, load_cues().topic_prepositions, following=True)
 
 
-def _prepositional_object(cue: Token, prepositions: set[str], following: bool = False) -> Span | None:
+def _prepositional_object(cue: Token, prepositions: frozenset[str], following: bool = False) -> Span | None:
     """The object of the cue's first preposition in `prepositions` (after the cue, if `following`)."""
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ in prepositions and (child.i > cue.i or not following):
@@ -687,7 +693,7 @@ def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
     carried = []
     for quote in quotes:
         near = previous is not None and quote.start - previous.end < 600
-        pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in {"he", "she"}
+        pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in load_cues().carried_pronouns
         if near and quote.speaker is None and pronoun and previous.speaker \
                 and previous.speaker.startswith("person:"):
             quote = quote.model_copy(update={"speaker": previous.speaker})

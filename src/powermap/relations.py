@@ -50,6 +50,11 @@ class Lexicon:
     collective_pronouns: dict[str, bool]  # with whether each is plural
     modals: dict[str, str]
     answers_request: frozenset[str]  # types of a targetless act that may answer an earlier request
+    negators: frozenset[str]
+    negating_determiners: frozenset[str]
+    condition_marks: frozenset[str]
+    threat_conditions: frozenset[str]
+    stative_prepositions: frozenset[str]
     confidence: datafiles.RelationConfidence
 
     def symmetric(self, type_: str) -> bool:
@@ -90,6 +95,11 @@ def load_lexicon() -> Lexicon:
         collective_pronouns=dict(data.collective_pronouns),
         modals=dict(data.modals),
         answers_request=frozenset(data.answers_request),
+        negators=frozenset(data.negators),
+        negating_determiners=frozenset(data.negating_determiners),
+        condition_marks=frozenset(data.condition_marks),
+        threat_conditions=frozenset(data.threat_conditions),
+        stative_prepositions=frozenset(data.stative_prepositions),
         confidence=data.confidence,
     )
 
@@ -155,7 +165,8 @@ class _Document:
     def sides(self, verb: Token, light_noun: Token | None, locative: bool = False) -> tuple[list[Actor], list[Actor]]:
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        stative = passive and not agents and any(c.dep_ == "prep" and c.lower_ in {"to", "with"} for c in verb.children)
+        stative = passive and not agents and any(c.dep_ == "prep" and c.lower_ in self.lexicon.stative_prepositions
+                                                 for c in verb.children)
         if passive and light_noun is None and not stative:
             return self.actors(agents), self.actors(passive)
         sources = self.actors(passive if stative else _subjects(verb))  # "Israel is opposed to ..."
@@ -320,7 +331,7 @@ def _noun(document: _Document, noun: Token) -> list[Found] | None:
     object_actors = document.actors(objects)
     holder = _copular_subject(noun)
     holder_actors = document.actors([holder]) if holder is not None else []
-    negated = _negated(noun.head, None) if holder is not None else any(c.lower_ == "no" for c in noun.children)
+    negated = _negated(noun.head, None) if holder is not None else _negated_noun(noun)
     trigger_end = noun.i + 1
     if lexicon.symmetric(spec.type) and not holder_actors and not object_actors:
         sides = modifier_actors  # "the Moscow-Minsk alliance"
@@ -632,24 +643,31 @@ def _antecedent(pronoun: Token) -> list[Token]:
 
 
 def _negated(verb: Token, noun: Token | None) -> bool:
-    if any(c.dep_ == "neg" or c.lower_ in {"never"} for c in verb.children):
+    if any(c.dep_ == "neg" or c.lower_ in load_lexicon().negators for c in verb.children):
         return True
-    return noun is not None and any(c.lower_ == "no" for c in noun.children)
+    return noun is not None and _negated_noun(noun)
+
+
+def _negated_noun(noun: Token) -> bool:
+    """`no talks with Minsk`: a negating determiner (`negating_determiners` of `triggers.yaml`)."""
+    return any(c.lower_ in load_lexicon().negating_determiners for c in noun.children)
 
 
 def _modality(verb: Token) -> str:
     for child in verb.children:
         if child.dep_ == "aux" and child.lower_ in load_lexicon().modals:
             return load_lexicon().modals[child.lower_]
-        if child.dep_ == "mark" and child.lower_ in {"if", "unless"}:
+        if child.dep_ == "mark" and child.lower_ in load_lexicon().condition_marks:
             return "hypothetical"
-    if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
+    if verb.dep_ == "advcl" and any(c.lower_ in load_lexicon().condition_marks for c in verb.children):
         return "hypothetical"
     return "asserted"
 
 
 def _unless(verb: Token) -> bool:
-    return any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children)
+    """An adverbial clause opened by a threat's condition (`threat_conditions` of `triggers.yaml`: unless)."""
+    conditions = load_lexicon().threat_conditions
+    return any(c.dep_ == "advcl" and any(m.lower_ in conditions for m in c.children) for c in verb.children)
 
 
 def _copular_subject(token: Token) -> Token | None:
