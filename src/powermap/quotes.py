@@ -223,8 +223,9 @@ class _Document:
 
     # -- speakers and sources ---------------------------------------------------------------------
     def actor_of(self, span: Span) -> Actor | None:
-        return self.owners.get(span.root.idx) or next((self.owners[t.idx] for t in span if t.idx in self.owners),
-                                                      None)
+        """The actor a speaker span names: through its head, else through any of its words."""
+        owners = self.owners
+        return owners.get(span.root.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
 
     def speaker_of(self, cue: Token) -> Span | None:
         """The cue's subject, or the actor named just before a cue the parse left without one."""
