@@ -465,12 +465,15 @@ class ExtractRelations:
     by `post_steps`.
 
     Order, stated here only. The passes walk the document one after the other, and a token a pass
-    selects goes to the first of its paths that applies (a path says None when it does not), so a
-    control verb is read with its infinitive before the infinitive could be read alone. The predicate
+    selects goes to the first of its paths that applies (a path says None when it does not), so a verb
+    that governs an infinitive (`threatened to attack`) is read as a control verb before it could be
+    read as a trigger of its own, and the infinitive is left to its governor. The predicate
     pass runs first because a light verb claims its noun (`_Document.claim_noun`): the noun path later
     skips claimed nouns and nouns that name an actor. Every relation remembers the path that found it.
     Then the post-steps run in the order of `POST_STEPS`, each on the whole list: the only places where
-    a found relation's type, sides or confidence change after a path made it.
+    a found relation's type, sides or confidence change after a path made it. One type is chosen while
+    the trigger is read instead, because it decides which prepositions mark the target: a complaint
+    verb makes its PROTEST noun an ACCUSE (`lodged a protest with`, `_Document.trigger_of`).
     """
 
     name = "relations"
