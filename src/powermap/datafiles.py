@@ -150,6 +150,12 @@ class TriggersFile(DataFile):
     locative_prepositions: Words
     collective_pronouns: dict[Word, bool]
     modals: dict[Word, Literal["possible", "intended"]]
+    answers_request: list[RelationName]
+    negators: Words
+    negating_determiners: Words
+    condition_marks: Words
+    threat_conditions: Words
+    stative_prepositions: Words
 
 
 # -- quotes, claims, rhetoric, clean --------------------------------------------------------------
@@ -176,6 +182,11 @@ class CuesFile(DataFile):
     framing: Words
     stance_adjectives: Words
     according_to: Words
+    title_minor_words: Words
+    stance_prepositions: Words
+    frame_prepositions: Words
+    topic_prepositions: Words
+    carried_pronouns: Words
     min_quote_words: Annotated[int, Field(ge=1)]
     min_single_quote_words: Annotated[int, Field(ge=1)]
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -45,6 +46,12 @@ class Cues:
     stance: frozenset[str]
     framing: frozenset[str]
     stance_adjectives: frozenset[str]
+    title_minor_words: frozenset[str]
+    stance_prepositions: frozenset[str]
+    frame_prepositions: frozenset[str]
+    topic_prepositions: frozenset[str]
+    carried_pronouns: frozenset[str]
+    according_to: tuple[tuple[str, ...], ...]  # each phrase as its lower-case words
     min_words: int
     min_single_words: int
     confidence: datafiles.QuoteConfidence
@@ -66,14 +73,16 @@ class Cues:
 
 
 _WORD_LISTS = ("speech", "belief", "beside_quotes", "object_is_content", "label_sources", "topic_verbs",
-               "stance", "framing", "stance_adjectives")
+               "stance", "framing", "stance_adjectives", "title_minor_words", "stance_prepositions",
+               "frame_prepositions", "topic_prepositions", "carried_pronouns")
 
 
 @cache
 def load_cues() -> Cues:
     data = datafiles.load("cues.yaml")
     lists = {name: frozenset(getattr(data, name)) for name in _WORD_LISTS}
-    return Cues(**lists, min_words=data.min_quote_words, min_single_words=data.min_single_quote_words,
+    return Cues(**lists, according_to=tuple(tuple(phrase.lower().split()) for phrase in data.according_to),
+                min_words=data.min_quote_words, min_single_words=data.min_single_quote_words,
                 confidence=data.confidence)
 
 
@@ -151,103 +160,114 @@ def _search_end(text: str, start: int, mark: str) -> int:
     return index
 
 
-class ExtractQuotes:
-    """Adds `analysis.quotes`."""
+@dataclass
+class _Document:
+    """One document as the quote strategies see it, built once per call: its parse and text, who each
+    mention names, where reported words come from besides their speaker, the quotes in marks, and which
+    quoted fragments are claimed. A strategy takes the document plus only what is specific to its call.
+    """
 
-    name = "quotes"
-    requires = ("doc", "text", "actors", "wire_items")
-    assigns = ("quotes",)
-    english_only = True
-    fatal = False
+    cues: Cues
+    doc: Doc
+    text: str
+    owners: dict[int, Actor]  # a mention's first character -> the actor it names
+    origins: _Origins
+    full: list[tuple[int, int]]  # words in marks that are sentences of their own: the direct quotes
+    fragments: list[tuple[int, int]]  # quoted phrases inside someone's sentence
+    cue_tokens: list[Token]  # verbs that may be the cue of words in marks, in text order
+    sentence_start: list[int]  # token index -> the first token of its sentence
+    marks: Intervals[tuple[int, int]] = field(init=False)
+    _claimed: set[tuple[int, int]] = field(default_factory=set, init=False)
 
-    def __init__(self) -> None:
-        self.cues = load_cues()
+    def __post_init__(self) -> None:
+        self.marks = Intervals((start, end, (start, end)) for start, end in self.full)
 
-    def __call__(self, analysis: Analysis) -> None:
-        doc = analysis.doc
-        if doc is None:
-            return
+    @classmethod
+    def of(cls, analysis: Analysis, doc: Doc, cues: Cues) -> _Document:
+        text = analysis.text
         owners = analysis.mention_owners()
         origins = _Origins.of(analysis, owners)
-        spans = [
-            (start, end)
-            for start, end in quoted_spans(analysis.text, self.cues.min_words, self.cues.min_single_words)
-            if origins.wire.first_at(start) is None
-        ]
-        spans = [span for span in _split_at_labels(analysis.text, spans, self.cues.min_words)
-                 if not _title(analysis.text[span[0] : span[1]])]
-        full = [span for span in spans if not _fragment(analysis.text, *span)]
+        spans = [(start, end) for start, end in quoted_spans(text, cues.min_words, cues.min_single_words)
+                 if origins.wire.first_at(start) is None]
+        spans = [span for span in _split_at_labels(text, spans, cues.min_words)
+                 if not _title(text[span[0] : span[1]], cues.title_minor_words)]
+        full = [span for span in spans if not _fragment(text, *span)]
         full_set = set(full)
-        fragments = [span for span in spans if span not in full_set]
-        direct = Intervals((start, end, (start, end)) for start, end in full)
-        quotes: list[Quote] = []
-        consumed: set[tuple[int, int]] = set()
         sentence_start = [0] * len(doc)
         for sentence in doc.sents:
             for index in range(sentence.start, sentence.end):
                 sentence_start[index] = sentence.start
-        cue_tokens = [t for t in doc if t.lemma_.lower() in self.cues.direct and t.pos_ in {"VERB", "AUX"}]
-        context = (cue_tokens, sentence_start)
-        for token in doc:
-            lemma = token.lemma_.lower()
-            verb = lemma in self.cues.reporting and token.pos_ in {"VERB", "AUX"}
-            feeling = token.lower_ in self.cues.stance_adjectives
-            if verb or feeling:
-                quote = self._indirect(analysis, doc, token, direct, fragments, consumed, owners, origins)
-                if quote is not None:
-                    quotes.append(quote)
-        quotes.extend(self._according_to(analysis, doc, direct, owners, origins))
-        quotes.extend(self._labelled(analysis, doc, direct, owners, origins))
-        for start, end in full:
-            quotes.append(self._direct(analysis, doc, start, end, owners, origins, context))
-        for start, end in fragments:
-            if (start, end) not in consumed:
-                quote = self._direct(analysis, doc, start, end, owners, origins, context)
-                if quote.cue is not None:  # a quoted fragment with no one saying it is a scare quote
-                    quotes.append(quote.model_copy(update={"kind": "mixed"}))
-        analysis.quotes = _without_echoes(_carry_speakers(sorted(quotes, key=lambda q: q.start)))
+        return cls(
+            cues=cues, doc=doc, text=text, owners=owners, origins=origins, full=full,
+            fragments=[span for span in spans if span not in full_set],
+            cue_tokens=[t for t in doc if t.lemma_.lower() in cues.direct and t.pos_ in {"VERB", "AUX"}],
+            sentence_start=sentence_start,
+        )
 
-    # -- direct -----------------------------------------------------------------------------------
-    def _direct(self, analysis: Analysis, doc: Doc, start: int, end: int, owners: dict[int, Actor],
-                origins: _Origins, context: tuple[list[Token], list[int]]) -> Quote:
-        text = analysis.text
-        span = doc.char_span(start, end, alignment_mode="expand")
-        inside = set(range(span.start, span.end)) if span is not None and len(span) else set()
-        first = doc[span.start] if span is not None and len(span) else doc[-1]
-        label = _TRANSCRIPT_LABEL.match(text, start, end)
-        if label:
-            speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
-            colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
-            return self._quote(analysis, label.end(), end, "direct", colon, speaker, owners, origins, first,
-                               base="marks")
-        signed = _SIGNED.match(text, end + 1)
-        if signed:
-            speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
-            dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
-            if speaker is not None:
-                return self._quote(analysis, start, end, "direct", _stripped(dash), speaker, owners, origins,
-                                   first, base="marks")
-        cue = self._nearest_cue(doc, text, start, end, inside, *context)
-        speaker_span = _subject(cue) if cue is not None else None
-        if cue is not None and speaker_span is None:
-            speaker_span = _named_before(doc, cue, owners)
-        if speaker_span is None:
-            speaker_span = _colon_speaker(doc, start, owners)
-        mixed = _tail_before(text, start - 1, 4).endswith(("that", " as")) and cue is not None
-        return self._quote(analysis, start, end, "mixed" if mixed else "direct", cue, speaker_span,
-                           owners, origins, first, base="marks")
+    # -- precedence -------------------------------------------------------------------------------
+    def claim(self, span: tuple[int, int]) -> bool:
+        """Take a quoted fragment for the strategy asking; False if an earlier one has taken it."""
+        if span in self._claimed:
+            return False
+        self._claimed.add(span)
+        return True
 
-    def _nearest_cue(self, doc: Doc, text: str, start: int, end: int, inside: set[int], cue_tokens: list[Token],
-                     sentence_start: list[int]) -> Token | None:
+    def in_marks(self, start: int, end: int) -> bool:
+        """Whether characters [start, end) touch a direct quote's words, which no other strategy reports."""
+        return bool(self.marks.overlapping(start, end))
+
+    def fragments_within(self, content: Span) -> list[tuple[int, int]]:
+        """The quoted fragments inside reported content (the closing mark may follow its last word)."""
+        return [f for f in between(self.fragments, content.start_char, content.end_char + 1, key=_first)
+                if f[1] <= content.end_char + 1]
+
+    # -- speakers and sources ---------------------------------------------------------------------
+    def actor_of(self, span: Span) -> Actor | None:
+        """The actor a speaker span names: through its head, else through any of its words."""
+        owners = self.owners
+        return owners.get(span.root.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
+
+    def speaker_of(self, cue: Token) -> Span | None:
+        """The cue's subject, or the actor named just before a cue the parse left without one."""
+        return _subject(cue) or self.named_before(cue)
+
+    def named_before(self, cue: Token) -> Span | None:
+        """`Mirziyoyev squarely declared`: an actor named just before a cue the parse left without subject."""
+        for token in reversed(self.doc[max(cue.sent.start, cue.i - 4) : cue.i]):
+            if token.idx in self.owners:
+                return self.doc[token.i : token.i + 1]
+        return None
+
+    def colon_speaker(self, start: int) -> Span | None:
+        """`Putin: “...”` or `He asked Putin: “...”`: the actor named just before the colon."""
+        preceding = self.doc.char_span(max(0, start - 60), max(0, start - 1), alignment_mode="contract")
+        before = list(preceding)[-3:] if preceding is not None else []
+        if len(before) >= 2 and before[-1].text == ":" and before[-2].idx in self.owners:
+            return self.doc[before[-2].i : before[-2].i + 1]
+        return None
+
+    def cited_medium(self, cue: Token | Span | None) -> str | None:
+        """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
+        if not isinstance(cue, Token):
+            return None
+        sentence = cue.sent
+        for index in between(self.origins.media_tokens, sentence.start, sentence.end, key=int):
+            token = self.doc[index]
+            if token.head == cue and token.dep_ in {"dobj", "dative", "pobj"} or token.dep_ == "nsubj":
+                return self.owners[token.idx].id
+        return None
+
+    def nearest_cue(self, start: int, end: int, inside: set[int]) -> Token | None:
         """The cue verb in the quote's sentences: just after the closing mark or before the opening one.
         A verb that is a cue only beside quotation marks (`continued`, `chanting`) must touch them."""
+        doc, text, sentence_start = self.doc, self.text, self.sentence_start
         marks = [_token_at(doc, start - 1), _token_at(doc, end)]
         sentences = {sentence_start[i] for i in [*inside, *(t.i for t in marks if t is not None)]}
         last = _token_at(doc, end - 1)
         trailing = last is not None and last.text[end - 1 - last.idx] in {",", "!", "?"}
         best: tuple[int, Token] | None = None
         # Only cues within the distance limits below (120 characters before, 60 after) can be chosen.
-        for token in between(cue_tokens, start - 120, end + 61, key=_offset):
+        for token in between(self.cue_tokens, start - 120, end + 61, key=_offset):
             if token.i in inside:
                 continue
             if token.lemma_.lower() not in self.cues.all and not _touches(text, token, start, end):
@@ -261,114 +281,18 @@ class ExtractQuotes:
                 best = (distance, token)
         return best[1] if best else None
 
-    # -- indirect ---------------------------------------------------------------------------------
-    def _indirect(self, analysis: Analysis, doc: Doc, cue: Token, direct: Intervals[tuple[int, int]],
-                  fragments: list[tuple[int, int]], consumed: set[tuple[int, int]],
-                  owners: dict[int, Actor], origins: _Origins) -> Quote | None:
-        if direct.first_at(cue.idx) is not None:
-            return None
-        lemma = cue.lemma_.lower()
-        if lemma in self.cues.speech and (after_colon := _after_colon(analysis.text, cue)) is not None:
-            speaker = _subject(cue) or _named_before(doc, cue, owners)
-            if speaker is not None and not _overlaps_chars(after_colon, direct):
-                return self._quote(analysis, *after_colon, "direct", cue, speaker, owners, origins, cue,
-                                   base="reported")
-        complements = _complements(cue, speech=lemma in self.cues.all)
-        if cue.pos_ not in {"VERB", "AUX"} and not complements:
-            return None  # "were frustrated that ...": only a clause makes a feeling a view
-        if complements:
-            content = _clause_content(cue, complements[0], self.cues.all)
-        elif cue.dep_ == "parataxis" and cue.lemma_.lower() in self.cues.all:
-            content = _around_parenthetical(cue)
-        elif (lemma in self.cues.stance or lemma in self.cues.object_is_content) \
-                and (objects := _stance_object(cue, lemma in self.cues.framing)) is not None:
-            content = objects
-        elif lemma in self.cues.topic_verbs and (topic := _topic(cue)) is not None:
-            content = topic
-        else:
-            return None
-        content = _within_paragraph(content, cue)
-        while len(content) and content[-1].is_punct:
-            content = content[:-1]
-        if len(content) < 3 or _overlaps(content, direct):
-            return None
-        speaker = _subject(cue) or _named_before(doc, cue, owners)
-        if speaker is None:
-            return None
-        inside = [f for f in between(fragments, content.start_char, content.end_char + 1, key=_first)
-                  if f[1] <= content.end_char + 1]
-        consumed.update(inside)
-        return self._quote(analysis, content.start_char, content.end_char, "mixed" if inside else "indirect",
-                           cue, speaker, owners, origins, content[0], base="reported")
-
-    def _according_to(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
-                      owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
-        found = []
-        for token in doc:
-            if token.lower_ != "according" or token.i + 2 >= len(doc) or doc[token.i + 1].lower_ != "to":
-                continue
-            objects = [c for c in doc[token.i + 1].children if c.dep_ in {"pobj", "pcomp"}]
-            if not objects:
-                continue
-            source = _up_to_comma(doc[token.i + 2 : objects[0].right_edge.i + 1])
-            if not len(source):
-                continue
-            sentence = token.sent
-            if source.end < sentence.end - 2 and doc[source.end].is_punct:
-                content = doc[source.end + 1 : sentence.end]
-            else:
-                content = doc[sentence.start : token.i]
-            while len(content) and (content[-1].is_punct or content[-1].is_space):
-                content = content[:-1]
-            while len(content) and (content[0].is_punct or content[0].is_space):
-                content = content[1:]
-            if len(content) < 3 or _overlaps(content, direct):
-                continue
-            cue_span = doc[token.i : token.i + 2]
-            found.append(self._quote(analysis, content.start_char, content.end_char, "indirect", cue_span,
-                                     source, owners, origins, content[0], base="reported"))
-        return found
-
-    def _labelled(self, analysis: Analysis, doc: Doc, direct: Intervals[tuple[int, int]],
-                  owners: dict[int, Actor], origins: _Origins) -> list[Quote]:
-        """Transcript and headline labels: `PENCE: ...` (direct), `Pat Caddell: ...`, and in a headline
-        also any actor or a source word (`Poll: ...`); a headline's words are a paraphrase, not direct."""
-        found = []
-        title_end = analysis.text.find("\n")
-        title_end = len(analysis.text) if title_end < 0 else title_end
-        for match in _LABELLED.finditer(analysis.text):
-            speaker = doc.char_span(match.start("speaker"), match.end("speaker"), alignment_mode="expand")
-            if speaker is None:
-                continue
-            actor = _actor_of(speaker, owners)
-            label = match.group("speaker")
-            in_title = match.start() < title_end
-            if not (label.isupper() or actor is not None and (actor.type == "person" or in_title)
-                    or in_title and label.lower() in self.cues.label_sources):
-                continue
-            start, end = match.start("content"), match.end("content")
-            while end > start and analysis.text[end - 1] in " .\"”":
-                end -= 1
-            quoted = sum(min(e, end) - max(s, start) for s, e in direct.overlapping(start, end))
-            if quoted * 2 > end - start or end - start < 10:
-                continue  # `Lynch: 'Be the voice ...'`: the quotation marks' quote already says it
-            colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
-            kind = "indirect" if in_title and not label.isupper() else "direct"
-            found.append(self._quote(analysis, start, end, kind, colon, speaker, owners, origins,
-                                     speaker[0], base="reported"))
-        return found
-
-    # -- shared -----------------------------------------------------------------------------------
-    def _quote(self, analysis: Analysis, start: int, end: int, kind: str, cue: Token | Span | None,
-               speaker: Span | None, owners: dict[int, Actor], origins: _Origins, anchor: Token,
-               base: Literal["marks", "reported"]) -> Quote:
-        text = analysis.text
+    # -- output -----------------------------------------------------------------------------------
+    def quote(self, start: int, end: int, kind: str, cue: Token | Span | None, speaker: Span | None,
+              base: Literal["marks", "reported"]) -> Quote:
+        """The quote of [start, end) (after any dateline), with its speaker's actor, cue, source and
+        confidence (`base` says which starting confidence of `cues.yaml` applies)."""
+        text, origins = self.text, self.origins
         start = origins.after_datelines(text, start, end)
-        speaker_actor = _actor_of(speaker, owners) if speaker is not None else None
+        speaker_actor = self.actor_of(speaker) if speaker is not None else None
         source = None
         if speaker_actor is not None and speaker_actor.id in origins.media:
             source = speaker_actor.id
-        source = source or _cited_medium(cue, owners, origins) or origins.credits.first_at(start)
+        source = source or self.cited_medium(cue) or origins.credits.first_at(start)
         if isinstance(cue, Token):
             cue_model = Cue.of(text, cue.idx, cue.idx + len(cue.text), lemma=cue.lemma_.lower())
         elif cue is not None:
@@ -384,6 +308,214 @@ class ExtractQuotes:
             speaker_text=TextSpan.of(text, speaker.start_char, speaker.end_char) if speaker is not None else None,
             cue=cue_model, source=source, confidence=round(min(confidence, sure.most), 2),
         )
+
+
+# -- the strategies, each a function of one document ---------------------------------------------
+def _reported_speech(document: _Document) -> list[Quote]:
+    """`X said that ...`, `The deal, he said, is dead`, `called the charges unsubstantiated`, `were
+    frustrated that ...`, `spoke of ...`, and a speech verb's colon: one quote per cue word."""
+    cues = document.cues
+    found = []
+    for token in document.doc:
+        verb = token.lemma_.lower() in cues.reporting and token.pos_ in {"VERB", "AUX"}
+        if verb or token.lower_ in cues.stance_adjectives:
+            quote = _reported(document, token)
+            if quote is not None:
+                found.append(quote)
+    return found
+
+
+def _reported(document: _Document, cue: Token) -> Quote | None:
+    """What one cue word reports, unless it stands inside a direct quote or its content overlaps one."""
+    cues = document.cues
+    if document.marks.first_at(cue.idx) is not None:
+        return None
+    lemma = cue.lemma_.lower()
+    if lemma in cues.speech and (after_colon := _after_colon(document.text, cue)) is not None:
+        speaker = document.speaker_of(cue)
+        if speaker is not None and not document.in_marks(*after_colon):
+            return document.quote(*after_colon, "direct", cue, speaker, base="reported")
+    complements = _complements(cue, speech=lemma in cues.all)
+    if cue.pos_ not in {"VERB", "AUX"} and not complements:
+        return None  # "were frustrated that ...": only a clause makes a feeling a view
+    if complements:
+        content = _clause_content(cue, complements[0], cues.all)
+    elif cue.dep_ == "parataxis" and lemma in cues.all:
+        content = _around_parenthetical(cue)
+    elif (lemma in cues.stance or lemma in cues.object_is_content) \
+            and (objects := _stance_object(cue, lemma in cues.framing)) is not None:
+        content = objects
+    elif lemma in cues.topic_verbs and (topic := _topic(cue)) is not None:
+        content = topic
+    else:
+        return None
+    content = _within_paragraph(content, cue)
+    while len(content) and content[-1].is_punct:
+        content = content[:-1]
+    if len(content) < 3 or document.in_marks(content.start_char, content.end_char):
+        return None
+    speaker = document.speaker_of(cue)
+    if speaker is None:
+        return None
+    held = document.fragments_within(content)
+    for fragment in held:
+        document.claim(fragment)
+    return document.quote(content.start_char, content.end_char, "mixed" if held else "indirect", cue, speaker,
+                          base="reported")
+
+
+def _according_to(document: _Document) -> list[Quote]:
+    """`According to X, ...` or `..., according to X`: the phrases of `cues.yaml` `according_to`, whose
+    last word's object is the speaker."""
+    doc = document.doc
+    found = []
+    for token in doc:
+        phrase = next((p for p in document.cues.according_to if token.i + len(p) < len(doc)
+                       and all(doc[token.i + n].lower_ == word for n, word in enumerate(p))), None)
+        if phrase is None:
+            continue
+        after = token.i + len(phrase)
+        objects = [c for c in doc[after - 1].children if c.dep_ in {"pobj", "pcomp"}]
+        if not objects:
+            continue
+        source = _up_to_comma(doc[after : objects[0].right_edge.i + 1])
+        if not len(source):
+            continue
+        sentence = token.sent
+        if source.end < sentence.end - 2 and doc[source.end].is_punct:
+            content = doc[source.end + 1 : sentence.end]
+        else:
+            content = doc[sentence.start : token.i]
+        while len(content) and (content[-1].is_punct or content[-1].is_space):
+            content = content[:-1]
+        while len(content) and (content[0].is_punct or content[0].is_space):
+            content = content[1:]
+        if len(content) < 3 or document.in_marks(content.start_char, content.end_char):
+            continue
+        found.append(document.quote(content.start_char, content.end_char, "indirect", doc[token.i : after], source,
+                                    base="reported"))
+    return found
+
+
+def _labelled(document: _Document) -> list[Quote]:
+    """Transcript and headline labels: `PENCE: ...` (direct), `Pat Caddell: ...`, and in a headline
+    also any actor or a source word (`Poll: ...`); a headline's words are a paraphrase, not direct."""
+    doc, text = document.doc, document.text
+    found = []
+    title_end = text.find("\n")
+    title_end = len(text) if title_end < 0 else title_end
+    for match in _LABELLED.finditer(text):
+        speaker = doc.char_span(match.start("speaker"), match.end("speaker"), alignment_mode="expand")
+        if speaker is None:
+            continue
+        actor = document.actor_of(speaker)
+        label = match.group("speaker")
+        in_title = match.start() < title_end
+        if not (label.isupper() or actor is not None and (actor.type == "person" or in_title)
+                or in_title and label.lower() in document.cues.label_sources):
+            continue
+        start, end = match.start("content"), match.end("content")
+        while end > start and text[end - 1] in " .\"”":
+            end -= 1
+        quoted = sum(min(e, end) - max(s, start) for s, e in document.marks.overlapping(start, end))
+        if quoted * 2 > end - start or end - start < 10:
+            continue  # `Lynch: 'Be the voice ...'`: the quotation marks' quote already says it
+        colon = doc.char_span(match.end("speaker"), match.end("speaker") + 1, alignment_mode="expand")
+        kind = "indirect" if in_title and not label.isupper() else "direct"
+        found.append(document.quote(start, end, kind, colon, speaker, base="reported"))
+    return found
+
+
+def _in_marks(document: _Document) -> list[Quote]:
+    """Words in quotation marks that are sentences of their own: the direct quotes."""
+    return [_marked(document, start, end) for start, end in document.full]
+
+
+def _fragments(document: _Document) -> list[Quote]:
+    """Quoted phrases no reported quote holds: `mixed` when someone says them, else scare quotes."""
+    found = []
+    for fragment in document.fragments:
+        if document.claim(fragment):
+            quote = _marked(document, *fragment)
+            if quote.cue is not None:
+                found.append(quote.model_copy(update={"kind": "mixed"}))
+    return found
+
+
+def _marked(document: _Document, start: int, end: int) -> Quote:
+    """The quote of words in marks, with its speaker: a transcript label inside (`PENCE: ...`), a
+    signature after (`” ― Name`), the nearest cue's subject, or the actor named before a colon."""
+    doc, text = document.doc, document.text
+    label = _TRANSCRIPT_LABEL.match(text, start, end)
+    if label:
+        speaker = doc.char_span(label.start("speaker"), label.end("speaker"), alignment_mode="expand")
+        colon = doc.char_span(label.end("speaker"), label.end("speaker") + 1, alignment_mode="expand")
+        return document.quote(label.end(), end, "direct", colon, speaker, base="marks")
+    signed = _SIGNED.match(text, end + 1)
+    if signed:
+        speaker = doc.char_span(signed.start("speaker"), signed.end("speaker"), alignment_mode="expand")
+        dash = doc.char_span(signed.start(), signed.start("speaker"), alignment_mode="expand")
+        if speaker is not None:
+            return document.quote(start, end, "direct", _stripped(dash), speaker, base="marks")
+    span = doc.char_span(start, end, alignment_mode="expand")
+    inside = set(range(span.start, span.end)) if span is not None and len(span) else set()
+    cue = document.nearest_cue(start, end, inside)
+    speaker_span = _subject(cue) if cue is not None else None
+    if cue is not None and speaker_span is None:
+        speaker_span = document.named_before(cue)
+    if speaker_span is None:
+        speaker_span = document.colon_speaker(start)
+    mixed = _tail_before(text, start - 1, 4).endswith(("that", " as")) and cue is not None
+    return document.quote(start, end, "mixed" if mixed else "direct", cue, speaker_span, base="marks")
+
+
+class Strategy(NamedTuple):
+    """One way of finding quotes: its name and what it finds on one document."""
+
+    name: str
+    find: Callable[[_Document], list[Quote]]
+
+
+# The strategies in the order they run; `ExtractQuotes` says what the order decides.
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("reported speech", _reported_speech),
+    Strategy("according to", _according_to),
+    Strategy("labels", _labelled),
+    Strategy("quotation marks", _in_marks),
+    Strategy("quoted fragments", _fragments),
+)
+
+
+class ExtractQuotes:
+    """Adds `analysis.quotes`: what each of `strategies` finds on the document's `_Document`.
+
+    Precedence, stated here only. Words in full quotation marks belong to the quotation-marks strategy:
+    they are found from the marks alone when the `_Document` is built, before any strategy runs, and the
+    others leave them alone (`_Document.in_marks`: no reported content that overlaps them, no cue inside
+    them; a label's words only if marks hold at most half of them). The strategies then run in the order
+    of `STRATEGIES`. A quoted fragment (a phrase in marks inside someone's sentence) is claimed
+    (`_Document.claim`) by every reported quote that holds it, which becomes `mixed`; the fragment
+    strategy, last, reports only the fragments no earlier strategy claimed. Reported content itself is
+    not claimed: two strategies may report overlapping words, and `_without_echoes` then drops a
+    speaker's inner view. Quotes are ordered by start; at one start, in the order of the strategies.
+    """
+
+    name = "quotes"
+    requires = ("doc", "text", "actors", "wire_items")
+    assigns = ("quotes",)
+    english_only = True
+    fatal = False
+
+    def __init__(self, strategies: tuple[Strategy, ...] = STRATEGIES) -> None:
+        self.cues = load_cues()
+        self.strategies = strategies
+
+    def __call__(self, analysis: Analysis) -> None:
+        if analysis.doc is None:
+            return
+        document = _Document.of(analysis, analysis.doc, self.cues)
+        quotes = [quote for strategy in self.strategies for quote in strategy.find(document)]
+        analysis.quotes = _without_echoes(_carry_speakers(sorted(quotes, key=lambda q: q.start)))
 
 
 def _up_to_comma(span: Span) -> Span:
@@ -521,21 +653,22 @@ def _stance_object(cue: Token, framing: bool) -> Span | None:
     after = [c for c in cue.children if c.i > cue.i]
     objects = [c for c in after if c.dep_ in {"xcomp", "dobj"}]
     if objects:
+        frames = load_cues().frame_prepositions
         complements = [c for c in after if c.i > objects[0].i and (
-            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in {"as", "for", "of"})]
+            c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} or c.dep_ == "prep" and c.lower_ in frames)]
         if framing and not complements:
             return None
         last = complements[-1] if complements else objects[0]
         return cue.doc[objects[0].left_edge.i : last.right_edge.i + 1]
-    return _prepositional_object(cue, {"for", "on", "to"})
+    return _prepositional_object(cue, load_cues().stance_prepositions)
 
 
 def _topic(cue: Token) -> Span | None:
     """`spoke of a new era`, `pointed to the fees`: the object of the verb's about/of/on/to."""
-    return _prepositional_object(cue, {"about", "of", "on", "to"}, following=True)
+    return _prepositional_object(cue, load_cues().topic_prepositions, following=True)
 
 
-def _prepositional_object(cue: Token, prepositions: set[str], following: bool = False) -> Span | None:
+def _prepositional_object(cue: Token, prepositions: frozenset[str], following: bool = False) -> Span | None:
     """The object of the cue's first preposition in `prepositions` (after the cue, if `following`)."""
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ in prepositions and (child.i > cue.i or not following):
@@ -555,21 +688,13 @@ def _around_parenthetical(cue: Token) -> Span:
     return cue.doc[words[0].i : words[-1].i + 1]
 
 
-def _named_before(doc: Doc, cue: Token, owners: dict[int, Actor]) -> Span | None:
-    """`Mirziyoyev squarely declared`: an actor named just before a cue the parse left without subject."""
-    for token in reversed(doc[max(cue.sent.start, cue.i - 4) : cue.i]):
-        if token.idx in owners:
-            return doc[token.i : token.i + 1]
-    return None
-
-
 def _carry_speakers(quotes: list[Quote]) -> list[Quote]:
     """`..." he said` after a long quote: the pronoun is the previous nearby quote's speaker."""
     previous: Quote | None = None
     carried = []
     for quote in quotes:
         near = previous is not None and quote.start - previous.end < 600
-        pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in {"he", "she"}
+        pronoun = quote.speaker_text is not None and quote.speaker_text.text.lower() in load_cues().carried_pronouns
         if near and quote.speaker is None and pronoun and previous.speaker \
                 and previous.speaker.startswith("person:"):
             quote = quote.model_copy(update={"speaker": previous.speaker})
@@ -596,16 +721,14 @@ def _without_echoes(quotes: list[Quote]) -> list[Quote]:
     return kept
 
 
-_MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "against"}
-
-
-def _title(quoted: str) -> bool:
-    """`the "Justice Against Sponsors of Terrorism Act"`: a name of a law, book or show, not speech."""
+def _title(quoted: str, minor_words: frozenset[str]) -> bool:
+    """`the "Justice Against Sponsors of Terrorism Act"`: a name of a law, book or show, not speech (every
+    word capitalised but the `minor_words` of `cues.yaml` `title_minor_words`)."""
     words = quoted.strip(" ,.").split()
     return (
         len(words) >= 2
         and not quoted.rstrip().endswith((".", "!", "?", ","))
-        and all(w[0].isupper() or w.lower() in _MINOR_WORDS for w in words if w[0].isalpha())
+        and all(w[0].isupper() or w.lower() in minor_words for w in words if w[0].isalpha())
     )
 
 
@@ -653,32 +776,6 @@ def _chunk_around(token: Token) -> tuple[int, int] | None:
     for start, end, _ in doc.noun_chunks_iterator(doc[sentence.start : sentence.end]):
         if start <= token.i < end:
             return start, end
-    return None
-
-
-def _colon_speaker(doc: Doc, start: int, owners: dict[int, Actor]) -> Span | None:
-    """`Putin: “...”` or `He asked Putin: “...”`: the actor named just before the colon."""
-    preceding = doc.char_span(max(0, start - 60), max(0, start - 1), alignment_mode="contract")
-    before = list(preceding)[-3:] if preceding is not None else []
-    if len(before) >= 2 and before[-1].text == ":" and before[-2].idx in owners:
-        return doc[before[-2].i : before[-2].i + 1]
-    return None
-
-
-def _actor_of(span: Span, owners: dict[int, Actor]) -> Actor | None:
-    head = span.root
-    return owners.get(head.idx) or next((owners[t.idx] for t in span if t.idx in owners), None)
-
-
-def _cited_medium(cue: Token | Span | None, owners: dict[int, Actor], origins: _Origins) -> str | None:
-    """`told Reuters`, or a second cue in the sentence whose subject is a medium (`BelTA reported`)."""
-    if not isinstance(cue, Token):
-        return None
-    sentence = cue.sent
-    for index in between(origins.media_tokens, sentence.start, sentence.end, key=int):
-        token = cue.doc[index]
-        if token.head == cue and token.dep_ in {"dobj", "dative", "pobj"} or token.dep_ == "nsubj":
-            return owners[token.idx].id
     return None
 
 
@@ -733,11 +830,3 @@ def _tail_before(text: str, index: int, size: int) -> str:
     while end > 0 and text[end - 1].isspace():
         end -= 1
     return text[max(0, end - size) : end]
-
-
-def _overlaps(span: Span, direct: Intervals[tuple[int, int]]) -> bool:
-    return _overlaps_chars((span.start_char, span.end_char), direct)
-
-
-def _overlaps_chars(span: tuple[int, int], direct: Intervals[tuple[int, int]]) -> bool:
-    return bool(direct.overlapping(*span))

@@ -7,10 +7,11 @@ dependency parse and the actor stage's mentions; negation, modality, date and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -48,6 +49,12 @@ class Lexicon:
     locative_prepositions: frozenset[str]
     collective_pronouns: dict[str, bool]  # with whether each is plural
     modals: dict[str, str]
+    answers_request: frozenset[str]  # types of a targetless act that may answer an earlier request
+    negators: frozenset[str]
+    negating_determiners: frozenset[str]
+    condition_marks: frozenset[str]
+    threat_conditions: frozenset[str]
+    stative_prepositions: frozenset[str]
     confidence: datafiles.RelationConfidence
 
     def symmetric(self, type_: str) -> bool:
@@ -87,6 +94,12 @@ def load_lexicon() -> Lexicon:
         locative_prepositions=frozenset(data.locative_prepositions),
         collective_pronouns=dict(data.collective_pronouns),
         modals=dict(data.modals),
+        answers_request=frozenset(data.answers_request),
+        negators=frozenset(data.negators),
+        negating_determiners=frozenset(data.negating_determiners),
+        condition_marks=frozenset(data.condition_marks),
+        threat_conditions=frozenset(data.threat_conditions),
+        stative_prepositions=frozenset(data.stative_prepositions),
         confidence=data.confidence,
     )
 
@@ -104,155 +117,66 @@ class Found:
     negated: bool = False
     modality: str = "asserted"
     confidence: float = field(default_factory=lambda: load_lexicon().confidence.verb)
+    path: str = ""  # the name of the path that found it (set when the path returns)
 
 
-class ExtractRelations:
-    """Adds `analysis.relations`."""
+@dataclass
+class _Document:
+    """One document as the relation paths see it, built once per call: its parse, who each mention names,
+    which tokens name an actor, and the trigger nouns a verb has claimed (`imposed sanctions`: the noun
+    path leaves `sanctions` alone). A path takes the document plus the token it reads."""
 
-    name = "relations"
-    requires = ("doc", "text", "actors", "quotes", "published")
-    assigns = ("relations",)
-    english_only = True
-    fatal = False
+    lexicon: Lexicon
+    doc: Doc
+    owners: dict[int, Actor]  # a mention's first character -> the actor it names
+    named: frozenset[int] = field(init=False)  # indices of tokens that name an actor
+    _claimed_nouns: set[int] = field(default_factory=set, init=False)
 
-    def __init__(self) -> None:
-        self.lexicon = load_lexicon()
+    def __post_init__(self) -> None:
+        self.named = frozenset(t.i for t in self.doc if t.idx in self.owners)
 
-    def __call__(self, analysis: Analysis) -> None:
-        doc = analysis.doc
-        if doc is None:
-            return
-        owners = analysis.mention_owners()
-        found: list[Found] = []
-        used_nouns: set[int] = set()
-        for token in doc:
-            if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN":
-                found.extend(self._from_verb(token, owners, used_nouns))
-        named = {t.i for t in doc if t.idx in owners}
-        for token in doc:
-            if token.pos_ in {"NOUN", "PROPN"} and token.i not in used_nouns and token.i not in named:
-                found.extend(self._from_noun(token, owners))
-            elif token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.adjectives:
-                found.extend(self._from_adjective(token, owners))
-        _answer_requests(found)
-        analysis.relations = self._output(analysis, doc, found)
+    def claim_noun(self, noun: Token) -> None:
+        """A light verb's noun is part of the verb's trigger (`held talks`), not a trigger of its own."""
+        self._claimed_nouns.add(noun.i)
 
-    # -- verbs ------------------------------------------------------------------------------------
-    def _from_verb(self, verb: Token, owners: dict[int, Actor], used_nouns: set[int]) -> list[Found]:
+    def free_noun(self, noun: Token) -> bool:
+        """Whether the noun path may read this noun: no verb claimed it and it names no actor."""
+        return noun.i not in self._claimed_nouns and noun.i not in self.named
+
+    def actors(self, tokens: list[Token]) -> list[Actor]:
+        return _actors(tokens, self.owners)
+
+    def trigger_of(self, verb: Token) -> tuple[Spec | None, int, Token | None]:
+        """The verb's trigger, its end, and the light verb's noun if the noun carries it (`imposed
+        sanctions`). A complaint verb makes its PROTEST noun an ACCUSE (`lodged a protest with`): the
+        type is chosen here, before the sides, because it decides which prepositions mark the target."""
+        lexicon = self.lexicon
         lemma = verb.lemma_.lower()
-        control = self.lexicon.control.get(lemma)
-        inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-        if control and inner is not None:
-            return self._controlled(verb, inner, control, owners, used_nouns)
-        for adjective in verb.children:  # "is ready to contribute troops"
-            adjective_control = self.lexicon.control_adjectives.get(adjective.lemma_.lower())
-            governed = next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-            if adjective.dep_ == "acomp" and adjective_control and governed is not None:
-                return self._controlled(verb, governed, adjective_control, owners, used_nouns, adjective)
-        if verb.dep_ == "xcomp" and (self.lexicon.control.get(verb.head.lemma_.lower())
-                                     or self.lexicon.control_adjectives.get(verb.head.lemma_.lower())):
-            return []  # handled with its governing verb or adjective
-        spec, trigger_end, light_noun = self._verb_spec(verb)
-        if spec is None:
-            return self._obligation(verb, owners)
-        if light_noun is not None:
-            used_nouns.add(light_noun.i)
-        sources, targets = self._sides(verb, light_noun, owners, spec.type in _LOCATIVE_TYPES)
-        if not sources and not targets:
-            return []
-        # "prepared an attack", "pledged aid": the act is announced, not done
-        planned = light_noun is not None and self.lexicon.control.get(lemma) in {"intended", "agree"}
-        modality = "intended" if planned else _modality(verb)
-        if modality == "intended" and _unless(verb):  # "will withdraw its force unless ...": a threat
-            spec = Spec("THREATEN")
-        return self._emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), modality)
-
-    def _verb_spec(self, verb: Token) -> tuple[Spec | None, int, Token | None]:
-        lemma = verb.lemma_.lower()
-        if lemma in self.lexicon.light_verbs:
-            noun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
-                         self.lexicon.noun(c) is not None), None)
+        if lemma in lexicon.light_verbs:
+            noun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and lexicon.noun(c) is not None),
+                        None)
             if noun is not None:
-                spec = self.lexicon.noun(noun)
-                if lemma in self.lexicon.complaint_verbs and spec is not None and spec.type == "PROTEST":
+                spec = lexicon.noun(noun)
+                if lemma in lexicon.complaint_verbs and spec is not None and spec.type == "PROTEST":
                     spec = Spec("ACCUSE")
                 return spec, noun.i + 1, noun
-        spec = self.lexicon.verbs.get(lemma)
-        return spec, verb.i + 1, None
+        return lexicon.verbs.get(lemma), verb.i + 1, None
 
-    def _obligation(self, verb: Token, owners: dict[int, Actor]) -> list[Found]:
-        """`declared that China must drop its barriers`: a demand on the clause's subject."""
-        if verb.lemma_.lower() not in self.lexicon.obligation_verbs:
-            return []
-        for clause in verb.children:
-            modal = next((c for c in clause.children if c.dep_ == "aux"
-                          and c.lower_ in self.lexicon.obligation_modals), None)
-            if clause.dep_ != "ccomp" or modal is None:
-                continue
-            sources = _actors(_subjects(verb), owners)
-            targets = [a for a in _actors(_subjects(clause), owners) if a not in sources]
-            if sources and targets:
-                return [Found("REQUEST", None, sources, targets, (modal.i, modal.i + 1), modal,
-                              negated=_negated(verb, None), confidence=self.lexicon.confidence.obligation)]
-        return []
-
-    def _controlled(self, verb: Token, inner: Token, control: str, owners: dict[int, Actor],
-                    used_nouns: set[int], governor: Token | None = None) -> list[Found]:
-        """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`,
-        `is ready to contribute troops` (the adjective governs, the verb carries the subject)."""
-        spec, trigger_end, light_noun = self._verb_spec(inner)
-        if light_noun is not None:
-            used_nouns.add(light_noun.i)
-        sources = _actors(_subjects(verb), owners)
-        requested = _actors([c for c in verb.children if c.dep_ in {"dobj", "dative"}], owners)
-        locative = spec is not None and spec.type in _LOCATIVE_TYPES
-        _, inner_targets = self._sides(inner, light_noun, owners, locative)
-        negated = _negated(verb, None)
-        trigger_token = governor if governor is not None else verb
-        trigger = (trigger_token.i, trigger_token.i + 1)
-        if control == "refuse":
-            targets = requested or inner_targets
-            if not targets and len(sources) > 1:  # "Palestinians and Israelis failed to reach agreement"
-                return [Found("REJECT", None, [a], [b], trigger, verb, negated=negated)
-                        for a, b in combinations(sources, 2)]
-            reject = Found("REJECT", None, sources, targets, trigger, verb, negated=negated)
-            return [reject] if sources else []
-        if control in {"request", "demand"} and requested:
-            found = [Found("REQUEST", None, sources, requested, trigger, verb, negated=negated)]
-            if spec is not None:
-                found.extend(self._emit(spec, requested, inner_targets, inner, trigger_end,
-                                        _negated(inner, light_noun), "demanded"))
-            return found
-        if control == "threat":
-            return [Found("THREATEN", spec.mode if spec else None, sources, inner_targets, trigger, verb,
-                          negated=negated)] if sources and inner_targets else []
-        if control == "agree":
-            agree = self._emit(Spec("AGREE"), sources, inner_targets, trigger_token, trigger_token.i + 1, negated,
-                               _modality(verb))
-            if spec is not None:
-                agree.extend(self._emit(spec, sources, inner_targets, inner, trigger_end,
-                                        _negated(inner, light_noun), "intended"))
-            return agree
-        if spec is None or not sources:
-            return []
-        return self._emit(spec, sources, inner_targets, inner, trigger_end,
-                          negated or _negated(inner, light_noun), "intended")
-
-    def _sides(self, verb: Token, light_noun: Token | None, owners: dict[int, Actor],
-               locative: bool = False) -> tuple[list[Actor], list[Actor]]:
+    def sides(self, verb: Token, light_noun: Token | None, locative: bool = False) -> tuple[list[Actor], list[Actor]]:
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        stative = passive and not agents and any(c.dep_ == "prep" and c.lower_ in {"to", "with"} for c in verb.children)
+        stative = passive and not agents and any(c.dep_ == "prep" and c.lower_ in self.lexicon.stative_prepositions
+                                                 for c in verb.children)
         if passive and light_noun is None and not stative:
-            return _actors(agents, owners), _actors(passive, owners)
-        sources = _actors(passive if stative else _subjects(verb), owners)  # "Israel is opposed to ..."
+            return self.actors(agents), self.actors(passive)
+        sources = self.actors(passive if stative else _subjects(verb))  # "Israel is opposed to ..."
         light = light_noun.i if light_noun is not None else -1
         objects = [c for c in verb.children if c.dep_ in {"dobj", "dative", "attr"} and c.i != light]
         objects.extend(g for c in verb.children if c.dep_ == "dative" for g in c.children if g.dep_ == "pobj")
         # A thing the verb acts on points, through its own complement, at whom it is aimed: "hosted
         # talks with Ukraine", "eased restrictions on Belarus", "rejected calls by Belarus's rulers",
         # "refused to respond to a demand from the US"
-        things = [c for c in objects if c.dep_ == "dobj" and c.idx not in owners]
+        things = [c for c in objects if c.dep_ == "dobj" and c.idx not in self.owners]
         holders = [verb, *things] + ([light_noun] if light_noun is not None else [])
         targets_at, places = self.lexicon.target_prepositions, self.lexicon.locative_prepositions
         prepositions = (targets_at | places if locative else targets_at) - {"of"}
@@ -266,72 +190,316 @@ class ExtractRelations:
                     found = [c for c in prep.children if c.dep_ == "pobj"]
                     objects.extend(found)
                     if holder.i == verb.i:
-                        holders.extend(c for c in found if c.idx not in owners and c.pos_ == "NOUN")
-        targets = [a for a in _actors(objects, owners) if a not in sources]
+                        holders.extend(c for c in found if c.idx not in self.owners and c.pos_ == "NOUN")
+        targets = [a for a in self.actors(objects) if a not in sources]
         if not targets:  # "demanded that the United States match ...": the clause's subject is aimed at
             clauses = [c for c in verb.children if c.dep_ == "ccomp"]
             subjects = [g for c in clauses for g in c.children if g.dep_ in {"nsubj", "nsubjpass"}]
-            targets = [a for a in _actors(subjects, owners) if a not in sources]
+            targets = [a for a in self.actors(subjects) if a not in sources]
         return sources, targets
 
-    # -- nouns and adjectives ---------------------------------------------------------------------
-    def _from_noun(self, noun: Token, owners: dict[int, Actor]) -> list[Found]:
-        spec = self.lexicon.noun(noun)
-        if spec is None:
-            return []
-        modifiers = _modifiers(noun) + _preceding_possessor(noun)
-        modifier_actors = _actors(modifiers, owners)
-        prepositions = self.lexicon.target_prepositions | (self.lexicon.locative_prepositions
-                                                           if spec.type in _LOCATIVE_TYPES else set())
-        objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in prepositions
-                   for g in c.children if g.dep_ == "pobj"]
-        object_actors = _actors(objects, owners)
-        holder = _copular_subject(noun)
-        holder_actors = _actors([holder], owners) if holder is not None else []
-        negated = _negated(noun.head, None) if holder is not None else any(c.lower_ == "no" for c in noun.children)
-        trigger_end = noun.i + 1
-        if self.lexicon.symmetric(spec.type) and not holder_actors and not object_actors:
-            sides = modifier_actors  # "the Moscow-Minsk alliance"
-            if len(sides) < 2:
-                return []
-            return self._emit(spec, sides, [], noun, trigger_end, negated, "asserted",
-                              confidence=self.lexicon.confidence.noun)
-        if holder_actors:  # "X is Putin's minion", "Belarus, Russia's closest ally"
-            targets = [a for a in modifier_actors + object_actors if a not in holder_actors]
-            if not targets:
-                return []
-            return self._emit(spec, holder_actors, targets, noun, trigger_end, negated, _modality(noun.head),
-                              confidence=self.lexicon.confidence.predicate)
-        sources = [a for a in modifier_actors if a not in object_actors]
-        if not sources or not object_actors:
-            return []
-        return self._emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted",
-                          confidence=self.lexicon.confidence.noun)
-
-    def _from_adjective(self, adjective: Token, owners: dict[int, Actor]) -> list[Found]:
-        """`Lukashenko is indebted to Putin`."""
-        spec = self.lexicon.adjectives[adjective.lemma_.lower()]
-        holder = _copular_subject(adjective)
-        if holder is None:
-            return []
-        objects = [g for c in adjective.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        sources, targets = _actors([holder], owners), _actors(objects, owners)
-        if not sources or not targets:
-            return []
-        return self._emit(spec, sources, targets, adjective, adjective.i + 1, _negated(adjective.head, None),
-                          _modality(adjective.head), confidence=self.lexicon.confidence.predicate)
-
-    # -- building -------------------------------------------------------------------------------
-    def _emit(self, spec: Spec, sources: list[Actor], targets: list[Actor], anchor: Token, trigger_end: int,
-              negated: bool, modality: str, confidence: float | None = None) -> list[Found]:
-        trigger = (anchor.i, max(trigger_end, anchor.i + 1))
-        confidence = self.lexicon.confidence.verb if confidence is None else confidence
-        if not targets and self.lexicon.symmetric(spec.type) and len(sources) >= 2:
-            return [Found(spec.type, spec.mode, [a], [b], trigger, anchor, negated, modality, confidence)
-                    for a, b in combinations(sources, 2)]
+    def emit(self, spec: Spec, sources: list[Actor], targets: list[Actor], anchor: Token, trigger_end: int,
+             negated: bool, modality: str, confidence: float | None = None) -> list[Found]:
+        """One relation found at `anchor` (a symmetric one among sides with no target is split into pairs
+        afterwards, by the post-step `symmetric pairs`)."""
         if not sources:
             return []
+        trigger = (anchor.i, max(trigger_end, anchor.i + 1))
+        confidence = self.lexicon.confidence.verb if confidence is None else confidence
         return [Found(spec.type, spec.mode, sources, targets, trigger, anchor, negated, modality, confidence)]
+
+
+# -- paths: each reads one token, and says None when it does not apply to it --------------------
+def _control_verb(document: _Document, verb: Token) -> list[Found] | None:
+    """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`."""
+    control = document.lexicon.control.get(verb.lemma_.lower())
+    inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+    if not control or inner is None:
+        return None
+    return _controlled(document, verb, inner, control)
+
+
+def _control_adjective(document: _Document, verb: Token) -> list[Found] | None:
+    """`is ready to contribute troops`: the adjective governs, the verb carries the subject."""
+    for adjective in verb.children:
+        control = document.lexicon.control_adjectives.get(adjective.lemma_.lower())
+        governed = next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+        if adjective.dep_ == "acomp" and control and governed is not None:
+            return _controlled(document, verb, governed, control, adjective)
+    return None
+
+
+def _governed(document: _Document, verb: Token) -> list[Found] | None:
+    """The infinitive of a control verb or adjective is read with its governor, never alone."""
+    governor = verb.head.lemma_.lower()
+    lexicon = document.lexicon
+    if verb.dep_ == "xcomp" and (lexicon.control.get(governor) or lexicon.control_adjectives.get(governor)):
+        return []
+    return None
+
+
+def _trigger_verb(document: _Document, verb: Token) -> list[Found] | None:
+    """A trigger verb with its sides (`Russia attacked Ukraine`), or a light verb with its trigger noun
+    (`imposed sanctions on`), which the verb claims."""
+    spec, trigger_end, light_noun = document.trigger_of(verb)
+    if spec is None:
+        return None
+    if light_noun is not None:
+        document.claim_noun(light_noun)
+    sources, targets = document.sides(verb, light_noun, spec.type in _LOCATIVE_TYPES)
+    if not sources and not targets:
+        return []
+    # "prepared an attack", "pledged aid": the act is announced, not done
+    planned = light_noun is not None and document.lexicon.control.get(verb.lemma_.lower()) in {"intended", "agree"}
+    modality = "intended" if planned else _modality(verb)
+    return document.emit(spec, sources, targets, verb, trigger_end, _negated(verb, light_noun), modality)
+
+
+def _obligation(document: _Document, verb: Token) -> list[Found] | None:
+    """`declared that China must drop its barriers`: a demand on the clause's subject."""
+    if verb.lemma_.lower() not in document.lexicon.obligation_verbs:
+        return None
+    for clause in verb.children:
+        modal = next((c for c in clause.children if c.dep_ == "aux"
+                      and c.lower_ in document.lexicon.obligation_modals), None)
+        if clause.dep_ != "ccomp" or modal is None:
+            continue
+        sources = document.actors(_subjects(verb))
+        targets = [a for a in document.actors(_subjects(clause)) if a not in sources]
+        if sources and targets:
+            return [Found("REQUEST", None, sources, targets, (modal.i, modal.i + 1), modal,
+                          negated=_negated(verb, None), confidence=document.lexicon.confidence.obligation)]
+    return []
+
+
+def _controlled(document: _Document, verb: Token, inner: Token, control: str,
+                governor: Token | None = None) -> list[Found]:
+    """What a control verb or adjective (`governor`) makes of the event of its infinitive `inner`."""
+    spec, trigger_end, light_noun = document.trigger_of(inner)
+    if light_noun is not None:
+        document.claim_noun(light_noun)
+    sources = document.actors(_subjects(verb))
+    requested = document.actors([c for c in verb.children if c.dep_ in {"dobj", "dative"}])
+    locative = spec is not None and spec.type in _LOCATIVE_TYPES
+    _, inner_targets = document.sides(inner, light_noun, locative)
+    negated = _negated(verb, None)
+    trigger_token = governor if governor is not None else verb
+    trigger = (trigger_token.i, trigger_token.i + 1)
+    if control == "refuse":
+        targets = requested or inner_targets
+        if not targets and len(sources) > 1:  # "Palestinians and Israelis failed to reach agreement"
+            return [Found("REJECT", None, [a], [b], trigger, verb, negated=negated)
+                    for a, b in combinations(sources, 2)]
+        reject = Found("REJECT", None, sources, targets, trigger, verb, negated=negated)
+        return [reject] if sources else []
+    if control in {"request", "demand"} and requested:
+        found = [Found("REQUEST", None, sources, requested, trigger, verb, negated=negated)]
+        if spec is not None:
+            found.extend(document.emit(spec, requested, inner_targets, inner, trigger_end,
+                                       _negated(inner, light_noun), "demanded"))
+        return found
+    if control == "threat":
+        return [Found("THREATEN", spec.mode if spec else None, sources, inner_targets, trigger, verb,
+                      negated=negated)] if sources and inner_targets else []
+    if control == "agree":
+        agree = document.emit(Spec("AGREE"), sources, inner_targets, trigger_token, trigger_token.i + 1, negated,
+                              _modality(verb))
+        if spec is not None:
+            agree.extend(document.emit(spec, sources, inner_targets, inner, trigger_end,
+                                       _negated(inner, light_noun), "intended"))
+        return agree
+    if spec is None or not sources:
+        return []
+    return document.emit(spec, sources, inner_targets, inner, trigger_end,
+                         negated or _negated(inner, light_noun), "intended")
+
+
+def _noun(document: _Document, noun: Token) -> list[Found] | None:
+    """`the Russian invasion of Ukraine`, `the Moscow-Minsk alliance`, `X is Putin's minion`."""
+    if noun.pos_ not in {"NOUN", "PROPN"} or not document.free_noun(noun):
+        return None
+    lexicon = document.lexicon
+    spec = lexicon.noun(noun)
+    if spec is None:
+        return []
+    modifiers = _modifiers(noun) + _preceding_possessor(noun)
+    modifier_actors = document.actors(modifiers)
+    prepositions = lexicon.target_prepositions | (lexicon.locative_prepositions
+                                                  if spec.type in _LOCATIVE_TYPES else set())
+    objects = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in prepositions
+               for g in c.children if g.dep_ == "pobj"]
+    object_actors = document.actors(objects)
+    holder = _copular_subject(noun)
+    holder_actors = document.actors([holder]) if holder is not None else []
+    negated = _negated(noun.head, None) if holder is not None else _negated_noun(noun)
+    trigger_end = noun.i + 1
+    if lexicon.symmetric(spec.type) and not holder_actors and not object_actors:
+        sides = modifier_actors  # "the Moscow-Minsk alliance"
+        if len(sides) < 2:
+            return []
+        return document.emit(spec, sides, [], noun, trigger_end, negated, "asserted",
+                             confidence=lexicon.confidence.noun)
+    if holder_actors:  # "X is Putin's minion", "Belarus, Russia's closest ally"
+        targets = [a for a in modifier_actors + object_actors if a not in holder_actors]
+        if not targets:
+            return []
+        return document.emit(spec, holder_actors, targets, noun, trigger_end, negated, _modality(noun.head),
+                             confidence=lexicon.confidence.predicate)
+    sources = [a for a in modifier_actors if a not in object_actors]
+    if not sources or not object_actors:
+        return []
+    return document.emit(spec, sources, object_actors, noun, trigger_end, negated, "asserted",
+                         confidence=lexicon.confidence.noun)
+
+
+def _adjective(document: _Document, adjective: Token) -> list[Found] | None:
+    """`Lukashenko is indebted to Putin`."""
+    spec = document.lexicon.adjectives.get(adjective.lemma_.lower())
+    if adjective.pos_ != "ADJ" or spec is None:
+        return None
+    holder = _copular_subject(adjective)
+    if holder is None:
+        return []
+    objects = [g for c in adjective.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    sources, targets = document.actors([holder]), document.actors(objects)
+    if not sources or not targets:
+        return []
+    return document.emit(spec, sources, targets, adjective, adjective.i + 1, _negated(adjective.head, None),
+                         _modality(adjective.head), confidence=document.lexicon.confidence.predicate)
+
+
+def _predicate(token: Token) -> bool:
+    """The tokens the verb paths read: verbs, and a sentence's root that is not a noun."""
+    return token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN"
+
+
+def _every_token(token: Token) -> bool:
+    return True
+
+
+# -- post-steps: each rewrites what the paths found, in the order of POST_STEPS -------------------
+def _conditional_threats(found: list[Found], lexicon: Lexicon) -> list[Found]:
+    """`will withdraw its force unless ...`: an announced act of a trigger verb with an "unless" clause
+    is a THREATEN (before `symmetric pairs`: a threat among coordinated sides is not split)."""
+    return [replace(item, type="THREATEN", mode=None)
+            if item.path == "trigger verb" and item.modality == "intended" and _unless(item.anchor) else item
+            for item in found]
+
+
+def _symmetric_pairs(found: list[Found], lexicon: Lexicon) -> list[Found]:
+    """`Russia and Belarus agreed`: a symmetric relation among sides with no target is one per pair."""
+    paired = []
+    for item in found:
+        if not item.targets and lexicon.symmetric(item.type) and len(item.sources) >= 2:
+            paired.extend(replace(item, sources=[a], targets=[b]) for a, b in combinations(item.sources, 2))
+        else:
+            paired.append(item)
+    return paired
+
+
+def _answer_requests(found: list[Found], lexicon: Lexicon) -> list[Found]:
+    """`X asked Putin to help ... Putin sent troops.`: a deployment with no target answers the request
+    (`answers_request` of `triggers.yaml`), aimed back at whoever asked."""
+    requests = sorted(((f.anchor.sent.start, order, f) for order, f in enumerate(found)
+                       if f.type == "REQUEST" and f.targets), key=lambda r: r[:2])
+    answered = []
+    for item in found:
+        if not item.targets and item.type in lexicon.answers_request:
+            sentence = item.anchor.sent.start
+            # Requests in sentences starting at most 60 tokens before this one's, in the order they were found.
+            for _, _, request in sorted(between(requests, sentence - 60, sentence, key=lambda r: r[0]),
+                                        key=lambda r: r[1]):
+                if {a.id for a in request.targets} & {a.id for a in item.sources}:
+                    item = replace(item, targets=list(request.sources), confidence=lexicon.confidence.answered_request)
+                    break
+        answered.append(item)
+    return answered
+
+
+class Path(NamedTuple):
+    """One way of reading a trigger: its name, and what it finds at a token (None: it does not apply)."""
+
+    name: str
+    find: Callable[[_Document, Token], list[Found] | None]
+
+
+class Pass(NamedTuple):
+    """One walk over the document: each token it selects goes to the first of its paths that applies."""
+
+    name: str
+    selects: Callable[[Token], bool]
+    paths: tuple[Path, ...]
+
+
+class PostStep(NamedTuple):
+    """A named rewrite of everything the paths found (types, pairs, targets), run after every pass."""
+
+    name: str
+    apply: Callable[[list[Found], Lexicon], list[Found]]
+
+
+# The passes in the order they run, each with its paths in the order they are tried; `ExtractRelations`
+# says what the order decides.
+PASSES: tuple[Pass, ...] = (
+    Pass("predicates", _predicate, (
+        Path("control verb", _control_verb),
+        Path("control adjective", _control_adjective),
+        Path("governed infinitive", _governed),
+        Path("trigger verb", _trigger_verb),
+        Path("obligation", _obligation),
+    )),
+    Pass("nouns and adjectives", _every_token, (
+        Path("noun", _noun),
+        Path("adjective", _adjective),
+    )),
+)
+POST_STEPS: tuple[PostStep, ...] = (
+    PostStep("conditional threats", _conditional_threats),
+    PostStep("symmetric pairs", _symmetric_pairs),
+    PostStep("answered requests", _answer_requests),
+)
+
+
+class ExtractRelations:
+    """Adds `analysis.relations`: what the paths of `passes` find on the document's `_Document`, rewritten
+    by `post_steps`.
+
+    Order, stated here only. The passes walk the document one after the other, and a token a pass
+    selects goes to the first of its paths that applies (a path says None when it does not), so a verb
+    that governs an infinitive (`threatened to attack`) is read as a control verb before it could be
+    read as a trigger of its own, and the infinitive is left to its governor. The predicate
+    pass runs first because a light verb claims its noun (`_Document.claim_noun`): the noun path later
+    skips claimed nouns and nouns that name an actor. Every relation remembers the path that found it.
+    Then the post-steps run in the order of `POST_STEPS`, each on the whole list: the only places where
+    a found relation's type, sides or confidence change after a path made it. One type is chosen while
+    the trigger is read instead, because it decides which prepositions mark the target: a complaint
+    verb makes its PROTEST noun an ACCUSE (`lodged a protest with`, `_Document.trigger_of`).
+    """
+
+    name = "relations"
+    requires = ("doc", "text", "actors", "quotes", "published")
+    assigns = ("relations",)
+    english_only = True
+    fatal = False
+
+    def __init__(self, passes: tuple[Pass, ...] = PASSES, post_steps: tuple[PostStep, ...] = POST_STEPS) -> None:
+        self.lexicon = load_lexicon()
+        self.passes = passes
+        self.post_steps = post_steps
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        document = _Document(self.lexicon, doc, analysis.mention_owners())
+        found: list[Found] = []
+        for walk in self.passes:
+            for token in doc:
+                if walk.selects(token):
+                    found.extend(_first_path(walk.paths, document, token))
+        for step in self.post_steps:
+            found = step.apply(found, self.lexicon)
+        analysis.relations = self._output(analysis, doc, found)
 
     def _output(self, analysis: Analysis, doc: Doc, found: list[Found]) -> list[Relation]:
         text = analysis.text
@@ -478,24 +646,31 @@ def _antecedent(pronoun: Token) -> list[Token]:
 
 
 def _negated(verb: Token, noun: Token | None) -> bool:
-    if any(c.dep_ == "neg" or c.lower_ in {"never"} for c in verb.children):
+    if any(c.dep_ == "neg" or c.lower_ in load_lexicon().negators for c in verb.children):
         return True
-    return noun is not None and any(c.lower_ == "no" for c in noun.children)
+    return noun is not None and _negated_noun(noun)
+
+
+def _negated_noun(noun: Token) -> bool:
+    """`no talks with Minsk`: a negating determiner (`negating_determiners` of `triggers.yaml`)."""
+    return any(c.lower_ in load_lexicon().negating_determiners for c in noun.children)
 
 
 def _modality(verb: Token) -> str:
     for child in verb.children:
         if child.dep_ == "aux" and child.lower_ in load_lexicon().modals:
             return load_lexicon().modals[child.lower_]
-        if child.dep_ == "mark" and child.lower_ in {"if", "unless"}:
+        if child.dep_ == "mark" and child.lower_ in load_lexicon().condition_marks:
             return "hypothetical"
-    if verb.dep_ == "advcl" and any(c.lower_ in {"if", "unless"} for c in verb.children):
+    if verb.dep_ == "advcl" and any(c.lower_ in load_lexicon().condition_marks for c in verb.children):
         return "hypothetical"
     return "asserted"
 
 
 def _unless(verb: Token) -> bool:
-    return any(c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children)
+    """An adverbial clause opened by a threat's condition (`threat_conditions` of `triggers.yaml`: unless)."""
+    conditions = load_lexicon().threat_conditions
+    return any(c.dep_ == "advcl" and any(m.lower_ in conditions for m in c.children) for c in verb.children)
 
 
 def _copular_subject(token: Token) -> Token | None:
@@ -512,20 +687,12 @@ def _copular_subject(token: Token) -> Token | None:
     return None
 
 
-def _answer_requests(found: list[Found]) -> None:
-    """`X asked Putin to help ... Putin sent troops.`: a deployment with no target answers the request."""
-    requests = sorted(((f.anchor.sent.start, order, f) for order, f in enumerate(found)
-                       if f.type == "REQUEST" and f.targets), key=lambda r: r[:2])
-    for item in found:
-        if item.targets or item.type not in {"AID", "MOBILIZE", "COOPERATE"}:
-            continue
-        sentence = item.anchor.sent.start
-        # Requests in sentences starting at most 60 tokens before this one's, in the order they were found.
-        for _, _, request in sorted(between(requests, sentence - 60, sentence, key=lambda r: r[0]),
-                                    key=lambda r: r[1]):
-            asked = {a.id for a in request.targets}
-            if asked & {a.id for a in item.sources}:
-                item.targets = list(request.sources)
-                item.confidence = load_lexicon().confidence.answered_request
-                break
-
+def _first_path(paths: tuple[Path, ...], document: _Document, token: Token) -> list[Found]:
+    """What the first path that applies to the token finds, each relation marked with the path's name."""
+    for path in paths:
+        found = path.find(document, token)
+        if found is not None:
+            for item in found:
+                item.path = path.name
+            return found
+    return []
