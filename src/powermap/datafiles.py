@@ -91,7 +91,7 @@ GenreFeature = Literal[  # what powermap.learn.genre computes for a document, in
     "dateline_or_wire_credit", "wire_credit_anywhere", "byline", "signature", "author_bio", "quoted_share",
     "quotes_per_sentence", "attribution_cues", "first_person_singular", "first_person_plural", "second_person",
     "imperatives", "questions", "headline_question", "past_tense", "forecast_cues", "analytic_cues",
-    "opinion_cues", "evaluative_words", "time_words", "numbers", "sentence_words",
+    "opinion_cues", "evaluative_words", "author_techniques", "time_words", "numbers",
     "satire_marker", "press_release_marker",
 ]
 RuleFeature = Literal[GenreFeature, "baseline"]
@@ -235,6 +235,7 @@ class GenreFile(DataFile):
     satire_markers: Words
     cues: GenreCues
     evaluative_intensity: Annotated[float, Field(gt=0, le=4)]
+    technique_confidence: Annotated[float, Field(ge=0, le=1)]
     rule_scales: dict[GenreFeature, Annotated[float, Field(gt=0)]]
     weights: dict[GenreName, dict[RuleFeature, float]]
 

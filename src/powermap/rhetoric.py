@@ -21,7 +21,8 @@ from powermap.analysis import Analysis
 from powermap.learn.genre import GenreError, GenreModel, ModelMissing, genre_features
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.offsets import Intervals
-from powermap.schema import Actor, Genre, Quote, Span, Stance, Technique
+from powermap.schema import Actor, Genre, Span, Stance, Technique
+from powermap.voice import Voices
 
 _REPEAT_MIN_WORDS = 2
 _HOSTILE = {"name_calling", "loaded_language", "doubt"}
@@ -65,7 +66,7 @@ class AnalyseRhetoric:
     """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
 
     name = "rhetoric"
-    requires = ("doc", "text", "actors", "quotes", "wire_items", "signed", "section", "author")
+    requires = ("doc", "text", "title", "actors", "quotes", "wire_items", "signed", "section", "author")
     assigns = ("genre", "rhetoric", "stance")
     english_only = True
     fatal = False
@@ -191,10 +192,10 @@ class AnalyseRhetoric:
         evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
         # Our own hostile labels, not the sentiment-lexicon matches (those may be praise as well as blame).
         hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE and t.confidence >= 0.5]
-        quotes = Intervals((q.start, q.end, q) for q in analysis.quotes)
+        voices = Voices(len(analysis.text), analysis.quotes, kinds=("direct", "mixed", "indirect"))
         labelled = Intervals((t.start, t.end, t) for t in hostile)
         for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
-            holder = _holder(quotes, technique.start)
+            holder = voices.holder_at(technique.start)
             if technique.target is None or holder is None:
                 continue
             totals[(technique.target, holder)] += _HOSTILE_WEIGHT
@@ -211,7 +212,7 @@ class AnalyseRhetoric:
                 holder = speaker.id if speaker is not None else None
             else:
                 target = _target(doc[token.i : token.i + 1], owners)
-                holder = _holder(quotes, token.idx)
+                holder = voices.holder_at(token.idx)
             if target is None or holder is None or target.id == holder:
                 continue
             if any(c.dep_ == "neg" for c in token.head.children) or any(c.dep_ == "neg" for c in token.children):
@@ -296,12 +297,6 @@ def _clause_subject(verb: Token) -> Token | None:
             return None
         verb = verb.head
     return None
-
-
-def _holder(quotes: Intervals[Quote], offset: int) -> str | None:
-    """Stance voiced in a quotation belongs to the speaker (null when the speaker is unknown)."""
-    quote = quotes.first_at(offset)
-    return quote.speaker if quote is not None else "author"
 
 
 def _without_duplicates(techniques: list[Technique]) -> list[Technique]:

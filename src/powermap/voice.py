@@ -35,9 +35,10 @@ class Segment:
 class Voices:
     """The voice owner of every offset of a text of `length` characters.
 
-    Where quotes overlap (a quoted fragment inside reported speech) the innermost one owns the words:
-    it is the more exact attribution. `kinds` chooses which quotes count as another voice: direct and
-    mixed quotations by default, since indirect speech is the author's paraphrase of it.
+    Where quotes overlap, the one that opened last owns the words (the shorter where two open together):
+    for a quoted fragment inside reported speech that is the innermost, the more exact attribution.
+    `kinds` chooses which quotes count as another voice: direct and mixed quotations by default, since
+    indirect speech is the author's paraphrase of it.
     """
 
     def __init__(self, length: int, quotes: Iterable[Quote], kinds: Sequence[str] = ("direct", "mixed")) -> None:
