@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from powermap.datafiles import GENRES
 from powermap.eval.genre import evaluate_folder
 from powermap.learn import genre as genre_module
@@ -130,3 +132,24 @@ def test_marked_text_keeps_every_character(analyse):
     assert marked.replace("⟦name_calling⟧", "").replace("⟦thought_terminating_cliche⟧", "") == document["text"]
     for technique in document["rhetoric"]:
         assert document["text"][technique["start"] : technique["end"]] == technique["text"]
+
+
+def test_a_bad_training_record_is_named_with_its_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "genre": "reporting", "text": "' + "word " * 20 + '"}\n'
+                    '{"id": "b", "genre": "news", "text": "' + "word " * 20 + '"}\n', encoding="utf-8")
+    with pytest.raises(genre_module.GenreError, match=r"bad.jsonl:2: genre: .*'news' is not a genre"):
+        genre_module.read_records([path])
+
+
+def test_genre_commands_refuse_bad_arguments(tmp_path):
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+
+    missing = CliRunner().invoke(app, ["train", "genre", str(tmp_path / "none"), "-o", str(tmp_path / "m.json")])
+    assert missing.exit_code == 2 and "no such file or folder" in missing.output
+    assert not (tmp_path / "m.json").exists()
+    (tmp_path / "a.txt").write_text("A text.", encoding="utf-8")
+    wrong = CliRunner().invoke(app, ["eval", "genre", str(tmp_path), "--expect", "news"])
+    assert wrong.exit_code == 2 and "'news' is not a genre" in wrong.output

@@ -684,7 +684,7 @@ def eval_genre(
     if as_json:
         typer.echo(json.dumps({**scores, "misses": report.misses}, indent=2))
         return
-    typer.echo(f"{scores['right']} of {scores['texts']} texts called {expect}: {scores['share']:.3f} "
+    typer.echo(f"{scores['right']} of {scores['texts']} texts called {expect}: {scores['accuracy']:.3f} "
                f"(all: {', '.join(f'{k} {v}' for k, v in scores['predicted'].items())})")
     if show_errors:
         for miss in report.misses:

@@ -229,13 +229,25 @@ class GenreCues(Strict):
     author_bio: Words
 
 
+class GenrePronouns(Strict):
+    """Pronouns by person (lower case), and capitalised forms that are countries, never pronouns."""
+
+    first_singular: Words
+    first_plural: Words
+    second: Words
+    countries: Words
+
+
 class GenreFile(DataFile):
     section_labels: dict[GenreName, Words]
     press_release_markers: Words
     satire_markers: Words
     cues: GenreCues
+    pronouns: GenrePronouns
     evaluative_intensity: Annotated[float, Field(gt=0, le=4)]
     technique_confidence: Annotated[float, Field(ge=0, le=1)]
+    rare_genres: list[GenreName]
+    rare_min_probability: Annotated[float, Field(ge=0, le=1)]
     rule_scales: dict[GenreFeature, Annotated[float, Field(gt=0)]]
     weights: dict[GenreName, dict[RuleFeature, float]]
 

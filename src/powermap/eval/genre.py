@@ -22,7 +22,7 @@ class GenreFolderReport:
         texts = sum(self.predicted.values())
         right = self.predicted[self.expected]
         return {"texts": texts, "expected": self.expected, "right": right,
-                "share": round(right / texts, 3) if texts else 0.0, "predicted": dict(self.predicted.most_common())}
+                "accuracy": round(right / texts, 3) if texts else 0.0, "predicted": dict(self.predicted.most_common())}
 
 
 def evaluate_folder(folder: Path, expected: str, pipeline: Pipeline | None = None) -> GenreFolderReport:

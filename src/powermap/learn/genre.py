@@ -32,10 +32,6 @@ CLIP = 3.0  # standard deviations
 C = 0.1  # inverse regularisation strength, chosen by cross-validation on the training documents
 FEATURES: tuple[str, ...] = get_args(datafiles.GenreFeature)
 _SECTION_GENRES = ("opinion", "analysis", "reporting", "satire", "press_release")
-_COUNTRY_FORMS = {"US", "U.S.", "U.S", "UK", "U.K."}  # "US" is the country, never the pronoun
-_FIRST_SINGULAR = {"i", "me", "my", "mine", "myself"}
-_FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
-_SECOND = {"you", "your", "yours", "yourself", "yourselves"}
 _FINITE_PRESENT = {"VBZ", "VBP"}
 
 
@@ -101,10 +97,12 @@ def genre_features(analysis: Any) -> dict[str, float]:
     own_sentences = [s for s in sentences if voices.is_author(s.start_char) and voices.is_author(s.end_char - 1)]
     n_sentences = max(1, len(sentences))
     cues = {name: len(pattern.findall(author_text)) for name, pattern in _cue_patterns().items()}
-    first_singular = sum(1 for t in words if t.lower_ in _FIRST_SINGULAR and t.text not in _COUNTRY_FORMS)
-    first_plural = sum(1 for t in words if t.lower_ in _FIRST_PLURAL and t.text not in _COUNTRY_FORMS
+    pronouns = config["pronouns"]
+    countries = set(pronouns["countries"])  # "US" is the country, never the pronoun
+    first_singular = sum(1 for t in words if t.lower_ in pronouns["first_singular"] and t.text not in countries)
+    first_plural = sum(1 for t in words if t.lower_ in pronouns["first_plural"] and t.text not in countries
                        and t.pos_ in {"PRON", "DET"})
-    second = sum(1 for t in words if t.lower_ in _SECOND)
+    second = sum(1 for t in words if t.lower_ in pronouns["second"])
     past = sum(1 for t in own if t.tag_ == "VBD")
     present = sum(1 for t in own if t.tag_ in _FINITE_PRESENT)
     evaluative = _evaluative_words()
@@ -220,14 +218,20 @@ class GenreModel:
         return exp / exp.sum()
 
     def decide(self, features: dict[str, float], reasons: int = 4) -> tuple[str, float, list[str]]:
-        """The genre, its probability, and the features that pushed most toward it (`name=value (+push)`);
-        a section label naming one genre (`Opinion:`, `... - editorial`) is taken at its word."""
+        """The genre, its probability, and the features that pushed most toward it (`name=value (+push)`).
+
+        A section label naming one genre (`Opinion:`, `... - editorial`) is taken at its word. A genre rare
+        in news (satire, press releases, other) wins only with its marker or a clear majority of the
+        probability, else the likeliest common genre does: precision first where a mistake is costly."""
         declared = [genre for genre in _SECTION_GENRES if features[f"section_{genre}"] > 0]
         if len(declared) == 1 and declared[0] in self.classes:  # the publisher's own label decides
             return declared[0], 1.0, [f"section_{declared[0]}=1.00 (the page's own label)"]
         z = self.standardised(features)
         probabilities = self.probabilities(features)
-        best = int(np.argmax(probabilities))
+        rare, needed = set(_config()["rare_genres"]), _config()["rare_min_probability"]
+        best = next(i for i in np.argsort(-probabilities)  # a rare genre needs its marker or a clear majority
+                    if self.classes[i] not in rare or probabilities[i] >= needed
+                    or features.get(f"{self.classes[i]}_marker", 0.0) > 0)
         others = np.delete(self.weights, best, axis=0).mean(axis=0)
         push = (self.weights[best] - others) * z  # how much each feature favours this genre over the rest
         order = [i for i in np.argsort(-push) if push[i] > 0][:reasons]
