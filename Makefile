@@ -34,9 +34,10 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest -q
 
-# Retrains the relation model from training/relations/ (fixed seed); the result is committed.
+# Retrains the relation and genre models from training/ (fixed seeds); the results are committed.
 train: $(STAMP)
 	$(BIN)/powermap train relations training/relations -o src/powermap/models/relations.npz
+	$(BIN)/powermap train genre training/genre -o src/powermap/models/genre.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_analyze.py --docs 1000 10000

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from powermap.eval import articles, claims, events, quotes, rhetoric
+from powermap.eval import articles, claims, events, genre, quotes, rhetoric
 from powermap.pipeline import Pipeline
 from tests.conftest import SHARED
 
@@ -44,7 +44,8 @@ ARTICLES = {"articles": 24,
             "actor_pairs": {"gold": 147, "precision": 0.486, "recall": 0.238, "f1": 0.32},
             "quotes": {"gold": 47, "precision": 0.938, "recall": 0.638, "f1": 0.759},
             "numbers": {"gold": 61, "precision": 0.671, "recall": 0.869, "f1": 0.757},
-            "quote_speaker_accuracy": 0.833, "genre_accuracy": 0.5}
+            "quote_speaker_accuracy": 0.833, "genre_accuracy": 0.708}  # genre: the learned model (was 0.5)
+POLNEAR_GENRE = {"texts": 84, "accuracy": 0.81}  # the learned genre model (2026-12-01)
 _RATIOS = ("precision", "recall", "f1", "accuracy")
 
 
@@ -103,3 +104,11 @@ def test_events_floors(pipeline: Pipeline):
 def test_whole_article_floors(pipeline: Pipeline):
     report = articles.evaluate(SHARED / "eval" / "articles-dev", pipeline).to_json()
     assert _below(ARTICLES, report, 0.002) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "eval" / "polnear-dev").is_dir(), reason="../shared/eval/polnear-dev is absent")
+def test_polnear_genre_floor(pipeline: Pipeline):
+    """PolNeAR's texts, mostly news reports (a few are letters, editorials and columns): the share called reporting."""
+    report = genre.evaluate_folder(SHARED / "eval" / "polnear-dev" / "text", "reporting", pipeline)
+    assert _below(POLNEAR_GENRE, report.scores(), 0.002) == []

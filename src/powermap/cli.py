@@ -662,6 +662,35 @@ def eval_articles(
             typer.echo(line)
 
 
+@eval_app.command("genre")
+def eval_genre(
+    folder: Annotated[Path, typer.Argument(help="A folder of plain texts (*.txt) that are all of one genre.")],
+    expect: Annotated[str, typer.Option("--expect", help="The genre every text is (e.g. reporting).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List each text called otherwise.")] = False,
+) -> None:
+    """The share of a folder's texts called the expected genre (PolNeAR's texts are all news reports)."""
+    from powermap.datafiles import GENRES
+    from powermap.eval.genre import evaluate_folder
+
+    if expect not in GENRES:
+        err.print(f"powermap: --expect {expect!r} is not a genre (one of {', '.join(GENRES)})", markup=False)
+        raise typer.Exit(2)
+    if not folder.is_dir() or not any(folder.glob("*.txt")):
+        err.print(f"powermap: {folder}: expected a folder of plain texts (*.txt)", markup=False)
+        raise typer.Exit(2)
+    report = evaluate_folder(folder, expect)
+    scores = report.scores()
+    if as_json:
+        typer.echo(json.dumps({**scores, "misses": report.misses}, indent=2))
+        return
+    typer.echo(f"{scores['right']} of {scores['texts']} texts called {expect}: {scores['accuracy']:.3f} "
+               f"(all: {', '.join(f'{k} {v}' for k, v in scores['predicted'].items())})")
+    if show_errors:
+        for miss in report.misses:
+            typer.echo(f"{miss['file']}: {miss['predicted']} ({'; '.join(miss['reasons'])})")
+
+
 train_app = typer.Typer(help="Train a learned layer on the corpus we wrote (training/).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 
@@ -680,6 +709,25 @@ def train_relations(
         files = corpus_files(corpus or [Path("training/relations")])
         card = train(files, output, log=lambda line: err.print(line, markup=False))
     except CorpusError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(card, indent=2))
+
+
+@train_app.command("genre")
+def train_genre(
+    corpus: Annotated[list[Path] | None, typer.Argument(help="JSONL files or folders (docs/genre.md).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the model.")] = Path(
+        "src/powermap/models/genre.json"),
+) -> None:
+    """Train the genre model (fixed seed, CPU, about a minute) and print its card."""
+    from powermap.learn.corpus import CorpusError, corpus_files
+    from powermap.learn.genre import GenreError, train
+
+    try:
+        files = corpus_files(corpus or [Path("training/genre")])
+        card = train(files, output, log=lambda line: err.print(line, markup=False))
+    except (CorpusError, GenreError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(card, indent=2))

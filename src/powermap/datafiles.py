@@ -86,10 +86,15 @@ GenreName = Annotated[str, AfterValidator(_choice("a genre", GENRES))]
 TechniqueKey = Annotated[str, AfterValidator(_choice("a technique of the schema", TECHNIQUES))]
 Control = Literal["refuse", "intended", "request", "demand", "threat", "agree"]
 Qualifier = Literal["approximately", "at most", "less than", "more than", "at least", "exactly"]
-GenreFeature = Literal[
-    "section_label", "first_person", "evaluative_language", "signature", "techniques", "dateline_or_wire_credit",
-    "quote_density", "byline", "hedging", "satire_marker", "press_release_marker", "baseline", "third_person",
+GenreFeature = Literal[  # what powermap.learn.genre computes for a document, in the model's order
+    "section_opinion", "section_analysis", "section_reporting", "section_satire", "section_press_release",
+    "dateline_or_wire_credit", "wire_credit_anywhere", "byline", "signature", "author_bio", "quoted_share",
+    "quotes_per_sentence", "attribution_cues", "first_person_singular", "first_person_plural", "second_person",
+    "imperatives", "questions", "headline_question", "past_tense", "forecast_cues", "analytic_cues",
+    "opinion_cues", "evaluative_words", "author_techniques", "time_words", "numbers",
+    "satire_marker", "press_release_marker",
 ]
+RuleFeature = Literal[GenreFeature, "baseline"]
 
 
 class Strict(BaseModel):
@@ -224,12 +229,38 @@ class CheckworthinessFile(DataFile):
     prediction_markers: Words
 
 
+class GenreCues(Strict):
+    """Phrases counted in the author's own voice (lower case, matched on word boundaries)."""
+
+    attribution: Words
+    forecast: Words
+    analytic: Words
+    opinion: Words
+    time: Words
+    author_bio: Words
+
+
+class GenrePronouns(Strict):
+    """Pronouns by person (lower case), and capitalised forms that are countries, never pronouns."""
+
+    first_singular: Words
+    first_plural: Words
+    second: Words
+    countries: Words
+
+
 class GenreFile(DataFile):
     section_labels: dict[GenreName, Words]
     press_release_markers: Words
     satire_markers: Words
-    hedges: Words
-    weights: dict[GenreName, dict[GenreFeature, float]]
+    cues: GenreCues
+    pronouns: GenrePronouns
+    evaluative_intensity: Annotated[float, Field(gt=0, le=4)]
+    technique_confidence: Annotated[float, Field(ge=0, le=1)]
+    rare_genres: list[GenreName]
+    rare_min_probability: Annotated[float, Field(ge=0, le=1)]
+    rule_scales: dict[GenreFeature, Annotated[float, Field(gt=0)]]
+    weights: dict[GenreName, dict[RuleFeature, float]]
 
 
 class StanceFile(DataFile):

@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -19,10 +18,12 @@ from spacy.tokens import Span as TokenSpan
 
 from powermap import datafiles
 from powermap.analysis import Analysis
+from powermap.learn.genre import GenreError, GenreModel, ModelMissing, genre_features
+from powermap.lexicon import intense_words, load_stance_words
 from powermap.offsets import Intervals
-from powermap.schema import Actor, Genre, Quote, Span, Stance, Technique
+from powermap.schema import Actor, Genre, Span, Stance, Technique
+from powermap.voice import Voices
 
-_FIRST_PERSON = {"i", "me", "my", "mine", "we", "our", "ours", "us", "myself", "ourselves"}
 _REPEAT_MIN_WORDS = 2
 _HOSTILE = {"name_calling", "loaded_language", "doubt"}
 _HOSTILE_WEIGHT = -0.5
@@ -57,24 +58,6 @@ def load_rules() -> tuple[Rule, ...]:
 
 
 @cache
-def intense_words(threshold: float) -> frozenset[str]:
-    """Strongly valenced English words from the VADER lexicon shipped in the vaderSentiment package."""
-    lexicon = resources.files("vaderSentiment") / "vader_lexicon.txt"
-    words = set()
-    for line in lexicon.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and parts[0].isalpha() and len(parts[0]) >= 4 and abs(float(parts[1])) >= threshold:
-            words.add(parts[0].lower())
-    return frozenset(words)
-
-
-@cache
-def load_stance_words() -> dict[str, float]:
-    data = datafiles.load("stance.yaml")
-    return {**data.positive, **data.negative}
-
-
-@cache
 def load_genre() -> dict[str, Any]:
     return datafiles.load("genre.yaml").model_dump()
 
@@ -83,7 +66,7 @@ class AnalyseRhetoric:
     """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
 
     name = "rhetoric"
-    requires = ("doc", "text", "actors", "quotes", "wire_items", "signed", "section", "author")
+    requires = ("doc", "text", "title", "actors", "quotes", "wire_items", "signed", "section", "author")
     assigns = ("genre", "rhetoric", "stance")
     english_only = True
     fatal = False
@@ -92,6 +75,12 @@ class AnalyseRhetoric:
         self.rules = load_rules()
         self.stance_words = load_stance_words()
         self.genre = load_genre()
+        self.genre_model: GenreModel | None = None
+        self.genre_note = ""
+        try:
+            self.genre_model = GenreModel.load()
+        except (ModelMissing, GenreError) as exc:
+            self.genre_note = str(exc)
         self.first_words: dict[str, list[tuple[Rule, tuple[str, ...]]]] = defaultdict(list)
         for rule in self.rules:
             for phrase in rule.phrases:
@@ -106,7 +95,7 @@ class AnalyseRhetoric:
         techniques += self._intense(analysis, doc, owners)
         techniques += self._repetition(analysis, doc)
         analysis.rhetoric = _without_duplicates(techniques)
-        analysis.genre = self._genre(analysis, doc)
+        analysis.genre = self._genre(analysis)
         analysis.stance = self._stance(analysis, doc, owners)
 
     # -- techniques -------------------------------------------------------------------------------
@@ -169,46 +158,33 @@ class AnalyseRhetoric:
                             target=target.id if target else None, confidence=confidence)
 
     # -- genre ------------------------------------------------------------------------------------
-    def _genre(self, analysis: Analysis, doc: Doc) -> Genre:
+    def _genre(self, analysis: Analysis) -> Genre:
+        """The learned model's verdict on the genre features; the rule weights when no model is installed."""
+        features = genre_features(analysis)
+        if self.genre_model is not None:
+            label, probability, reasons = self.genre_model.decide(features)
+            return Genre(label=label, score=round(probability, 2), reasons=reasons)  # type: ignore[arg-type]
+        return self._rule_genre(analysis, features)
+
+    def _rule_genre(self, analysis: Analysis, features: dict[str, float]) -> Genre:
+        """Weights of data/genre.yaml over features capped at 1 (each scaled by its `rule_scales` value)."""
         config = self.genre
-        text = analysis.text
-        lowered = text.lower()
-        tokens = max(1, sum(1 for t in doc if not t.is_space))
-        direct = Intervals((q.start, q.end, q) for q in analysis.quotes if q.kind == "direct")
-        first_person = sum(1 for t in doc if t.lower_ in _FIRST_PERSON and direct.first_at(t.idx) is None)
-        evaluative = sum(1 for t in analysis.rhetoric if t.technique in {"name_calling", "loaded_language"})
-        direct_chars = sum(q.end - q.start for q in analysis.quotes if q.kind == "direct")
-        hedges = sum(1 for t in doc if t.lower_ in config["hedges"])
-        section = (analysis.section or "").lower()
-        strengths = {
-            "section_label": 1.0,
-            "first_person": min(1.0, first_person / tokens * 100 / 1.5),
-            "evaluative_language": min(1.0, evaluative / tokens * 100 / 1.0),
-            "signature": 1.0 if analysis.signed else 0.0,
-            "techniques": min(1.0, len(analysis.rhetoric) / 6),
-            "dateline_or_wire_credit": 1.0 if analysis.wire_items and analysis.wire_items[0].start < 200 else 0.0,
-            "quote_density": min(1.0, direct_chars / max(1, len(text)) * 4),
-            "byline": 1.0 if analysis.author and not analysis.signed else 0.0,
-            "hedging": min(1.0, hedges / tokens * 100 / 1.5),
-            "satire_marker": 1.0 if any(m in lowered for m in config["satire_markers"]) else 0.0,
-            "press_release_marker": 1.0 if any(m in lowered for m in config["press_release_markers"]) else 0.0,
-            "baseline": 1.0,
-        }
-        strengths["third_person"] = 1.0 - strengths["first_person"]
-        labelled = {g for g, labels in config["section_labels"].items() if section in labels}
+        strengths = {name: min(1.0, value / config["rule_scales"].get(name, 1.0)) for name, value in features.items()}
         scores: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
         for genre, weights in config["weights"].items():
             total, used = 0.0, []
             for feature, weight in weights.items():
-                strength = strengths[feature] if feature != "section_label" else float(genre in labelled)
+                strength = 1.0 if feature == "baseline" else strengths[feature]
                 if strength > 0:
                     total += weight * strength
-                    used.append(f"{feature}={strength:.2f}" if feature != "section_label" else f"section={section}")
+                    used.append(f"section={analysis.section.lower()}" if feature.startswith("section_")
+                                and analysis.section else f"{feature}={strength:.2f}")
             scores[genre], reasons[genre] = total, used
         label = max(scores, key=scores.get)  # type: ignore[arg-type]
         share = scores[label] / sum(scores.values())
-        return Genre(label=label, score=round(share, 2), reasons=reasons[label])  # type: ignore[arg-type]
+        note = f"rule scores ({self.genre_note})"
+        return Genre(label=label, score=round(share, 2), reasons=[*reasons[label], note])  # type: ignore[arg-type]
 
     # -- stance -----------------------------------------------------------------------------------
     def _stance(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Stance]:
@@ -216,10 +192,10 @@ class AnalyseRhetoric:
         evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
         # Our own hostile labels, not the sentiment-lexicon matches (those may be praise as well as blame).
         hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE and t.confidence >= 0.5]
-        quotes = Intervals((q.start, q.end, q) for q in analysis.quotes)
+        voices = Voices(len(analysis.text), analysis.quotes, kinds=("direct", "mixed", "indirect"))
         labelled = Intervals((t.start, t.end, t) for t in hostile)
         for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
-            holder = _holder(quotes, technique.start)
+            holder = voices.holder_at(technique.start)
             if technique.target is None or holder is None:
                 continue
             totals[(technique.target, holder)] += _HOSTILE_WEIGHT
@@ -236,7 +212,7 @@ class AnalyseRhetoric:
                 holder = speaker.id if speaker is not None else None
             else:
                 target = _target(doc[token.i : token.i + 1], owners)
-                holder = _holder(quotes, token.idx)
+                holder = voices.holder_at(token.idx)
             if target is None or holder is None or target.id == holder:
                 continue
             if any(c.dep_ == "neg" for c in token.head.children) or any(c.dep_ == "neg" for c in token.children):
@@ -321,12 +297,6 @@ def _clause_subject(verb: Token) -> Token | None:
             return None
         verb = verb.head
     return None
-
-
-def _holder(quotes: Intervals[Quote], offset: int) -> str | None:
-    """Stance voiced in a quotation belongs to the speaker (null when the speaker is unknown)."""
-    quote = quotes.first_at(offset)
-    return quote.speaker if quote is not None else "author"
 
 
 def _without_duplicates(techniques: list[Technique]) -> list[Technique]:
