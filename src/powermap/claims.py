@@ -24,6 +24,8 @@ from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])|\b\d{4}-\d{2}-\d{2}\b")
 _BARE_YEAR = re.compile(r"(?<![\w\-–./:,])\d{4}(?![\w\-–]|[.,:]\d)")
+_CLOCK = re.compile(r"\d{1,2}(?::\d{2}){1,2}")
+_YEAR_RANGE = re.compile(r"(?<![\w\-–./:,])(\d{4})[-–](\d{4}|\d{2})(?![\w\-–]|[.,:]\d)")
 _NUMBER_DEPS = {"nummod", "quantmod", "compound", "amod", "npadvmod", "appos", "nmod"}
 
 
@@ -46,6 +48,7 @@ class NumberWords:
     name_entities: frozenset[str]
     time_units: frozenset[str]
     frequency_nouns: frozenset[str]
+    clock_words: frozenset[str]
     rate_words: frozenset[str]
     not_rates: frozenset[str]
 
@@ -93,7 +96,7 @@ def load_numbers() -> NumberWords:
         frequency={k: float(v) for k, v in data["frequency_words"].items()},
         **{name: frozenset(data[name]) for name in (
             "year_context", "article_numbers", "referring_words", "name_words", "name_entities", "time_units",
-            "frequency_nouns", "rate_words", "not_rates")},
+            "frequency_nouns", "clock_words", "rate_words", "not_rates")},
     )
 
 
@@ -211,7 +214,7 @@ class ExtractClaims:
             return None
         is_word = not groups["num"][0].isdigit()
         if is_word and not (first.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}
-                            or first.dep_ == "nummod" or last.dep_ == "nummod"):
+                            or {first.dep_, last.dep_} & {"nummod", "quantmod"}):
             return None  # "no one": a pronoun, not a number
         if self._names_or_places(first, groups):
             return None
@@ -228,8 +231,9 @@ class ExtractClaims:
         if groups["scale"]:
             value *= self.numbers.scales[groups["scale"].lower()]
         bare = not any(groups[g] for g in ("scale", "cur", "pct", "curname", "compound"))
-        year_range = groups["sep"] in {"-", "–"} and _is_year_range(groups["num"], groups["num2"])
-        if bare and not year_range and _is_year(groups["num"], first, self.numbers):
+        if groups["sep"] in {"-", "–"} and _is_year_range(groups["num"], groups["num2"]):
+            return None  # "the 1983-85 famine": years, read by the dates
+        if bare and _is_year(groups["num"], first, self.numbers):
             return None  # a year, read by the dates
         qualifier = self.numbers.qualifiers.get((groups["qual"] or "").lower())
         value_max, sides = None, None
@@ -240,9 +244,7 @@ class ExtractClaims:
             elif value_max is not None and groups["scale"] and not groups["scale2"]:
                 value_max *= self.numbers.scales[groups["scale"].lower()]
             qualifier = "range"
-            if year_range:
-                value_max, unit = _full_year(groups["num"], groups["num2"]), "year"  # "the 1983-85 famine"
-            elif value_max is not None and value_max <= value and not _after_from(first):
+            if value_max is not None and value_max <= value and not _after_from(first):
                 value_max, sides, qualifier = None, [value, value_max], "tally"  # "217-212", "won 3-1"
         elif groups["num2"]:
             end = match.end("scale") if groups["scale"] else match.end("num")
@@ -263,8 +265,9 @@ class ExtractClaims:
         # quantity starts at its first character, never on whitespace.
         start, end = _trimmed(text, start, end)
         tokens = doc.char_span(start, end, alignment_mode="expand")
-        closing = tokens[-1] if tokens is not None and len(tokens) else last
-        about = _counted(closing, unit, found)
+        number = tokens if tokens is not None and len(tokens) else span
+        closing = number[-1]
+        about = _counted(number, unit)
         following = closing.nbor(1) if closing.i + 1 < len(doc) else None
         if about is None and following is not None and following.lemma_.lower() in self.numbers.frequency_nouns:
             about = doc[following.i : following.i + 1]  # "one to three times a year"
@@ -332,6 +335,10 @@ class ExtractClaims:
             iso, level = resolve(written, published)
             found.append(DateMention.of(text, start, end, iso=iso, precision=level))
             taken.add(start, end)
+        for match in _YEAR_RANGE.finditer(text):  # "the 1983-85 famine": dated by its first year
+            if _is_year_range(match.group(1), match.group(2)) and not taken.overlaps(*match.span()):
+                found.append(DateMention.of(text, *match.span(), iso=match.group(1), precision="year"))
+                taken.add(*match.span())
         for match in _BARE_YEAR.finditer(text):  # years the NER model missed: "since 1994", "the 2015 deal"
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span and not taken.overlaps(*match.span()) and _is_year(match.group(), span[0], self.numbers):
@@ -350,13 +357,15 @@ class ExtractClaims:
         past = any(t.tag_ in {"VBD", "VBN"} for t in sentence)
         if not quantities and not dates and not (actors and factual):
             return None
-        if not quantities and all(_timestamp_part(t) for t in sentence):
+        if not quantities and all(_timestamp_part(t, self.numbers.clock_words) for t in sentence):
             return None  # "Oct 5, 2022 - 11:22 AM": when a page was posted, not a claim
         quote = _covering_quote(quotes, start, end)
         if quote is not None and quote.speaker_text is not None and quote.speaker_text.text.lower() in {"i", "we"}:
             quote = None  # "I think ...": the author's own view
+        text = analysis.text[start:end].rstrip()
         features: dict[str, bool] = {
-            "quantity": bool(quantities),
+            "quantity": any(q.qualifier != "order of magnitude" for q in quantities),
+            "vague_quantity": bool(quantities) and all(q.qualifier == "order of magnitude" for q in quantities),
             "date": bool(dates),
             "named_actor": bool(actors),
             "two_named_actors": len(actors) > 1,
@@ -366,7 +375,9 @@ class ExtractClaims:
             "opinion_marker": _has_any(lowered, words, self.weights["opinion_markers"]),
             "hedge": _has_any(lowered, words, self.weights["hedges"]),
             "first_person": bool(words & set(self.weights["first_person"])) and quote is None,
-            "question": analysis.text[start:end].rstrip().endswith("?"),
+            "question": text.endswith("?"),
+            "exclamation": text.endswith("!"),
+            "verbless": not any(t.pos_ in {"VERB", "AUX"} for t in sentence),
             "prediction": _has_any(lowered, words, self.weights["prediction_markers"]) and not past,
         }
         reasons = [name for name, present in features.items() if present]
@@ -398,9 +409,9 @@ def _predicate(sentence: TokenSpan) -> str | None:
     return root.lemma_.lower() if root.pos_ in {"VERB", "AUX"} else None
 
 
-def _timestamp_part(token: Token) -> bool:
+def _timestamp_part(token: Token, clock_words: frozenset[str]) -> bool:
     return token.is_punct or token.is_space or token.like_num or token.ent_type_ in {"DATE", "TIME"} \
-        or is_month(token.text)
+        or is_month(token.text) or token.lower_ in clock_words or _CLOCK.fullmatch(token.text) is not None
 
 
 def _has_any(lowered: str, words: set[str], markers: list[str]) -> bool:
@@ -414,7 +425,8 @@ def _is_year(number: str | None, first: Token, numbers: NumberWords) -> bool:
         return False
     previous = first.nbor(-1).lower_ if first.i > 0 else ""
     head = first.head
-    modifier = first.dep_ in {"nummod", "compound", "amod", "nmod"} and head.i > first.i and head.tag_ in {"NN", "NNP"}
+    singular = head.pos_ in {"NOUN", "PROPN"} and "Plur" not in head.morph.get("Number")
+    modifier = first.dep_ in {"nummod", "compound", "amod", "nmod"} and head.i > first.i and singular
     after_month = any(is_month(t.text) for t in first.doc[max(0, first.i - 3) : first.i])  # "Oct 5, 2022"
     return previous in numbers.year_context or first.ent_type_ == "DATE" or first.dep_ in {"pobj", "npadvmod"} \
         or modifier or after_month
@@ -441,13 +453,16 @@ def _after_from(first: Token) -> bool:
     return first.i > 0 and first.nbor(-1).lower_ == "from"
 
 
-def _counted(last: Token, unit: str | None, found: list[Quantity]) -> TokenSpan | None:
-    """The thing counted: the noun the number modifies (with what qualifies it), or what follows `of`."""
-    doc = last.doc
+def _counted(number: TokenSpan, unit: str | None) -> TokenSpan | None:
+    """The thing counted: the noun the number modifies (with what qualifies it), or what follows `of`.
+    Any word of the number may carry the link: in "two and a half million people" it is "two"."""
+    doc, last = number.doc, number[-1]
     if unit == "percent" or last.lower_ in {"percent", "%"}:
         return _after_of(last)
-    head = last.head
-    if last.dep_ in _NUMBER_DEPS and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}:
+    modifier = next((t for t in reversed(number) if t.dep_ in _NUMBER_DEPS and t.head.i > last.i
+                     and t.head.pos_ in {"NOUN", "PROPN"}), None)
+    if modifier is not None:
+        head = modifier.head
         end = head.i + 1
         if end < len(doc) and doc[end].tag_ in {"VBN", "VBD"} and (doc[end].head.i == head.i or head.head.i == end):
             end += 1  # "26 protesters killed"

@@ -196,6 +196,7 @@ class QuantitiesFile(DataFile):
     marks: dict[Word, Pattern]
     time_units: list[Lemma]
     frequency_nouns: list[Lemma]
+    clock_words: list[Lemma]
     rate_words: list[Lemma]
     not_rates: list[Lemma]
     frequency_words: dict[Lemma, Annotated[float, Field(gt=0)]]
@@ -205,6 +206,7 @@ class QuantitiesFile(DataFile):
 
 class CheckWeights(Strict):
     quantity: float
+    vague_quantity: float
     date: float
     named_actor: float
     two_named_actors: float
@@ -215,6 +217,8 @@ class CheckWeights(Strict):
     hedge: float
     first_person: float
     question: float
+    exclamation: float
+    verbless: float
     prediction: float
 
 
