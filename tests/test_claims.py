@@ -169,6 +169,19 @@ def test_set_phrases_names_and_numbers_that_point_back_count_nothing(analyse):
     assert numbers(analysis) == [("12", 12)]
 
 
+def test_fractions_are_shares_of_what_follows(analyse):
+    analysis = analyse("Two-thirds of voters backed the deal, and a third of the budget went to defence. "
+                       "The firm cut 900 jobs in the first quarter.")
+    assert [(q.text, q.value, q.unit) for c in analysis.claims for q in c.quantities] == [
+        ("Two-thirds", 0.6667, "voter"), ("third", 0.3333, "budget"), ("900", 900, "job")]
+
+
+def test_numbers_in_names_slashes_and_clock_times_are_not_counts_but_durations_are(analyse):
+    analysis = analyse("The Nord Stream 2 pipeline was shut at 10:30 and stayed closed for 48 hours, "
+                       "while 24/7 coverage went on.")
+    assert [(q.text, q.value, q.unit) for c in analysis.claims for q in c.quantities] == [("48", 48, "hour")]
+
+
 def test_two_and_a_half_million_is_one_number(analyse):
     analysis = analyse("Aid agencies say two and a half million people have fled the region.")
     assert [(q.text, q.value, q.unit) for c in analysis.claims for q in c.quantities] == [

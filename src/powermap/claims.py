@@ -39,6 +39,8 @@ class NumberWords:
     pattern: re.Pattern[str]
     vague_pattern: re.Pattern[str]
     frequency_pattern: re.Pattern[str]
+    fraction_pattern: re.Pattern[str]
+    fractions: dict[str, int]
     not_counted: list[re.Pattern[str]]
     frequency: dict[str, float]
     year_context: frozenset[str]
@@ -49,6 +51,7 @@ class NumberWords:
     time_units: frozenset[str]
     frequency_nouns: frozenset[str]
     clock_words: frozenset[str]
+    period_words: frozenset[str]
     rate_words: frozenset[str]
     not_rates: frozenset[str]
 
@@ -78,7 +81,12 @@ def load_numbers() -> NumberWords:
         rf"(?:\s?(?P<scale2>{_alternation(list(scales))})\b)?)?"
         rf"(?:\s?(?P<pct>{_alternation(data['percent'])})(?![\w]))?"
         rf"(?:\s(?P<curname>{_alternation(names)})\b)?"
-        rf"(?![\w\-]|[.,:]\d)",
+        rf"(?![\w\-]|[.,:/]\d)",
+        re.IGNORECASE,
+    )
+    fraction_pattern = re.compile(
+        rf"(?<![\w\-./:])(?P<count>a|{_DIGITS}|{word})(?:-(?P<joined>{_alternation(list(data['fractions']))})"
+        rf"|\s+(?P<spaced>{_alternation(list(data['fractions']))})(?=\s+of\b))\b",
         re.IGNORECASE,
     )
     vague_pattern = re.compile(rf"\b(?P<vague>{_alternation(list(data['vague']))})(?=\s+of\b)", re.IGNORECASE)
@@ -93,10 +101,12 @@ def load_numbers() -> NumberWords:
         words=words, scales=scales, vague={k: float(v) for k, v in data["vague"].items()},
         currencies=data["currencies"], qualifiers=data["qualifiers"], pattern=pattern,
         vague_pattern=vague_pattern, frequency_pattern=frequency_pattern, not_counted=not_counted,
+        fraction_pattern=fraction_pattern, fractions={k: int(v) for k, v in data["fractions"].items()},
         frequency={k: float(v) for k, v in data["frequency_words"].items()},
         **{name: frozenset(data[name]) for name in (
             "year_context", "article_numbers", "referring_words", "name_words", "name_entities", "time_units",
-            "frequency_nouns", "clock_words", "rate_words", "not_rates")},
+            "frequency_nouns", "clock_words", "period_words", "rate_words",
+            "not_rates")},
     )
 
 
@@ -172,12 +182,14 @@ class ExtractClaims:
     def quantities(self, doc: Doc, text: str, owners: dict[int, Actor]) -> list[Quantity]:
         found: list[Quantity] = []
         position = 0
-        date_entities = [e for e in doc.ents if e.label_ == "DATE"]
-        not_counted = Intervals((m.start(), m.end(), m.group()) for pattern in self.numbers.not_counted
-                                for m in pattern.finditer(text))
+        timed_entities = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+        fractions = [q for m in self.numbers.fraction_pattern.finditer(text) if (q := self._fraction(doc, text, m))]
+        not_counted = Intervals([*((m.start(), m.end(), m.group()) for pattern in self.numbers.not_counted
+                                   for m in pattern.finditer(text)), *((q.start, q.end, q.text) for q in fractions)])
+        found.extend(fractions)
         while (match := self.numbers.pattern.search(text, position)) is not None:
             if not_counted.first_at(match.start("num")) is None:
-                quantity = self._quantity(doc, text, match, owners, found, date_entities)
+                quantity = self._quantity(doc, text, match, owners, found, timed_entities)
                 if quantity is not None:
                     found.append(quantity)
             listed = match.group("sep") == "and" and (match.group("qual") or "").lower() != "between"
@@ -202,7 +214,7 @@ class ExtractClaims:
         return sorted(found, key=lambda q: q.start)
 
     def _quantity(self, doc: Doc, text: str, match: re.Match[str], owners: dict[int, Actor],
-                  found: list[Quantity], date_entities: list[TokenSpan]) -> Quantity | None:
+                  found: list[Quantity], timed_entities: list[TokenSpan]) -> Quantity | None:
         groups = match.groupdict()
         start, end = match.span()
         number_start = match.start("num")
@@ -210,23 +222,26 @@ class ExtractClaims:
         if span is None or not len(span) or any(t.idx in owners for t in span):
             return None
         first, last = span[0], span[-1]
-        if first.ent_type_ in {"ORDINAL", "TIME"} or last.ent_type_ in {"ORDINAL", "TIME"}:
+        if first.ent_type_ == "ORDINAL" or last.ent_type_ == "ORDINAL":
             return None
+        entity = _entity_at(timed_entities, first.i)
+        placed = entity is not None and (entity.label_ == "TIME" or looks_like_date(entity.text))
+        if placed and entity is not None and not is_duration(entity.text):
+            return None  # a date or a time of day ("5 a.m."), not a quantity; "48 hours" is one
         is_word = not groups["num"][0].isdigit()
         if is_word and not (first.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}
                             or {first.dep_, last.dep_} & {"nummod", "quantmod"}):
             return None  # "no one": a pronoun, not a number
         if self._names_or_places(first, groups):
             return None
-        entity = _entity_at(date_entities, first.i)
-        if entity is not None and looks_like_date(entity.text) and not is_duration(entity.text):
-            return None  # a date is a date, not a quantity
         nearby = _NUMERIC_DATE.finditer(text, max(0, number_start - 10), min(len(text), end + 10))
         if any(m.start() <= number_start < m.end() for m in nearby):
             return None  # a part of 10.10.2022
         value = number_value(groups["num"], self.numbers)
         if value is None or (groups["compound"] and value < 1):
             return None  # "a quarter-century", "a half-hour": the name of a stretch of time, not a count
+        if value < 1 and first.i > 0 and first.nbor(-1).lower_ in self.numbers.period_words:
+            return None  # "the first quarter", "the second half": a part of a period, not an amount
         unit: str | None = None
         if groups["scale"]:
             value *= self.numbers.scales[groups["scale"].lower()]
@@ -283,13 +298,35 @@ class ExtractClaims:
             about=Span.of(text, about.start_char, about.end_char) if about is not None else None,
         )
 
+    def _fraction(self, doc: Doc, text: str, match: re.Match[str]) -> Quantity | None:
+        """`two-thirds of voters` -> 2/3 (unit voter), `a third of the budget`, `a two-thirds majority`."""
+        count = match.group("count").lower()
+        value = 1.0 if count == "a" else number_value(count, self.numbers)
+        if value is None:
+            return None
+        denominator = self.numbers.fractions[(match.group("joined") or match.group("spaced")).lower()]
+        start = match.start("count") if count != "a" else match.start("joined") if match.group("joined") \
+            else match.start("spaced")  # "a third": the article is not part of the number
+        span = doc.char_span(start, match.end(), alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        about = _counted(span, None)
+        unit = about.root.lemma_.lower() if about is not None else None
+        return Quantity.of(text, start, match.end(), value=round(value / denominator, 4), unit=unit,
+                           about=Span.of(text, about.start_char, about.end_char) if about is not None else None)
+
     def _names_or_places(self, first: Token, groups: dict[str, str | None]) -> bool:
-        """A number that is part of a name (`Article 5`, `the Group of 20`) or of a date (`Oct 5`)."""
+        """A number that is part of a name (`Article 5`, `the Group of 20`, `Nord Stream 2`, `Boeing 737`)
+        or of a date (`Oct 5`)."""
         if first.ent_type_ in self.numbers.name_entities:
             return True
         if first.i == 0:
             return False
         previous = first.nbor(-1)
+        digits = (groups["num"] or "").isdigit() and not any(groups[g] for g in ("scale", "cur", "pct", "curname"))
+        after_name = previous.pos_ == "PROPN" and previous.text[:1].isupper() and not is_month(previous.text)
+        if digits and after_name and "DATE" not in {previous.ent_type_, first.ent_type_}:
+            return True
         named = previous.lower_ in self.numbers.name_words and previous.text[:1].isupper()
         day = is_month(previous.text) and previous.text[:1].isupper() and (groups["num"] or "").isdigit()
         return named or (day and int(groups["num"] or 0) <= 31)

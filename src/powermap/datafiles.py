@@ -197,6 +197,8 @@ class QuantitiesFile(DataFile):
     time_units: list[Lemma]
     frequency_nouns: list[Lemma]
     clock_words: list[Lemma]
+    period_words: list[Lemma]
+    fractions: dict[Lemma, Annotated[int, Field(ge=2)]]
     rate_words: list[Lemma]
     not_rates: list[Lemma]
     frequency_words: dict[Lemma, Annotated[float, Field(gt=0)]]
