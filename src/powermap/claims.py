@@ -54,6 +54,8 @@ class NumberWords:
     period_words: frozenset[str]
     rate_words: frozenset[str]
     not_rates: frozenset[str]
+    change_words: frozenset[str]
+    defining_words: frozenset[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -105,8 +107,8 @@ def load_numbers() -> NumberWords:
         frequency={k: float(v) for k, v in data["frequency_words"].items()},
         **{name: frozenset(data[name]) for name in (
             "year_context", "article_numbers", "referring_words", "name_words", "name_entities", "time_units",
-            "frequency_nouns", "clock_words", "period_words", "rate_words",
-            "not_rates")},
+            "frequency_nouns", "clock_words", "period_words", "rate_words", "not_rates", "change_words",
+            "defining_words")},
     )
 
 
@@ -225,8 +227,8 @@ class ExtractClaims:
         if first.ent_type_ == "ORDINAL" or last.ent_type_ == "ORDINAL":
             return None
         entity = _entity_at(timed_entities, first.i)
-        placed = entity is not None and (entity.label_ == "TIME" or looks_like_date(entity.text))
-        if placed and entity is not None and not is_duration(entity.text):
+        if entity is not None and (entity.label_ == "TIME" or looks_like_date(entity.text)) \
+                and not is_duration(entity.text):
             return None  # a date or a time of day ("5 a.m."), not a quantity; "48 hours" is one
         is_word = not groups["num"][0].isdigit()
         if is_word and not (first.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}
@@ -259,7 +261,7 @@ class ExtractClaims:
             elif value_max is not None and groups["scale"] and not groups["scale2"]:
                 value_max *= self.numbers.scales[groups["scale"].lower()]
             qualifier = "range"
-            if value_max is not None and value_max <= value and not _after_from(first):
+            if value_max is not None and value_max <= value and not self._change(first):
                 value_max, sides, qualifier = None, [value, value_max], "tally"  # "217-212", "won 3-1"
         elif groups["num2"]:
             end = match.end("scale") if groups["scale"] else match.end("num")
@@ -333,13 +335,19 @@ class ExtractClaims:
 
     def _not_a_count(self, groups: dict[str, str | None], first: Token, is_word: bool) -> bool:
         """`one day after` (the article "a"), `the two countries`, `between two giants` (things already
-        named): a spelled-out number on its own that counts nothing new."""
+        named): a spelled-out number on its own that counts nothing new. A noun defined where it stands
+        is counted: `the six leaders of the alliance`."""
         if not is_word:
             return False
         if (groups["num"] or "").lower() in self.numbers.article_numbers:
             return True
         before = first.nbor(-1).lower_ if first.i > 0 else ""
-        return before in self.numbers.referring_words
+        defined = any(c.dep_ == "prep" and c.lower_ in self.numbers.defining_words for c in first.head.children)
+        return before in self.numbers.referring_words and not (first.head.i > first.i and defined)
+
+    def _change(self, first: Token) -> bool:
+        """`fell from 20 to 10`: a change between two values, not a tally (kept as written, a range)."""
+        return first.i > 0 and first.nbor(-1).lower_ in self.numbers.change_words
 
     def _rate(self, last: Token) -> str | None:
         """The unit of time after a count that makes it a rate: `three times a year`, `deaths per year`."""
@@ -483,11 +491,6 @@ def _full_year(number: str, second: str) -> float:
         return float(second)
     year = int(number[:2]) * 100 + int(second)
     return float(year if year > int(number) else year + 100)
-
-
-def _after_from(first: Token) -> bool:
-    """`from 20 to 10`: a change between two values, neither a range nor a tally."""
-    return first.i > 0 and first.nbor(-1).lower_ == "from"
 
 
 def _counted(number: TokenSpan, unit: str | None) -> TokenSpan | None:

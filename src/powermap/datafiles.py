@@ -199,6 +199,8 @@ class QuantitiesFile(DataFile):
     clock_words: list[Lemma]
     period_words: list[Lemma]
     fractions: dict[Lemma, Annotated[int, Field(ge=2)]]
+    change_words: list[Lemma]
+    defining_words: list[Lemma]
     rate_words: list[Lemma]
     not_rates: list[Lemma]
     frequency_words: dict[Lemma, Annotated[float, Field(gt=0)]]
