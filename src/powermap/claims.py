@@ -335,12 +335,16 @@ class ExtractClaims:
 
     def _not_a_count(self, groups: dict[str, str | None], first: Token, is_word: bool) -> bool:
         """`one day after` (the article "a"), `the two countries`, `between two giants` (things already
-        named): a spelled-out number on its own that counts nothing new. A noun defined where it stands
-        is counted: `the six leaders of the alliance`."""
+        named): a spelled-out number on its own that counts nothing new. Counted after all: "one" with
+        what an event acts on (`one soldier was killed`, `they arrested one man`), and a noun defined where
+        it stands (`the six leaders of the alliance`)."""
         if not is_word:
             return False
         if (groups["num"] or "").lower() in self.numbers.article_numbers:
-            return True
+            noun = first.head
+            acted_on = first.dep_ == "nummod" and noun.dep_ in {"nsubj", "nsubjpass", "dobj"} \
+                and noun.head.pos_ == "VERB" and noun.lemma_.lower() not in self.numbers.time_units
+            return not acted_on
         before = first.nbor(-1).lower_ if first.i > 0 else ""
         defined = any(c.dep_ == "prep" and c.lower_ in self.numbers.defining_words for c in first.head.children)
         return before in self.numbers.referring_words and not (first.head.i > first.i and defined)
