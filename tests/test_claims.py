@@ -139,6 +139,12 @@ def test_a_year_before_a_singular_noun_is_a_date_not_a_count():
     assert [(q.text, q.value, q.unit) for c in claims_of(plural) for q in c.quantities] == [("2015", 2015, "house")]
 
 
+def test_a_number_before_a_unit_is_no_year(analyse):
+    (claim,) = analyse("They built a 1800 km fence after the 2015 deal.").claims
+    assert [(q.text, q.value, q.unit) for q in claim.quantities] == [("1800", 1800, "km")]
+    assert [(d.text, d.iso) for d in claim.dates] == [("2015", "2015")]
+
+
 def test_years_as_written_in_dates_are_dates(analyse):
     analysis = analyse("The rebels have fought since late 2021. The 1983-85 drought emptied the villages.")
     assert numbers(analysis) == []
@@ -179,8 +185,9 @@ def test_fractions_are_shares_of_what_follows(analyse):
 
 def test_numbers_in_names_slashes_and_clock_times_are_not_counts_but_durations_are(analyse):
     analysis = analyse("The Nord Stream 2 pipeline was shut at 10:30 and stayed closed for 48 hours, "
-                       "while 24/7 coverage went on.")
-    assert [(q.text, q.value, q.unit) for c in analysis.claims for q in c.quantities] == [("48", 48, "hour")]
+                       "while 24/7 coverage went on. In Kharkiv 12 people were killed.")
+    assert [(q.text, q.value, q.unit) for c in analysis.claims for q in c.quantities] == [
+        ("48", 48, "hour"), ("12", 12, "people")]
 
 
 def test_two_and_a_half_million_is_one_number(analyse):

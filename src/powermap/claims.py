@@ -26,6 +26,7 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![
 _BARE_YEAR = re.compile(r"(?<![\w\-–./:,])\d{4}(?![\w\-–]|[.,:]\d)")
 _CLOCK = re.compile(r"\d{1,2}(?::\d{2}){1,2}")
 _YEAR_RANGE = re.compile(r"(?<![\w\-–./:,])(\d{4})[-–](\d{4}|\d{2})(?![\w\-–]|[.,:]\d)")
+_NOT_NAMED_BY_NUMBERS = {"GPE", "LOC", "NORP", "PERSON", "DATE", "TIME"}  # NER labels
 _NUMBER_DEPS = {"nummod", "quantmod", "compound", "amod", "npadvmod", "appos", "nmod"}
 
 
@@ -55,6 +56,7 @@ class NumberWords:
     rate_words: frozenset[str]
     not_rates: frozenset[str]
     change_words: frozenset[str]
+    compound_units: frozenset[str]
     defining_words: frozenset[str]
 
 
@@ -108,7 +110,7 @@ def load_numbers() -> NumberWords:
         **{name: frozenset(data[name]) for name in (
             "year_context", "article_numbers", "referring_words", "name_words", "name_entities", "time_units",
             "frequency_nouns", "clock_words", "period_words", "rate_words", "not_rates", "change_words",
-            "defining_words")},
+            "defining_words", "compound_units")},
     )
 
 
@@ -327,8 +329,8 @@ class ExtractClaims:
         previous = first.nbor(-1)
         digits = (groups["num"] or "").isdigit() and not any(groups[g] for g in ("scale", "cur", "pct", "curname"))
         after_name = previous.pos_ == "PROPN" and previous.text[:1].isupper() and not is_month(previous.text)
-        if digits and after_name and "DATE" not in {previous.ent_type_, first.ent_type_}:
-            return True
+        if digits and after_name and previous.ent_type_ not in _NOT_NAMED_BY_NUMBERS and first.ent_type_ != "DATE":
+            return True  # but "In Kharkiv 12 people were killed": a place or a person is not named by a number
         named = previous.lower_ in self.numbers.name_words and previous.text[:1].isupper()
         day = is_month(previous.text) and previous.text[:1].isupper() and (groups["num"] or "").isdigit()
         return named or (day and int(groups["num"] or 0) <= 31)
@@ -474,7 +476,9 @@ def _is_year(number: str | None, first: Token, numbers: NumberWords) -> bool:
         return False
     previous = first.nbor(-1).lower_ if first.i > 0 else ""
     head = first.head
-    singular = head.pos_ in {"NOUN", "PROPN"} and "Plur" not in head.morph.get("Number")
+    units = numbers.time_units | numbers.compound_units  # "a 1800 km border" is no year
+    singular = head.pos_ in {"NOUN", "PROPN"} and "Plur" not in head.morph.get("Number") \
+        and head.lemma_.lower() not in units
     modifier = first.dep_ in {"nummod", "compound", "amod", "nmod"} and head.i > first.i and singular
     after_month = any(is_month(t.text) for t in first.doc[max(0, first.i - 3) : first.i])  # "Oct 5, 2022"
     return previous in numbers.year_context or first.ent_type_ == "DATE" or first.dep_ in {"pobj", "npadvmod"} \
