@@ -172,7 +172,8 @@ def test_hyphenated_durations_and_ages_are_counted(analyse):
 def test_set_phrases_names_and_numbers_that_point_back_count_nothing(analyse):
     analysis = analyse("Officials repeated the slogan one country, two systems. The ministers discussed Article 5 "
                        "one day after the vote. The two delegations signed 12 accords. "
-                       "The envoy summoned the five leaders of the alliance. One guard was wounded.")
+                       "The envoy summoned the five leaders of the alliance. One guard was wounded, and the two "
+                       "learned of it. One official claimed otherwise.")
     assert numbers(analysis) == [("12", 12), ("five", 5), ("One", 1)]
 
 

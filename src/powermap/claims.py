@@ -338,18 +338,20 @@ class ExtractClaims:
     def _not_a_count(self, groups: dict[str, str | None], first: Token, is_word: bool) -> bool:
         """`one day after` (the article "a"), `the two countries`, `between two giants` (things already
         named): a spelled-out number on its own that counts nothing new. Counted after all: "one" with
-        what an event acts on (`one soldier was killed`, `they arrested one man`), and a noun defined where
-        it stands (`the six leaders of the alliance`)."""
+        what a factual verb acts on (`one soldier was killed`, `they arrested one man`; the verbs of
+        checkworthiness.yaml), and a noun defined where it stands (`the six leaders of the alliance`)."""
         if not is_word:
             return False
         if (groups["num"] or "").lower() in self.numbers.article_numbers:
             noun = first.head
             acted_on = first.dep_ == "nummod" and noun.dep_ in {"nsubj", "nsubjpass", "dobj"} \
-                and noun.head.pos_ == "VERB" and noun.lemma_.lower() not in self.numbers.time_units
+                and noun.head.lemma_.lower() in self.weights["factual_verbs"] \
+                and noun.lemma_.lower() not in self.numbers.time_units
             return not acted_on
         before = first.nbor(-1).lower_ if first.i > 0 else ""
-        defined = any(c.dep_ == "prep" and c.lower_ in self.numbers.defining_words for c in first.head.children)
-        return before in self.numbers.referring_words and not (first.head.i > first.i and defined)
+        defined = first.dep_ == "nummod" and first.head.i > first.i \
+            and any(c.dep_ == "prep" and c.lower_ in self.numbers.defining_words for c in first.head.children)
+        return before in self.numbers.referring_words and not defined
 
     def _change(self, first: Token) -> bool:
         """`fell from 20 to 10`: a change between two values, not a tally (kept as written, a range)."""
