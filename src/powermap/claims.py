@@ -463,6 +463,7 @@ def _predicate(sentence: TokenSpan) -> str | None:
 
 
 def _timestamp_part(token: Token, clock_words: frozenset[str]) -> bool:
+    """Whether a token can be part of a posting time (`Oct 5, 2022 - 11:22:42 AM`), which is no claim."""
     return token.is_punct or token.is_space or token.like_num or token.ent_type_ in {"DATE", "TIME"} \
         or is_month(token.text) or token.lower_ in clock_words or _CLOCK.fullmatch(token.text) is not None
 
