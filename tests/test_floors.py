@@ -16,8 +16,8 @@ from powermap.eval import articles, claims, events, genre, quotes, rhetoric
 from powermap.pipeline import Pipeline
 from tests.conftest import SHARED
 
-CLAIMS = {"items": 34, "gold_quantities": 29, "gold_dates": 26, "quantity_precision": 1.0, "quantity_recall": 1.0,
-          "quantity_f1": 1.0, "unit_accuracy": 0.962, "date_accuracy": 1.0}
+CLAIMS = {"items": 44, "gold_quantities": 39, "gold_dates": 29, "quantity_precision": 1.0, "quantity_recall": 1.0,
+          "quantity_f1": 1.0, "unit_accuracy": 1.0, "date_accuracy": 1.0}
 _TECHNIQUES = {  # name: (gold, precision, recall, f1) on our passages
     "appeal_to_authority": (4, 0.8, 1.0, 0.889), "appeal_to_fear": (3, 1.0, 1.0, 1.0),
     "black_and_white_fallacy": (3, 1.0, 1.0, 1.0), "causal_oversimplification": (4, 0.8, 1.0, 0.889),
@@ -43,7 +43,8 @@ ARTICLES = {"articles": 24,
             "relations": {"gold": 199, "precision": 0.388, "recall": 0.166, "f1": 0.232},
             "actor_pairs": {"gold": 147, "precision": 0.486, "recall": 0.238, "f1": 0.32},
             "quotes": {"gold": 47, "precision": 0.938, "recall": 0.638, "f1": 0.759},
-            "numbers": {"gold": 61, "precision": 0.671, "recall": 0.869, "f1": 0.757},
+            # measured 0.879 / 0.951 / 0.913 (2026-12-01); a small margin for the other layers' changes
+            "numbers": {"gold": 61, "precision": 0.86, "recall": 0.93, "f1": 0.89},
             "quote_speaker_accuracy": 0.833, "genre_accuracy": 0.708}  # genre: the learned model (was 0.5)
 POLNEAR_GENRE = {"texts": 84, "accuracy": 0.81}  # the learned genre model (2026-12-01)
 _RATIOS = ("precision", "recall", "f1", "accuracy")

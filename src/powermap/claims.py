@@ -17,14 +17,16 @@ from spacy.tokens import Span as TokenSpan
 
 from powermap import datafiles
 from powermap.analysis import Analysis
-from powermap.dates import RELATIVE_DATE, is_duration, looks_like_date, resolve
+from powermap.dates import RELATIVE_DATE, is_duration, is_month, looks_like_date, resolve
 from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])|\b\d{4}-\d{2}-\d{2}\b")
-_YEAR_CONTEXT = {"in", "since", "by", "of", "from", "until", "to", "before", "after", "year", "early", "late",
-                 "mid", "during", "between", "and"}
+_BARE_YEAR = re.compile(r"(?<![\w\-–./:,])\d{4}(?![\w\-–]|[.,:]\d)")
+_CLOCK = re.compile(r"\d{1,2}(?::\d{2}){1,2}")
+_YEAR_RANGE = re.compile(r"(?<![\w\-–./:,])(\d{4})[-–](\d{4}|\d{2})(?![\w\-–]|[.,:]\d)")
+_NOT_NAMED_BY_NUMBERS = {"GPE", "LOC", "NORP", "PERSON", "DATE", "TIME"}  # NER labels
 _NUMBER_DEPS = {"nummod", "quantmod", "compound", "amod", "npadvmod", "appos", "nmod"}
 
 
@@ -37,6 +39,25 @@ class NumberWords:
     qualifiers: dict[str, str]
     pattern: re.Pattern[str]
     vague_pattern: re.Pattern[str]
+    frequency_pattern: re.Pattern[str]
+    fraction_pattern: re.Pattern[str]
+    fractions: dict[str, int]
+    not_counted: list[re.Pattern[str]]
+    frequency: dict[str, float]
+    year_context: frozenset[str]
+    article_numbers: frozenset[str]
+    referring_words: frozenset[str]
+    name_words: frozenset[str]
+    name_entities: frozenset[str]
+    time_units: frozenset[str]
+    frequency_nouns: frozenset[str]
+    clock_words: frozenset[str]
+    period_words: frozenset[str]
+    rate_words: frozenset[str]
+    not_rates: frozenset[str]
+    change_words: frozenset[str]
+    compound_units: frozenset[str]
+    defining_words: frozenset[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -50,33 +71,54 @@ def load_numbers() -> NumberWords:
     scales = {k: float(v) for k, v in data["scales"].items()}
     long_scales = [s for s in scales if len(s) > 2]
     word = _alternation(list(words) + long_scales)
-    word_run = rf"(?:{word})(?:(?:[\s-]+(?:and\s+)?)(?:{word}))*"
+    word_run = rf"(?:{word})(?:(?:[\s-]+(?:and\s+(?:a\s+)?)?)(?:{word}))*"  # "two and a half million"
     symbols = [c for c in data["currencies"] if not c.isalpha()]
     names = [c for c in data["currencies"] if c.isalpha()]
+    units = _alternation(data["time_units"] + data["compound_units"])
     pattern = re.compile(
         rf"(?:(?P<qual>{_alternation(list(data['qualifiers']) + ['between'])})\s+)?"
         rf"(?P<cur>{_alternation(symbols)})?\s?"
-        rf"(?<![\w\-./])(?P<num>{_DIGITS}|\b{word_run}\b)"
+        rf"(?<![\w\-./:])(?P<num>{_DIGITS}|\b{word_run}\b)"
         rf"(?:\s?(?P<scale>{_alternation(list(scales))})\b)?"
+        rf"(?:-(?P<compound>{units})s?(?:-(?:{_alternation(data['compound_endings'])}))?)?"
         rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<cur2>{_alternation(symbols)})?(?P<num2>{_DIGITS}|\b{word_run}\b)"
         rf"(?:\s?(?P<scale2>{_alternation(list(scales))})\b)?)?"
         rf"(?:\s?(?P<pct>{_alternation(data['percent'])})(?![\w]))?"
         rf"(?:\s(?P<curname>{_alternation(names)})\b)?"
-        rf"(?![\w\-]|[.,]\d)",
+        rf"(?![\w\-]|[.,:/]\d)",
+        re.IGNORECASE,
+    )
+    fraction_pattern = re.compile(
+        rf"(?<![\w\-./:])(?P<count>a|{_DIGITS}|{word})(?:-(?P<joined>{_alternation(list(data['fractions']))})"
+        rf"|\s+(?P<spaced>{_alternation(list(data['fractions']))})(?=\s+of\b))\b",
         re.IGNORECASE,
     )
     vague_pattern = re.compile(rf"\b(?P<vague>{_alternation(list(data['vague']))})(?=\s+of\b)", re.IGNORECASE)
+    frequency_pattern = re.compile(
+        rf"\b(?P<times>{_alternation(list(data['frequency_words']))})\s+(?:{_alternation(data['rate_words'])})\s+"
+        rf"(?P<per>{_alternation(data['time_units'])})\b(?!\s+(?:{_alternation(data['not_rates'])})\b)",
+        re.IGNORECASE,
+    )
+    phrases = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in data["set_phrases"])
+    not_counted = [re.compile(rf"\b(?:{phrases})\b", re.IGNORECASE), *map(re.compile, data["marks"].values())]
     return NumberWords(
         words=words, scales=scales, vague={k: float(v) for k, v in data["vague"].items()},
         currencies=data["currencies"], qualifiers=data["qualifiers"], pattern=pattern,
-        vague_pattern=vague_pattern,
+        vague_pattern=vague_pattern, frequency_pattern=frequency_pattern, not_counted=not_counted,
+        fraction_pattern=fraction_pattern, fractions={k: int(v) for k, v in data["fractions"].items()},
+        frequency={k: float(v) for k, v in data["frequency_words"].items()},
+        **{name: frozenset(data[name]) for name in (
+            "year_context", "article_numbers", "referring_words", "name_words", "name_entities", "time_units",
+            "frequency_nouns", "clock_words", "period_words", "rate_words", "not_rates", "change_words",
+            "defining_words", "compound_units")},
     )
 
 
 def word_value(text: str, numbers: NumberWords) -> float | None:
-    """`two hundred and fifty` -> 250, `one thousand` -> 1000, `twenty-five` -> 25."""
+    """`two hundred and fifty` -> 250, `one thousand` -> 1000, `twenty-five` -> 25, `two and a half` -> 2.5."""
     total, current = 0.0, 0.0
-    for word in re.split(r"[\s-]+", re.sub(r"\b(half|quarter) a\b", r"\1", text.lower())):
+    halves = re.sub(r"\b(half|quarter) a\b|\ba (half|quarter)\b", lambda m: m.group(1) or m.group(2), text.lower())
+    for word in re.split(r"[\s-]+", halves):
         if word == "and" or not word:
             continue
         if word in numbers.words:
@@ -144,11 +186,16 @@ class ExtractClaims:
     def quantities(self, doc: Doc, text: str, owners: dict[int, Actor]) -> list[Quantity]:
         found: list[Quantity] = []
         position = 0
-        date_entities = [e for e in doc.ents if e.label_ == "DATE"]
+        timed_entities = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+        fractions = [q for m in self.numbers.fraction_pattern.finditer(text) if (q := self._fraction(doc, text, m))]
+        not_counted = Intervals([*((m.start(), m.end(), m.group()) for pattern in self.numbers.not_counted
+                                   for m in pattern.finditer(text)), *((q.start, q.end, q.text) for q in fractions)])
+        found.extend(fractions)
         while (match := self.numbers.pattern.search(text, position)) is not None:
-            quantity = self._quantity(doc, text, match, owners, found, date_entities)
-            if quantity is not None:
-                found.append(quantity)
+            if not_counted.first_at(match.start("num")) is None:
+                quantity = self._quantity(doc, text, match, owners, found, timed_entities)
+                if quantity is not None:
+                    found.append(quantity)
             listed = match.group("sep") == "and" and (match.group("qual") or "").lower() != "between"
             position = match.start("sep") if listed else max(match.end(), match.start() + 1)
         numbers = Intervals((q.start, q.end, q) for q in found)  # vague amounts never overlap each other
@@ -163,10 +210,15 @@ class ExtractClaims:
                 about=Span.of(text, about.start_char, about.end_char) if about is not None else None,
                 qualifier="order of magnitude",
             ))
+        for match in self.numbers.frequency_pattern.finditer(text):  # "twice a year"
+            if numbers.first_at(match.start()) is None and not_counted.first_at(match.start()) is None:
+                found.append(Quantity.of(text, match.start("times"), match.end("times"),
+                                         value=self.numbers.frequency[match.group("times").lower()], unit="time",
+                                         per=match.group("per").lower(), about=None))
         return sorted(found, key=lambda q: q.start)
 
     def _quantity(self, doc: Doc, text: str, match: re.Match[str], owners: dict[int, Actor],
-                  found: list[Quantity], date_entities: list[TokenSpan]) -> Quantity | None:
+                  found: list[Quantity], timed_entities: list[TokenSpan]) -> Quantity | None:
         groups = match.groupdict()
         start, end = match.span()
         number_start = match.start("num")
@@ -174,30 +226,36 @@ class ExtractClaims:
         if span is None or not len(span) or any(t.idx in owners for t in span):
             return None
         first, last = span[0], span[-1]
-        if first.ent_type_ in {"ORDINAL", "TIME"} or last.ent_type_ in {"ORDINAL", "TIME"}:
+        if first.ent_type_ == "ORDINAL" or last.ent_type_ == "ORDINAL":
             return None
+        entity = _entity_at(timed_entities, first.i)
+        if entity is not None and (entity.label_ == "TIME" or looks_like_date(entity.text)) \
+                and not is_duration(entity.text):
+            return None  # a date or a time of day ("5 a.m."), not a quantity; "48 hours" is one
         is_word = not groups["num"][0].isdigit()
         if is_word and not (first.ent_type_ in {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}
-                            or first.dep_ == "nummod" or last.dep_ == "nummod"):
+                            or {first.dep_, last.dep_} & {"nummod", "quantmod"}):
             return None  # "no one": a pronoun, not a number
-        if is_word and groups["num"].lower() == "one" and last.dep_ != "nummod":
-            return None  # "One of the officers said": the one speaking, not a count
-        entity = _entity_at(date_entities, first.i)
-        if entity is not None and looks_like_date(entity.text) and not is_duration(entity.text):
-            return None  # a date is a date, not a quantity
+        if self._names_or_places(first, groups):
+            return None
         nearby = _NUMERIC_DATE.finditer(text, max(0, number_start - 10), min(len(text), end + 10))
         if any(m.start() <= number_start < m.end() for m in nearby):
             return None  # a part of 10.10.2022
         value = number_value(groups["num"], self.numbers)
-        if value is None:
-            return None
+        if value is None or (groups["compound"] and value < 1):
+            return None  # "a quarter-century", "a half-hour": the name of a stretch of time, not a count
+        if value < 1 and first.i > 0 and first.nbor(-1).lower_ in self.numbers.period_words:
+            return None  # "the first quarter", "the second half": a part of a period, not an amount
         unit: str | None = None
         if groups["scale"]:
             value *= self.numbers.scales[groups["scale"].lower()]
-        if _is_year(groups, value, first):
-            return None
+        bare = not any(groups[g] for g in ("scale", "cur", "pct", "curname", "compound"))
+        if groups["sep"] in {"-", "–"} and _is_year_range(groups["num"], groups["num2"]):
+            return None  # "the 1983-85 famine": years, read by the dates
+        if bare and _is_year(groups["num"], first, self.numbers):
+            return None  # a year, read by the dates
         qualifier = self.numbers.qualifiers.get((groups["qual"] or "").lower())
-        value_max = None
+        value_max, sides = None, None
         if groups["num2"] and (groups["sep"] != "and" or (groups["qual"] or "").lower() == "between"):
             value_max = number_value(groups["num2"], self.numbers)
             if value_max is not None and groups["scale2"]:
@@ -205,8 +263,12 @@ class ExtractClaims:
             elif value_max is not None and groups["scale"] and not groups["scale2"]:
                 value_max *= self.numbers.scales[groups["scale"].lower()]
             qualifier = "range"
+            if value_max is not None and value_max <= value and not self._change(first):
+                value_max, sides, qualifier = None, [value, value_max], "tally"  # "217-212", "won 3-1"
         elif groups["num2"]:
             end = match.end("scale") if groups["scale"] else match.end("num")
+        if bare and value_max is None and sides is None and self._not_a_count(groups, first, is_word):
+            return None
         if groups["qual"] and (groups["qual"].lower() == "between") and value_max is None:
             start = number_start
         elif not qualifier:
@@ -216,11 +278,18 @@ class ExtractClaims:
             unit = self.numbers.currencies.get(currency) or self.numbers.currencies.get(currency.lower())
         elif groups["pct"]:
             unit = "percent"
+        elif groups["compound"]:
+            unit = groups["compound"].lower()  # "a two-year transition": two years
         # A range's match may begin with the space before its number (`\s?` is there for `$ 5`): a
         # quantity starts at its first character, never on whitespace.
         start, end = _trimmed(text, start, end)
         tokens = doc.char_span(start, end, alignment_mode="expand")
-        about = _counted(tokens[-1] if tokens is not None and len(tokens) else last, unit, found)
+        number = tokens if tokens is not None and len(tokens) else span
+        closing = number[-1]
+        about = _counted(number, unit)
+        following = closing.nbor(1) if closing.i + 1 < len(doc) else None
+        if about is None and following is not None and following.lemma_.lower() in self.numbers.frequency_nouns:
+            about = doc[following.i : following.i + 1]  # "one to three times a year"
         elliptical = about is not None and len(about) == 1 and about[0].pos_ not in {"NOUN", "PROPN"}
         if elliptical and unit is None and found and found[-1].unit and _same_sentence(doc, found[-1].start, start):
             unit = found[-1].unit  # "26 protesters killed, 748 injured": the injured are protesters too
@@ -228,9 +297,76 @@ class ExtractClaims:
             unit = next((t.lemma_.lower() for t in reversed(about) if t.pos_ in {"NOUN", "PROPN"}),
                         about.root.lemma_.lower())
         return Quantity.of(
-            text, start, end, value=value, value_max=value_max, unit=unit, qualifier=qualifier,
+            text, start, end, value=value, value_max=value_max, unit=unit, qualifier=qualifier, sides=sides,
+            per=self._rate(about[-1] if about is not None else closing),
             about=Span.of(text, about.start_char, about.end_char) if about is not None else None,
         )
+
+    def _fraction(self, doc: Doc, text: str, match: re.Match[str]) -> Quantity | None:
+        """`two-thirds of voters` -> 2/3 (unit voter), `a third of the budget`, `a two-thirds majority`."""
+        count = match.group("count").lower()
+        value = 1.0 if count == "a" else number_value(count, self.numbers)
+        if value is None:
+            return None
+        denominator = self.numbers.fractions[(match.group("joined") or match.group("spaced")).lower()]
+        start = match.start("count") if count != "a" else match.start("joined") if match.group("joined") \
+            else match.start("spaced")  # "a third": the article is not part of the number
+        span = doc.char_span(start, match.end(), alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        about = _counted(span, None)
+        unit = about.root.lemma_.lower() if about is not None else None
+        return Quantity.of(text, start, match.end(), value=round(value / denominator, 4), unit=unit,
+                           about=Span.of(text, about.start_char, about.end_char) if about is not None else None)
+
+    def _names_or_places(self, first: Token, groups: dict[str, str | None]) -> bool:
+        """A number that is part of a name (`Article 5`, `the Group of 20`, `Nord Stream 2`, `Boeing 737`)
+        or of a date (`Oct 5`)."""
+        if first.ent_type_ in self.numbers.name_entities:
+            return True
+        if first.i == 0:
+            return False
+        previous = first.nbor(-1)
+        digits = (groups["num"] or "").isdigit() and not any(groups[g] for g in ("scale", "cur", "pct", "curname"))
+        after_name = previous.pos_ == "PROPN" and previous.text[:1].isupper() and not is_month(previous.text)
+        if digits and after_name and previous.ent_type_ not in _NOT_NAMED_BY_NUMBERS and first.ent_type_ != "DATE":
+            return True  # but "In Kharkiv 12 people were killed": a place or a person is not named by a number
+        named = previous.lower_ in self.numbers.name_words and previous.text[:1].isupper()
+        day = is_month(previous.text) and previous.text[:1].isupper() and (groups["num"] or "").isdigit()
+        return named or (day and int(groups["num"] or 0) <= 31)
+
+    def _not_a_count(self, groups: dict[str, str | None], first: Token, is_word: bool) -> bool:
+        """`one day after` (the article "a"), `the two countries`, `between two giants` (things already
+        named): a spelled-out number on its own that counts nothing new. Counted after all: "one" with
+        what a factual verb acts on (`one soldier was killed`, `they arrested one man`; the verbs of
+        checkworthiness.yaml), and a noun defined where it stands (`the six leaders of the alliance`)."""
+        if not is_word:
+            return False
+        if (groups["num"] or "").lower() in self.numbers.article_numbers:
+            noun = first.head
+            acted_on = first.dep_ == "nummod" and noun.dep_ in {"nsubj", "nsubjpass", "dobj"} \
+                and noun.head.lemma_.lower() in self.weights["factual_verbs"] \
+                and noun.lemma_.lower() not in self.numbers.time_units
+            return not acted_on
+        before = first.nbor(-1).lower_ if first.i > 0 else ""
+        defined = first.dep_ == "nummod" and first.head.i > first.i \
+            and any(c.dep_ == "prep" and c.lower_ in self.numbers.defining_words for c in first.head.children)
+        return before in self.numbers.referring_words and not defined
+
+    def _change(self, first: Token) -> bool:
+        """`fell from 20 to 10`: a change between two values, not a tally (kept as written, a range)."""
+        return first.i > 0 and first.nbor(-1).lower_ in self.numbers.change_words
+
+    def _rate(self, last: Token) -> str | None:
+        """The unit of time after a count that makes it a rate: `three times a year`, `deaths per year`."""
+        doc = last.doc
+        if last.i + 2 >= len(doc):
+            return None
+        word, unit = doc[last.i + 1], doc[last.i + 2]
+        if word.lower_ not in self.numbers.rate_words or unit.lemma_.lower() not in self.numbers.time_units:
+            return None
+        following = doc[unit.i + 1].lower_ if unit.i + 1 < len(doc) else ""
+        return None if following in self.numbers.not_rates else unit.lemma_.lower()
 
     # -- dates ------------------------------------------------------------------------------------
     def dates(self, doc: Doc, text: str, published: str | None) -> list[DateMention]:
@@ -252,6 +388,15 @@ class ExtractClaims:
             iso, level = resolve(written, published)
             found.append(DateMention.of(text, start, end, iso=iso, precision=level))
             taken.add(start, end)
+        for match in _YEAR_RANGE.finditer(text):  # "the 1983-85 famine": dated by its first year
+            if _is_year_range(match.group(1), match.group(2)) and not taken.overlaps(*match.span()):
+                found.append(DateMention.of(text, *match.span(), iso=match.group(1), precision="year"))
+                taken.add(*match.span())
+        for match in _BARE_YEAR.finditer(text):  # years the NER model missed: "since 1994", "the 2015 deal"
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span and not taken.overlaps(*match.span()) and _is_year(match.group(), span[0], self.numbers):
+                found.append(DateMention.of(text, match.start(), match.end(), iso=match.group(), precision="year"))
+                taken.add(*match.span())
         return sorted(found, key=lambda d: d.start)
 
     # -- claims -----------------------------------------------------------------------------------
@@ -265,11 +410,15 @@ class ExtractClaims:
         past = any(t.tag_ in {"VBD", "VBN"} for t in sentence)
         if not quantities and not dates and not (actors and factual):
             return None
+        if not quantities and all(_timestamp_part(t, self.numbers.clock_words) for t in sentence):
+            return None  # "Oct 5, 2022 - 11:22 AM": when a page was posted, not a claim
         quote = _covering_quote(quotes, start, end)
         if quote is not None and quote.speaker_text is not None and quote.speaker_text.text.lower() in {"i", "we"}:
             quote = None  # "I think ...": the author's own view
+        text = analysis.text[start:end].rstrip()
         features: dict[str, bool] = {
-            "quantity": bool(quantities),
+            "quantity": any(q.qualifier != "order of magnitude" for q in quantities),
+            "vague_quantity": bool(quantities) and all(q.qualifier == "order of magnitude" for q in quantities),
             "date": bool(dates),
             "named_actor": bool(actors),
             "two_named_actors": len(actors) > 1,
@@ -279,7 +428,9 @@ class ExtractClaims:
             "opinion_marker": _has_any(lowered, words, self.weights["opinion_markers"]),
             "hedge": _has_any(lowered, words, self.weights["hedges"]),
             "first_person": bool(words & set(self.weights["first_person"])) and quote is None,
-            "question": analysis.text[start:end].rstrip().endswith("?"),
+            "question": text.endswith("?"),
+            "exclamation": text.endswith("!"),
+            "verbless": not any(t.pos_ in {"VERB", "AUX"} for t in sentence),
             "prediction": _has_any(lowered, words, self.weights["prediction_markers"]) and not past,
         }
         reasons = [name for name, present in features.items() if present]
@@ -311,28 +462,58 @@ def _predicate(sentence: TokenSpan) -> str | None:
     return root.lemma_.lower() if root.pos_ in {"VERB", "AUX"} else None
 
 
+def _timestamp_part(token: Token, clock_words: frozenset[str]) -> bool:
+    """Whether a token can be part of a posting time (`Oct 5, 2022 - 11:22:42 AM`), which is no claim."""
+    return token.is_punct or token.is_space or token.like_num or token.ent_type_ in {"DATE", "TIME"} \
+        or is_month(token.text) or token.lower_ in clock_words or _CLOCK.fullmatch(token.text) is not None
+
+
 def _has_any(lowered: str, words: set[str], markers: list[str]) -> bool:
     return any((m in lowered) if " " in m else (m in words) for m in markers)
 
 
-def _is_year(groups: dict[str, str | None], value: float, first: Token) -> bool:
-    """`in 2020`, `since 1994`: a bare four-digit number in a date's place is a year."""
-    bare = groups["num"] and re.fullmatch(r"\d{4}", groups["num"] or "") is not None
-    if not bare or groups["scale"] or groups["cur"] or groups["pct"] or groups["curname"]:
-        return False
-    if not 1600 <= value <= 2100:
+def _is_year(number: str | None, first: Token, numbers: NumberWords) -> bool:
+    """`in 2020`, `since 1994`, `the 2015 deal`: a bare four-digit number in a date's place, or before a
+    singular noun (a count of 2015 would take a plural), is a year."""
+    if number is None or re.fullmatch(r"\d{4}", number) is None or not 1600 <= int(number) <= 2100:
         return False
     previous = first.nbor(-1).lower_ if first.i > 0 else ""
-    return previous in _YEAR_CONTEXT or first.ent_type_ == "DATE" or first.dep_ in {"pobj", "npadvmod"}
+    head = first.head
+    units = numbers.time_units | numbers.compound_units  # "a 1800 km border" is no year
+    singular = head.pos_ in {"NOUN", "PROPN"} and "Plur" not in head.morph.get("Number") \
+        and head.lemma_.lower() not in units
+    modifier = first.dep_ in {"nummod", "compound", "amod", "nmod"} and head.i > first.i and singular
+    after_month = any(is_month(t.text) for t in first.doc[max(0, first.i - 3) : first.i])  # "Oct 5, 2022"
+    return previous in numbers.year_context or first.ent_type_ == "DATE" or first.dep_ in {"pobj", "npadvmod"} \
+        or modifier or after_month
 
 
-def _counted(last: Token, unit: str | None, found: list[Quantity]) -> TokenSpan | None:
-    """The thing counted: the noun the number modifies (with what qualifies it), or what follows `of`."""
-    doc = last.doc
+def _is_year_range(number: str | None, second: str | None) -> bool:
+    """`1983-85`, `2015-2020`: two years joined by a dash, the second after the first."""
+    if number is None or second is None or re.fullmatch(r"\d{4}", number) is None:
+        return False
+    return re.fullmatch(r"\d{2}|\d{4}", second) is not None and 1600 <= int(number) <= 2100 \
+        and _full_year(number, second) > int(number)
+
+
+def _full_year(number: str, second: str) -> float:
+    """The second year of a range written in full: `1983-85` -> 1985, `1998-02` -> 2002."""
+    if len(second) == 4:
+        return float(second)
+    year = int(number[:2]) * 100 + int(second)
+    return float(year if year > int(number) else year + 100)
+
+
+def _counted(number: TokenSpan, unit: str | None) -> TokenSpan | None:
+    """The thing counted: the noun the number modifies (with what qualifies it), or what follows `of`.
+    Any word of the number may carry the link: in "two and a half million people" it is "two"."""
+    doc, last = number.doc, number[-1]
     if unit == "percent" or last.lower_ in {"percent", "%"}:
         return _after_of(last)
-    head = last.head
-    if last.dep_ in _NUMBER_DEPS and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}:
+    modifier = next((t for t in reversed(number) if t.dep_ in _NUMBER_DEPS and t.head.i > last.i
+                     and t.head.pos_ in {"NOUN", "PROPN"}), None)
+    if modifier is not None:
+        head = modifier.head
         end = head.i + 1
         if end < len(doc) and doc[end].tag_ in {"VBN", "VBD"} and (doc[end].head.i == head.i or head.head.i == end):
             end += 1  # "26 protesters killed"

@@ -203,10 +203,30 @@ class QuantitiesFile(DataFile):
     currencies: dict[Word, Annotated[str, Field(pattern=r"^[A-Z]{3}$")]]
     percent: Words
     qualifiers: dict[Word, Qualifier]
+    year_context: list[Lemma]
+    article_numbers: list[Lemma]
+    referring_words: list[Lemma]
+    name_words: list[Lemma]
+    name_entities: list[Annotated[str, Field(pattern=r"^[A-Z_]+$")]]
+    set_phrases: list[Lemma]
+    marks: dict[Word, Pattern]
+    time_units: list[Lemma]
+    frequency_nouns: list[Lemma]
+    clock_words: list[Lemma]
+    period_words: list[Lemma]
+    fractions: dict[Lemma, Annotated[int, Field(ge=2)]]
+    change_words: list[Lemma]
+    defining_words: list[Lemma]
+    rate_words: list[Lemma]
+    not_rates: list[Lemma]
+    frequency_words: dict[Lemma, Annotated[float, Field(gt=0)]]
+    compound_units: list[Lemma]
+    compound_endings: list[Lemma]
 
 
 class CheckWeights(Strict):
     quantity: float
+    vague_quantity: float
     date: float
     named_actor: float
     two_named_actors: float
@@ -217,6 +237,8 @@ class CheckWeights(Strict):
     hedge: float
     first_person: float
     question: float
+    exclamation: float
+    verbless: float
     prediction: float
 
 

@@ -13,6 +13,11 @@ Precision = Literal["day", "month", "year"]
 
 _YEAR = re.compile(r"\b(1[6-9]|20)\d{2}\b")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![a-z])", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\.?",
+    re.IGNORECASE,
+)
 _DAY = re.compile(r"\b([12]?\d|3[01])(st|nd|rd|th)?\b")
 _NUMERIC = re.compile(r"\b\d{1,2}[./]\d{1,2}[./](\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b")
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
@@ -37,6 +42,11 @@ RELATIVE_DATE = re.compile(
 def is_duration(text: str) -> bool:
     """`two days`, `15 years`: an amount of time, not a point in it (unless `ago`)."""
     return bool(_DURATION.match(text.strip())) and not _RELATIVE_DAY.search(text) and not _RELATIVE.search(text)
+
+
+def is_month(word: str) -> bool:
+    """`Oct`, `October`, `Sept.`: the name of a month, whole or abbreviated."""
+    return _MONTH_NAME.fullmatch(word) is not None
 
 
 def looks_like_date(text: str) -> bool:
@@ -87,7 +97,8 @@ def resolve(text: str, published: str | None) -> tuple[str | None, Precision]:
         return date.fromordinal(day).isoformat(), "day"
     parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if parsed is None:
-        return None, level
+        year = _YEAR.search(text)  # "late 2021", "the mid-1990s": placed at least in their year
+        return (year.group(), "year") if year and level == "year" else (None, level)
     return parsed.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[level]), level
 
 

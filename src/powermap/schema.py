@@ -125,7 +125,14 @@ class Quantity(Span):
     value_max: float | None = Field(default=None, description="Upper end of a range (`20-30`).")
     unit: str | None = Field(description="`percent`, a currency code (USD), or the lemma of the thing counted.")
     qualifier: str | None = Field(
-        default=None, description="approximately, more than, at least, at most, less than, range, order of magnitude."
+        default=None,
+        description="approximately, more than, at least, at most, less than, range, tally, order of magnitude.",
+    )
+    sides: list[float] | None = Field(
+        default=None, description="The two sides of a tally or score (`217-212` -> [217, 212]); `value` is the first."
+    )
+    per: str | None = Field(
+        default=None, description="The unit of time of a rate (`three times a year`, `70,000 deaths per year` -> year)."
     )
     about: Span | None = Field(description="The thing counted (`protesters killed`), when found.")
 
