@@ -66,12 +66,16 @@ class ClassifyRelations:
 
 
 def _candidates(analysis: Analysis, doc: Doc) -> list[tuple[TokenSpan, TokenSpan, Actor, TokenSpan, Actor]]:
-    """Per sentence, each pair of different actors through their two closest mentions, in text order."""
+    """Per sentence, each pair of different actors through their two closest mentions, in text order; a
+    plural mention of several actors ("the two countries", "they") is no side of a pair."""
+    plural = analysis.plural_mentions()
     by_sentence: dict[int, list[tuple[TokenSpan, Actor]]] = {}
     for actor in analysis.actors:
         if actor.type == "media":  # a medium reports the power map; it is not a side in it
             continue
         for mention in actor.mentions:
+            if (mention.start, mention.end) in plural:
+                continue
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
