@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from powermap.eval import articles, claims, events, quotes, rhetoric
+from powermap.eval import articles, claims, coref, events, quotes, rhetoric
 from powermap.pipeline import Pipeline
 from tests.conftest import SHARED
 
@@ -45,6 +45,13 @@ ARTICLES = {"articles": 24,
             "quotes": {"gold": 47, "precision": 0.938, "recall": 0.638, "f1": 0.759},
             "numbers": {"gold": 61, "precision": 0.671, "recall": 0.869, "f1": 0.757},
             "quote_speaker_accuracy": 0.833, "genre_accuracy": 0.5}
+# Coreference on our passages (training/coref/): `test` is the held-out split (files heldout-*), `dev` the
+# passages the rules were written on.
+COREF = {"passages": 109, "links": 372,
+         "test": {"links": 94, "accuracy": 0.904, "pronoun_accuracy": 0.886, "possessive_accuracy": 0.957,
+                  "role_noun_accuracy": 0.842, "description_accuracy": 1.0},
+         "dev": {"links": 278, "accuracy": 0.892, "pronoun_accuracy": 0.855, "possessive_accuracy": 0.947,
+                 "role_noun_accuracy": 0.896, "description_accuracy": 0.943}}
 _RATIOS = ("precision", "recall", "f1", "accuracy")
 
 
@@ -71,6 +78,10 @@ def test_claims_floors(pipeline: Pipeline):
 
 def test_rhetoric_floors(pipeline: Pipeline):
     assert _below(RHETORIC, rhetoric.evaluate_own(pipeline=pipeline).scores(), 0.0) == []
+
+
+def test_coref_floors(pipeline: Pipeline):
+    assert _below(COREF, coref.evaluate(pipeline=pipeline).scores(), 0.0) == []
 
 
 def test_floors_catch_a_lower_figure():

@@ -502,19 +502,17 @@ class _Document:
             if child.dep_ == "nummod" and child.lower_ in numbers:
                 count = numbers[child.lower_]
                 first = max(first, child.i + 1)
-        words = [t.text.lower() for t in self.doc[first : head.i + 1]]
-        if not words:
-            return None
-        words[-1] = head.lemma_.lower() if head.tag_ in _PLURAL_TAGS else words[-1]
-        if head.tag_ in _PLURAL_TAGS and count == 1:
+        if first > head.i or head.tag_ in _PLURAL_TAGS and count == 1:
             return None  # "the rebels", "the countries": no number, no telling how many
-        for start in range(len(words)):
-            key = "".join(t + self.doc[first + start + i].whitespace_ for i, t in enumerate(words[start:])).strip()
-            if key in self.lexicon.role_nouns or key in self.lexicon.descriptions:
-                phrase_start = first + start
-                while phrase_start > opening and phrase_start - 1 not in self.covered:
-                    phrase_start -= 1
-                return phrase_start, opening + 1, key, count
+        for start in range(first, head.i + 1):
+            before = self.doc[start : head.i].text_with_ws.lower()
+            for last in dict.fromkeys((head.lower_, head.lemma_.lower())):  # "countries" as "country"
+                key = before + last
+                if key in self.lexicon.role_nouns or key in self.lexicon.descriptions:
+                    phrase_start = start
+                    while phrase_start > opening and phrase_start - 1 not in self.covered:
+                        phrase_start -= 1
+                    return phrase_start, opening + 1, key, count
         return None
 
     def _description(self, head: Token) -> None:
