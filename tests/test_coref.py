@@ -139,9 +139,14 @@ def test_an_expletive_it_is_no_one(analyse_rules):
     assert [text for text, _ in links(work)] == []
 
 
-def test_we_in_a_quotation_is_the_speaker(analyse_rules):
-    work = analyse_rules("“We will not give up our land,” Zelensky said on Friday.")
-    assert ("We", "person:volodymyr-zelensky") in links(work) and ("our", "person:volodymyr-zelensky") in links(work)
+def test_i_in_a_quotation_is_the_speaker_and_we_of_a_person_is_their_side(analyse_rules):
+    work = analyse_rules("“I will not give up our land,” Zelensky said on Friday.")
+    assert links(work) == [("I", "person:volodymyr-zelensky")]  # "our" is Ukraine's, which is not named
+
+
+def test_we_in_a_quotation_of_a_state_is_that_state(analyse_rules):
+    work = analyse_rules("“We will respond to any attack,” the Kremlin said on Monday.")
+    assert ("We", "state:RUS") in links(work)
 
 
 def test_every_added_mention_points_at_its_text(analyse_rules):

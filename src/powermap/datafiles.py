@@ -305,6 +305,7 @@ class CorefFile(DataFile):
     pronouns: dict[Lemma, Pronoun]
     role_nouns: dict[Lemma, RoleNoun]
     descriptions: dict[Lemma, list[Literal["state", "organization", "media", "group"]]]
+    control_adjectives: Words
     numbers: dict[Lemma, Annotated[int, Field(ge=2)]]
     gendered_titles: dict[Lemma, Literal["male", "female"]]
     salience: Salience

@@ -279,7 +279,10 @@ class _Document:
             spec = pronouns.get(token.lower_)
             if spec is not None and spec.person == "first" and token.i not in self.covered and self._is_pronoun(token):
                 speaker = self._speaker_of(token, quotes)
-                if speaker:
+                # "we" of a person is their side (a government, a party), which has no mention to link to;
+                # "we" of a body or state is that body ("“We will respond,” the Kremlin said")
+                side = spec.number == "plural" and any(self.referents[i].type == "person" for i in speaker)
+                if speaker and not side:
                     self._link(token.i, token.i + 1, speaker, "pronoun", token)
         return self.found
 
@@ -436,23 +439,25 @@ class _Document:
                     return ids
         return ()
 
-    @staticmethod
-    def _expletive(token: Token) -> bool:
-        """`it is clear that ...`, `it is known that ...`, `it remains to be seen`, `It was a turnaround`:
-        an "it" that stands for no one, or for what was just said rather than for an actor."""
+    def _expletive(self, token: Token) -> bool:
+        """`it is clear that ...`, `it is practical`, `it is known that ...`, `it remains to be seen`, `It was
+        a turnaround`: an "it" that stands for no one, or for a state of affairs rather than an actor (an
+        actor is "ready to", "willing to": data/coref.yaml's control adjectives)."""
         if token.dep_ == "expl":
             return True
         if token.dep_ not in {"nsubj", "nsubjpass"}:
             return False
         verb = token.head
-        children = {c.dep_ for c in verb.children if c.i > token.i}
+        after = [c for c in verb.children if c.i > token.i]
+        deps = {c.dep_ for c in after}
         if token.dep_ == "nsubjpass":
-            return "ccomp" in children  # "it is known that"
+            return "ccomp" in deps  # "it is known that"
         if verb.lemma_ not in _COPULAS:
             return False
-        # "It was a turnaround", "it is clear that", "it remains to be seen"; not "it was ready to fight"
-        return "attr" in children or "acomp" in children and "ccomp" in children \
-            or verb.lemma_ != "be" and "xcomp" in children and "acomp" not in children
+        controlled = any(c.dep_ == "acomp" and c.lower_ in self.lexicon.control_adjectives for c in after)
+        # "It was a turnaround", "it is clear that", "it is more practical"; not "it was ready to fight"
+        return "attr" in deps or "acomp" in deps and not controlled \
+            or verb.lemma_ != "be" and "xcomp" in deps and "acomp" not in deps
 
     def _cataphora(self, token: Token, spec: Pronoun) -> Anchor | None:
         """`Before he left for Beijing, Lula said ...`, `In his speech, Putin ...`: a pronoun in a clause or
@@ -478,8 +483,9 @@ class _Document:
         economies`), a name or a relative clause after it (`the previous leader, Paul Damiba`, `the
         group that rules Afghanistan`), an owner that is no pronoun
         (`the bloc's committee` is not the
-        bloc), a modifier naming a body (`the PTI chief`), or one of roles.yaml's `not_current` words
-        (`the new president`, `the former chancellor`: someone else, or not in office)."""
+        bloc), a modifier naming a body (`the PTI chief`), one of roles.yaml's `not_current` words
+        (`the new president`, `the former chancellor`: someone else, or not in office), a superlative
+        (`the most indebted leader`) or the subject of "is X" (`the leader is Tokayev`)."""
         children = list(head.lefts)
         determiner = next((c for c in children if c.dep_ == "det" and c.lower_ in _DETERMINERS), None)
         owner = next((c for c in children if c.dep_ == "poss"), None)
@@ -493,8 +499,12 @@ class _Document:
         opening = (determiner or owner).i
         if any(self.referents[i].type != "state" for t in self.doc[opening + 1 : head.i] for i in self._ids_of(t)):
             return None
-        if any(t.lower_ in self.not_current for t in self.doc[opening + 1 : head.i]):
+        modifiers = self.doc[opening + 1 : head.i]
+        if any(t.lower_ in self.not_current for t in modifiers):
             return None  # "the new president", "the former chancellor": not who the text named so far
+        if any(t.tag_ in {"JJS", "RBS"} or t.lower_ in {"most", "least"} for t in modifiers) or \
+                head.dep_ == "nsubj" and any(c.dep_ == "attr" for c in head.head.children):
+            return None  # "the most indebted leader", "the leader is X": a new description, not a reference
         first = opening + 1
         count = 1
         numbers = self.lexicon.numbers
