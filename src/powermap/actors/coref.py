@@ -28,6 +28,7 @@ from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.datafiles import CorefFile, Pronoun, Salience
 from powermap.gazetteer import Gazetteer, default_gazetteer
+from powermap.offsets import Intervals
 from powermap.schema import Actor, Mention
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent"}
@@ -79,9 +80,14 @@ class Anchor:
     numbers: frozenset[str]  # "singular", "plural" or both (a group such as "the Taliban")
     member: bool = False  # one conjunct of a coordination, less salient than the coordination itself
 
-    @property
-    def sentence(self) -> int:
-        return self.root.sent.start
+
+@dataclass
+class Quotation:
+    """Characters [start, end) inside quotation marks, and who says them once that is known."""
+
+    start: int
+    end: int
+    speaker: tuple[str, ...] = ()
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -192,6 +198,8 @@ class _Document:
                 self._add(Anchor(span.start, span.end, (actor.id,), span.root, self._numbers(actor, span.root)))
         self._coordinations()
         self.competitors = self._competitors()
+        self.quotations = [Quotation(*match.span()) for match in _QUOTED.finditer(doc.text)]
+        self.quoted = Intervals((q.start, q.end, n) for n, q in enumerate(self.quotations))
         self.found: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
         self.described: dict[int, set[tuple[str, str]]] = {}  # sentence start -> (actor, role noun) linked there
 
@@ -258,27 +266,26 @@ class _Document:
         becomes a candidate for the next), then I/we inside quotations."""
         pronouns = self.lexicon.pronouns
         owned: list[Token] = []  # "his predecessor": after "his" is resolved
-        quoted = [match.span() for match in _QUOTED.finditer(self.doc.text)]
         for token in self.doc:
             if token.i in self.covered or token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound" \
-                    or any(start <= token.idx < end for start, end in quoted):
+                    or self.quoted.first_at(token.idx) is not None:
                 continue  # in a quotation, "the commander-in-chief" is the speaker's to name
             owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ in pronouns), None)
             if owner is None:
                 self._description(token)
             elif getattr(self.lexicon.role_nouns.get(token.lemma_.lower()), "relational", False):
                 owned.append(token)
-        quotes = self._quotations()
+        self._find_speakers()
         for token in self.doc:
             spec = pronouns.get(token.lower_)
             if spec is not None and spec.person == "third" and token.i not in self.covered and self._is_pronoun(token):
-                self._pronoun(token, spec, quotes)
+                self._pronoun(token, spec)
         for token in owned:
             self._description(token)
         for token in self.doc:
             spec = pronouns.get(token.lower_)
             if spec is not None and spec.person == "first" and token.i not in self.covered and self._is_pronoun(token):
-                speaker = self._speaker_of(token, quotes)
+                speaker = self._speaker_of(token)
                 # "we" of a person is their side (a government, a party), which has no mention to link to;
                 # "we" of a body or state is that body ("“We will respond,” the Kremlin said")
                 side = spec.number == "plural" and any(self.referents[i].type == "person" for i in speaker)
@@ -391,7 +398,7 @@ class _Document:
                 or owned.head.i == root.i and owned.dep_ in {"appos", "compound"}
         return False
 
-    def _pronoun(self, token: Token, spec: Pronoun, quotes: list[tuple[int, int, tuple[str, ...]]]) -> None:
+    def _pronoun(self, token: Token, spec: Pronoun) -> None:
         if spec.gender == "neuter" and self._expletive(token):
             return
         if spec.reflexive:
@@ -404,7 +411,8 @@ class _Document:
         if forward is not None:
             self._link(token.i, token.i + 1, forward.ids, "pronoun", token)
             return
-        speaker = next((ids for start, end, ids in quotes if start <= token.idx < end), ())
+        index = self.quoted.first_at(token.idx)
+        speaker = self.quotations[index].speaker if index is not None else ()
         first = self._window_start(token)
         role = role_of(token)
         forbidden = set(speaker)  # a third-person pronoun in a quotation is not its speaker
@@ -612,20 +620,19 @@ class _Document:
         return ()
 
     # -- quotations -----------------------------------------------------------------------------------
-    def _quotations(self) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Each quotation (character span) with its speaker: the subject of a speech verb outside the
-        marks in the sentences the quotation touches, else the previous quotation's speaker when it
-        runs on from it."""
-        text = self.doc.text
-        out: list[tuple[int, int, tuple[str, ...]]] = []
-        for match in _QUOTED.finditer(text):
-            start, end = match.span()
-            sentences = self._sentences_between(start, end)
-            speaker = self._cue_subject(sentences, start, end)
-            if not speaker and out and self._runs_on(out[-1][1], start):
-                speaker = out[-1][2]
-            out.append((start, end, speaker))
-        return out
+    def _find_speakers(self) -> None:
+        for index in range(len(self.quotations)):
+            self._settle(index)
+
+    def _settle(self, index: int) -> tuple[str, ...]:
+        """A quotation's speaker, if not known yet: the subject of a speech verb outside the marks in the
+        sentences the quotation touches, else the previous quotation's speaker when it runs on from it."""
+        quotation = self.quotations[index]
+        if not quotation.speaker:
+            quotation.speaker = self._cue_subject(quotation)
+        if not quotation.speaker and index and self._runs_on(self.quotations[index - 1], quotation):
+            quotation.speaker = self.quotations[index - 1].speaker
+        return quotation.speaker
 
     def _sentences_between(self, start: int, end: int) -> list[Span]:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -637,8 +644,9 @@ class _Document:
             sentences.insert(0, self.doc[first.start - 1].sent)  # "Lukashenko said:" ending the sentence before
         return sentences
 
-    def _cue_subject(self, sentences: Iterable[Span], start: int, end: int) -> tuple[str, ...]:
-        verbs = self._speech_verbs_outside(sentences, start, end)
+    def _cue_subject(self, quotation: Quotation) -> tuple[str, ...]:
+        start, end = quotation.start, quotation.end
+        verbs = self._speech_verbs_outside(self._sentences_between(start, end), start, end)
         for verb in sorted(verbs, key=lambda v: min(abs(v.idx - start), abs(v.idx - end))):
             for child in verb.children:
                 if child.dep_ in _SUBJECT_DEPS:
@@ -651,17 +659,11 @@ class _Document:
         return [t for sentence in sentences for t in sentence
                 if not start <= t.idx < end and t.lemma_.lower() in _speech_verbs() and t.pos_ in {"VERB", "AUX"}]
 
-    def _runs_on(self, previous_end: int, start: int) -> bool:
+    def _runs_on(self, previous: Quotation, quotation: Quotation) -> bool:
         """A quotation that follows the last one with at most a short stretch between them."""
-        return 0 <= start - previous_end <= 80 and "\n\n" not in self.doc.text[previous_end:start]
+        return 0 <= quotation.start - previous.end <= 80 and "\n\n" not in self.doc.text[previous.end : quotation.start]
 
-    def _speaker_of(self, token: Token, quotes: list[tuple[int, int, tuple[str, ...]]]) -> tuple[str, ...]:
-        """I/we inside quotation marks: its speaker, found again now that pronoun subjects are resolved."""
-        for index, (start, end, speaker) in enumerate(quotes):
-            if start <= token.idx < end:
-                if not speaker:
-                    speaker = self._cue_subject(self._sentences_between(start, end), start, end)
-                if not speaker and index and self._runs_on(quotes[index - 1][1], start):
-                    speaker = quotes[index - 1][2]
-                return speaker
-        return ()
+    def _speaker_of(self, token: Token) -> tuple[str, ...]:
+        """I/we inside quotation marks: its speaker, looked for again now that pronoun subjects are resolved."""
+        index = self.quoted.first_at(token.idx)
+        return self._settle(index) if index is not None else ()
