@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Claim, Document, Genre, Problem, Quote, Relation, Stance, Technique, WireItem
+from powermap.schema import (
+    ANAPHORIC_KINDS,
+    Actor,
+    Claim,
+    Document,
+    Genre,
+    Problem,
+    Quote,
+    Relation,
+    Stance,
+    Technique,
+    WireItem,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -85,7 +97,7 @@ class Analysis:
         for actor in self.actors:
             for mention in actor.mentions:
                 if (mention.start, mention.end) not in plural and (
-                        pronouns or mention.kind not in {"pronoun", "description"}):
+                        pronouns or mention.kind not in ANAPHORIC_KINDS):
                     for offset in range(mention.start, mention.end):
                         owners.setdefault(offset, actor)
         return owners

@@ -19,6 +19,8 @@ ActorType = Literal["person", "state", "organization", "group", "media"]
 ANNOTATED_TYPES: dict[str, str] = {"person": "person", "state": "country", "organization": "organization",
                                    "group": "group", "media": "organization"}
 MentionKind = Literal["name", "alias", "metonym", "role", "demonym", "pronoun", "description"]
+# The kinds the coreference stage links to a mention named elsewhere.
+ANAPHORIC_KINDS = frozenset({"pronoun", "description"})
 
 
 class EvidenceError(ValueError):

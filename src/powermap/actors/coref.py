@@ -10,8 +10,9 @@ Binding rules keep a pronoun object off its own clause's subject ("Putin called 
 possessive off its own phrase ("his rival Kasparov"); a reflexive takes its clause's subject; a pronoun
 in a fronted clause points forward ("Before he left, Lula said"). Role nouns prefer the person whose
 title they repeat, descriptions the actor of their type whose name they repeat ("the union"), and a
-number takes that many ("the two countries"). "I" and "we" inside quotation marks are the speaker,
-found as the subject of a speech verb (data/cues.yaml) beside the quotation. Words: data/coref.yaml.
+number takes that many ("the two countries"). "I" inside quotation marks is the speaker, found as the
+subject of a speech verb (data/cues.yaml) beside the quotation, and so is "we" of a state or body ("we"
+of a person is their side, which has no mention). Words and weights: data/coref.yaml.
 """
 
 from __future__ import annotations
@@ -153,12 +154,15 @@ class ResolveCoreference:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
         self.lexicon = load_lexicon()
+        self.offices: dict[str, set[str]] = {}  # person id -> the titles of their offices, at any date
+        for office in self.gazetteer.offices:
+            self.offices.setdefault(office.holder, set()).add(office.title)
 
     def __call__(self, analysis: Analysis) -> None:
         doc = analysis.doc
         if doc is None or not analysis.actors:
             return
-        found = _Document(doc, analysis.actors, self.gazetteer, self.lexicon).resolve()
+        found = _Document(doc, analysis.actors, self).resolve()
         added: dict[str, list[Mention]] = {}
         for (start, end), (ids, kind) in found.items():
             span = doc[start:end]
@@ -175,11 +179,11 @@ class ResolveCoreference:
 class _Document:
     """One document's candidates and what has been resolved so far."""
 
-    def __init__(self, doc: Doc, actors: list[Actor], gazetteer: Gazetteer, lexicon: CorefFile) -> None:
+    def __init__(self, doc: Doc, actors: list[Actor], stage: ResolveCoreference) -> None:
         self.doc = doc
-        self.lexicon = lexicon
-        self.not_current = gazetteer.not_current
-        self.weights: Salience = lexicon.salience
+        self.lexicon: CorefFile = stage.lexicon
+        self.not_current = stage.gazetteer.not_current
+        self.weights: Salience = stage.lexicon.salience
         self.covered: set[int] = set()
         self.named_at: dict[int, tuple[str, ...]] = {}  # token -> the actor whose mention covers it
         self.linked_at: dict[int, tuple[str, ...]] = {}  # token -> the actors a resolved phrase stands for
@@ -187,7 +191,7 @@ class _Document:
         self.anchors: list[Anchor] = []
         self.by_root: dict[int, Anchor] = {}
         for actor in actors:
-            self.referents[actor.id] = self._referent(actor, gazetteer)
+            self.referents[actor.id] = self._referent(actor, stage)
             for mention in actor.mentions:
                 span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
                 if span is None or not len(span):
@@ -204,10 +208,11 @@ class _Document:
         self.described: dict[int, set[tuple[str, str]]] = {}  # sentence start -> (actor, role noun) linked there
 
     # -- what is known of each actor ----------------------------------------------------------------
-    def _referent(self, actor: Actor, gazetteer: Gazetteer) -> Referent:
-        entry = gazetteer.entries.get(actor.id)
+    def _referent(self, actor: Actor, stage: ResolveCoreference) -> Referent:
+        """Gender from the gazetteer or a title (`Mr Sharif`), titles from the mentions and offices."""
+        entry = stage.gazetteer.entries.get(actor.id)
         referent = Referent(actor, entry.gender if entry is not None else None)
-        referent.offices.update(office.title for office in gazetteer.offices if office.holder == actor.id)
+        referent.offices.update(stage.offices.get(actor.id, ()))
         roles = self.lexicon.role_nouns
         for mention in actor.mentions:
             words = mention.text.lower().split()
@@ -219,6 +224,7 @@ class _Document:
         return referent
 
     def _numbers(self, actor: Actor, root: Token) -> frozenset[str]:
+        """A group named in the plural is "they"; one named in the singular may be "it" or "they"."""
         if actor.type == "group":
             return frozenset({"plural"}) if root.tag_ in _PLURAL_TAGS else frozenset({"singular", "plural"})
         return frozenset({"singular"})
