@@ -143,7 +143,7 @@ def test_pipeline_command_prints_the_contracts():
     result = CliRunner().invoke(app, ["pipeline"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "relations" in result.output and "quotes, published" in result.output
     refused = CliRunner().invoke(app, ["pipeline", "--exclude", "actors"], env={"COLUMNS": "200"})
-    assert refused.exit_code == 2 and "quotes requires 'actors'" in refused.output
+    assert refused.exit_code == 2 and "coref requires 'actors'" in refused.output
 
 
 def test_the_timeout_also_holds_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from powermap import __version__
-from powermap.schema import Actor, Claim, Document, Genre, Problem, Quote, Relation, Stance, Technique, WireItem
+from powermap.schema import (
+    ANAPHORIC_KINDS,
+    Actor,
+    Claim,
+    Document,
+    Genre,
+    Problem,
+    Quote,
+    Relation,
+    Stance,
+    Technique,
+    WireItem,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -76,14 +89,24 @@ class Analysis:
         return self.problem is not None
 
     def mention_owners(self, pronouns: bool = True) -> dict[int, Actor]:
-        """Character offset -> the actor whose mention covers it: how later stages find who a word names."""
+        """Character offset -> the actor whose mention covers it: how later stages find who a word names;
+        `pronouns=False` leaves out what coreference linked (pronouns and descriptions such as "the
+        minister"). A plural mention of several actors ("they", "the two countries") is no one actor's."""
+        plural = self.plural_mentions()
         owners: dict[int, Actor] = {}
         for actor in self.actors:
             for mention in actor.mentions:
-                if pronouns or mention.kind != "pronoun":
+                if (mention.start, mention.end) not in plural and (
+                        pronouns or mention.kind not in ANAPHORIC_KINDS):
                     for offset in range(mention.start, mention.end):
                         owners.setdefault(offset, actor)
         return owners
+
+    def plural_mentions(self) -> set[tuple[int, int]]:
+        """The (start, end) of every mention that several actors share: "they" for "Poland and
+        Lithuania", "the two countries"."""
+        counts = Counter((m.start, m.end) for actor in self.actors for m in actor.mentions)
+        return {span for span, count in counts.items() if count > 1}
 
     def fail(self, stage: str, message: str) -> None:
         self.problem = Problem(source=self.source.label, stage=stage, message=message)

@@ -691,6 +691,42 @@ def eval_genre(
             typer.echo(f"{miss['file']}: {miss['predicted']} ({'; '.join(miss['reasons'])})")
 
 
+@eval_app.command("coref")
+def eval_coref(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Annotated JSONL files or folders (docs/annotation.md); default: training/coref.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List every wrong link.")] = False,
+) -> None:
+    """Coreference accuracy on passages we annotated: the held-out test split (files heldout-*), the
+    split the rules were written on, and all, per category."""
+    from powermap.eval.coref import evaluate
+    from powermap.learn.corpus import CorpusError
+
+    try:
+        report = evaluate(paths)
+    except CorpusError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    scores = report.scores()
+    if as_json:
+        typer.echo(json.dumps({**scores, "errors": report.errors}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"coreference on {scores['passages']} passages ({scores['antecedent_missing']} "
+                        "antecedents the actor stage missed)")
+    columns = ["split", "links", "accuracy", "pronoun", "possessive", "role noun", "description"]
+    for column in columns:
+        table.add_column(column, justify="left" if column == "split" else "right")
+    for split, label in (("test", "test (held out)"), ("dev", "dev (rules written on)"), ("all", "all")):
+        row = scores[split]
+        table.add_row(label, str(row["links"]), str(row["accuracy"]), *(
+            str(row[f"{c}_accuracy"]) for c in ("pronoun", "possessive", "role_noun", "description")))
+    Console(width=max(Console().width, 120)).print(table)
+    if show_errors:
+        for line in report.errors:
+            typer.echo(line)
+
+
 train_app = typer.Typer(help="Train a learned layer on the corpus we wrote (training/).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 

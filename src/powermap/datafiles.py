@@ -326,11 +326,53 @@ class WireFile(DataFile):
 
 # -- actors and the gazetteer ---------------------------------------------------------------------
 class ActorsFile(DataFile):
-    pronouns: dict[Lemma, Literal["male", "female"]]
     government_prepositions: Words
     place_nouns: Words
     motion_verbs: Words
     quantifiers: Words
+
+
+class Pronoun(Strict):
+    """What a pronoun agrees with: gender (none for they, I, we), number and person; whether it can be
+    possessive or is reflexive."""
+
+    gender: Literal["male", "female", "neuter"] | None = None
+    number: Literal["singular", "plural"] = "singular"
+    person: Literal["first", "third"] = "third"
+    possessive: bool = False
+    reflexive: bool = False
+
+
+class RoleNoun(Strict):
+    gender: Literal["male", "female"] | None = None
+    relational: bool = False  # "his predecessor", "the guest": someone other than the owner or host
+
+
+class Salience(Strict):
+    """Points a candidate antecedent earns (docs/architecture.md, coreference)."""
+
+    sentence: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=1)]
+    subject: float
+    object: float
+    oblique: float
+    possessor: float
+    other: float
+    main_clause: float
+    governs: float
+    parallel: float
+    title: float
+    office: float
+    cataphora: float
+
+
+class CorefFile(DataFile):
+    pronouns: dict[Lemma, Pronoun]
+    role_nouns: dict[Lemma, RoleNoun]
+    descriptions: dict[Lemma, list[Literal["state", "organization", "media", "group"]]]
+    control_adjectives: Words
+    numbers: dict[Lemma, Annotated[int, Field(ge=2)]]
+    gendered_titles: dict[Lemma, Literal["male", "female"]]
+    salience: Salience
 
 
 class Role(Strict):
@@ -454,6 +496,7 @@ MODELS: dict[str, type[DataFile]] = {
     "boilerplate.yaml": BoilerplateFile,
     "wire.yaml": WireFile,
     "actors.yaml": ActorsFile,
+    "coref.yaml": CorefFile,
     "roles.yaml": RolesFile,
     "groups.yaml": GroupsFile,
     "titles.yaml": TitlesFile,

@@ -17,7 +17,7 @@ from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.learn.features import Candidate, dependency_path, word_vectors
 from powermap.learn.relations import Prediction, RelationModel, inside_quote, rule_labels, split_label
-from powermap.schema import ANNOTATED_TYPES, Actor, Relation, Span
+from powermap.schema import ANAPHORIC_KINDS, ANNOTATED_TYPES, Actor, Relation, Span
 
 
 class ClassifyRelations:
@@ -66,26 +66,35 @@ class ClassifyRelations:
 
 
 def _candidates(analysis: Analysis, doc: Doc) -> list[tuple[TokenSpan, TokenSpan, Actor, TokenSpan, Actor]]:
-    """Per sentence, each pair of different actors through their two closest mentions, in text order."""
+    """Per sentence, each pair of different actors through their two closest mentions, in text order. The
+    model learnt on names and role phrases (docs/annotation.md), so a pair goes through a pronoun or a
+    description ("its", "the bloc") only where an actor has no other mention in the sentence; a plural
+    mention of several actors ("the two countries", "they") is no side of a pair."""
+    plural = analysis.plural_mentions()
+    anaphoric = {(m.start, m.end) for actor in analysis.actors for m in actor.mentions if m.kind in ANAPHORIC_KINDS}
     by_sentence: dict[int, list[tuple[TokenSpan, Actor]]] = {}
     for actor in analysis.actors:
         if actor.type == "media":  # a medium reports the power map; it is not a side in it
             continue
         for mention in actor.mentions:
+            if (mention.start, mention.end) in plural:
+                continue
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
             by_sentence.setdefault(span.sent.start, []).append((span, actor))
     out = []
     for mentions in by_sentence.values():
-        best: dict[frozenset[str], tuple[int, TokenSpan, Actor, TokenSpan, Actor]] = {}
+        best: dict[frozenset[str], tuple[tuple[int, int], TokenSpan, Actor, TokenSpan, Actor]] = {}
         for (span_x, x), (span_y, y) in combinations(mentions, 2):
             if x.id == y.id:
                 continue
             (first, a), (second, b) = sorted([(span_x, x), (span_y, y)], key=lambda item: item[0].start)
             if first.end > second.start:
                 continue
-            distance = second.start - first.end
+            through = sum((span.start_char, span.end_char) in anaphoric and span.root.dep_ == "poss"
+                          for span in (first, second))
+            distance = (through, second.start - first.end)
             key = frozenset((a.id, b.id))
             if key not in best or distance < best[key][0]:
                 best[key] = (distance, first, a, second, b)

@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from powermap import datafiles
-from powermap.actors import ResolveActors
+from powermap.actors import ResolveActors, ResolveCoreference
 from powermap.analysis import Analysis, Source
 from powermap.claims import ExtractClaims
 from powermap.clean import Clean
@@ -66,6 +66,7 @@ _DEFAULT: tuple[tuple[type, Callable[[dict[str, Any]], Stage]], ...] = (
     (DetectLanguage, lambda o: DetectLanguage()),
     (Parse, lambda o: Parse(o["model"], batch_size=o["batch_size"])),
     (ResolveActors, lambda o: ResolveActors()),
+    (ResolveCoreference, lambda o: ResolveCoreference()),
     (ExtractQuotes, lambda o: ExtractQuotes()),
     (ExtractRelations, lambda o: ExtractRelations()),
     (ClassifyRelations, lambda o: ClassifyRelations()),
@@ -139,7 +140,8 @@ def _reset(analysis: Analysis, attributes: Iterable[str]) -> None:
 
 
 class Pipeline:
-    """clean -> language -> parse -> actors -> quotes -> relations -> claims -> rhetoric, checked when built."""
+    """clean -> language -> parse -> actors -> coref -> quotes -> relations -> claims -> rhetoric, checked
+    when built."""
 
     def __init__(self, model: str | None = None, max_chars: int = 1_000_000, batch_size: int = 32,
                  exclude: Iterable[str] = (), timeout: float | None = DEFAULT_TIMEOUT) -> None:

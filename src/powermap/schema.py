@@ -18,7 +18,9 @@ ActorType = Literal["person", "state", "organization", "group", "media"]
 # organisation.
 ANNOTATED_TYPES: dict[str, str] = {"person": "person", "state": "country", "organization": "organization",
                                    "group": "group", "media": "organization"}
-MentionKind = Literal["name", "alias", "metonym", "role", "demonym", "pronoun"]
+MentionKind = Literal["name", "alias", "metonym", "role", "demonym", "pronoun", "description"]
+# The kinds the coreference stage links to a mention named elsewhere.
+ANAPHORIC_KINDS = frozenset({"pronoun", "description"})
 
 
 class EvidenceError(ValueError):
@@ -46,7 +48,9 @@ class Mention(Span):
     kind: MentionKind = Field(
         description="name: the actor's name or surname; alias: another spelling, abbreviation or "
         "transliteration; metonym: a seat or capital standing for a government; role: an office "
-        "phrase resolved to its holder; demonym: an adjective of nationality; pronoun: he/she."
+        "phrase resolved to its holder; demonym: an adjective of nationality; pronoun: a pronoun linked to "
+        "the actor (he, its, they, I or we inside a quotation); description: a definite description linked to "
+        "an earlier mention (the minister, the bloc, the two countries)."
     )
 
 

@@ -1,13 +1,13 @@
 """The actors stage: who the document talks about, each actor with every mention that refers to it.
 
-Mentions come from the parse's entities (gazetteer ruler and statistical NER), from role phrases
-resolved to the office holder on the document's date, and from he/she linked to the nearest person.
+Mentions come from the parse's entities (gazetteer ruler and statistical NER) and from role phrases
+resolved to the office holder on the document's date; pronouns and definite descriptions are linked to
+these mentions afterwards, by the coreference stage (actors/coref.py).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import insort
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -15,13 +15,13 @@ from functools import cache
 import spacy
 from rapidfuzz import fuzz
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from powermap import datafiles
 from powermap.actors.groups import find_groups
 from powermap.analysis import Analysis
 from powermap.gazetteer import Entry, Gazetteer, default_gazetteer, name_key, slug
-from powermap.offsets import Intervals, between
+from powermap.offsets import Intervals
 from powermap.schema import Actor, Mention
 
 # Where a capital city is the subject, agent or possessor, it stands for the government.
@@ -36,7 +36,6 @@ _FULL_DATE = re.compile(
 class Words:
     """The word lists of `data/actors.yaml`."""
 
-    pronouns: dict[str, str]  # he/she forms -> gender
     government_prepositions: frozenset[str]
     place_nouns: frozenset[str]
     motion_verbs: frozenset[str]
@@ -47,7 +46,7 @@ class Words:
 def load_words() -> Words:
     """Read once per process, validated by the data loader."""
     data = datafiles.load("actors.yaml")
-    return Words(dict(data.pronouns), frozenset(data.government_prepositions), frozenset(data.place_nouns),
+    return Words(frozenset(data.government_prepositions), frozenset(data.place_nouns),
                  frozenset(data.motion_verbs), frozenset(data.quantifiers))
 
 
@@ -168,7 +167,6 @@ class ResolveActors:
         candidates = _foreign_bodies(doc, candidates)
         candidates = _without_places(doc, candidates)
         candidates = _without_common_nouns(doc, candidates)
-        candidates.extend(self._pronouns(doc, candidates))
         analysis.actors = self._actors(analysis.text, doc, candidates)
 
     # -- entities -------------------------------------------------------------------------------
@@ -331,7 +329,7 @@ class ResolveActors:
                 return owner
         return None
 
-    # -- surnames and pronouns ------------------------------------------------------------------
+    # -- surnames ------------------------------------------------------------------
     @staticmethod
     def _link_surnames(doc: Doc, candidates: list[Candidate]) -> None:
         """A lone surname (or unshared first name) found by NER joins the full name, across spellings."""
@@ -359,31 +357,6 @@ class ResolveActors:
             match = matches[key]
             if match is not None:
                 candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
-
-    @staticmethod
-    def _pronouns(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-        """he/she linked to the nearest preceding person of a compatible gender, in simple cases."""
-        covered = {i for c in candidates for i in range(c.start, c.end)}
-        # People and the pronouns already linked, by start: a pronoun's start is never inside a person,
-        # so the order is the people's followed by the pronouns' wherever they start at one token.
-        known = sorted((c for c in candidates if c.type == "person"), key=lambda c: c.start)
-        found: list[Candidate] = []
-        sentences = list(doc.sents)
-        sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
-        for token in doc:
-            gender = load_words().pronouns.get(token.lower_)
-            if gender is None or token.i in covered or token.pos_ != "PRON":
-                continue
-            # Only mentions starting in this sentence or the two before it can be the antecedent.
-            earliest = sentences[max(0, sentence_of[token.i] - 2)].start
-            nearby = between(known, earliest, token.i + 1, key=_candidate_start)
-            antecedent = _nearest(list(nearby), token, gender, sentence_of)
-            if antecedent is not None:
-                pronoun = Candidate(token.i, token.i + 1, antecedent.actor, "pronoun",
-                                    antecedent.entry, antecedent.name, "person")
-                found.append(pronoun)
-                insort(known, pronoun, key=_candidate_start)
-        return found
 
     # -- output ---------------------------------------------------------------------------------
     def _actors(self, text: str, doc: Doc, candidates: list[Candidate]) -> list[Actor]:
@@ -432,10 +405,6 @@ def _nationalities(doc: Doc, candidates: list[Candidate]) -> None:
         owner = states.get(position)
         if owner is not None and owner.entry is not None:
             candidate.country = owner.entry.country
-
-
-def _candidate_start(candidate: Candidate) -> int:
-    return candidate.start
 
 
 @cache
@@ -638,24 +607,3 @@ def _with_groups(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
                 candidate.actor = variants.pop()
     kept = [c for c in candidates if id(c) not in swallowed]
     return sorted(kept + found, key=lambda c: c.start)
-
-
-def _nearest(people: list[Candidate], token: Token, gender: str, sentence_of: dict[int, int]) -> Candidate | None:
-    """Subject first: the subject of this sentence, else of the last sentence naming a person."""
-    doc = token.doc
-    sentence = sentence_of[token.i]
-    compatible = [
-        c for c in people
-        if c.end <= token.i
-        and sentence - sentence_of[c.start] <= 2
-        and (c.entry is None or c.entry.gender in (None, gender))
-    ]
-    if not compatible:
-        return None
-    latest = max(sentence_of[c.start] for c in compatible)
-    pool = sorted((c for c in compatible if sentence_of[c.start] == latest), key=lambda c: c.start)
-    subjects = [c for c in pool if doc[c.start : c.end].root.dep_ in {"nsubj", "nsubjpass", "attr"}]
-    if latest == sentence:
-        return (subjects or pool)[-1]
-    main = [c for c in subjects if doc[c.start : c.end].root.head == doc[c.start].sent.root]
-    return (main or subjects or pool)[0]

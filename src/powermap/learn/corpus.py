@@ -100,14 +100,14 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"{where}: not JSON: {exc}") from None
             except ValidationError as exc:
-                raise CorpusError(f"{where}: {_faults(exc)}") from None
+                raise CorpusError(f"{where}: {validation_faults(exc)}") from None
             if record.id in seen:
                 raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
             seen[record.id] = where
             yield record
 
 
-def _faults(error: ValidationError) -> str:
+def validation_faults(error: ValidationError) -> str:
     """Pydantic's report on one line: where in the record, what is wrong, and what was given."""
     faults = []
     for fault in error.errors():
