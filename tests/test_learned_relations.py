@@ -11,9 +11,9 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from powermap.learn.corpus import CorpusError, corpus_files, read_corpus
-from powermap.learn.features import Candidate, dependency_path, hashed, sparse_features
-from powermap.learn.relations import MODEL_PATH, RelationModel, label_of, split_label
-from powermap.schema import RelationType
+from powermap.learn.features import Candidate, dependency_path, hashed, pair_roots, sparse_features
+from powermap.learn.relations import MODEL_PATH, RelationModel, label_of, rule_labels, split_label
+from powermap.schema import Relation, RelationType, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +41,31 @@ def test_parse_features_name_the_trigger_and_the_rule_view():
     features = sparse_features(candidate)
     assert "lca=help" in features and "neg_lca" in features and "rule=AID>" in features
     assert "t12=country|country" in features
+
+
+def test_a_later_conjunct_is_seen_through_the_head_of_its_coordination():
+    # "Chile and Peru sanctioned Bolivia": Peru is a conjunct of the subject Chile
+    doc = _parsed(["Chile", "and", "Peru", "sanctioned", "Bolivia"], [3, 0, 0, 3, 3],
+                  ["nsubj", "cc", "conj", "ROOT", "dobj"], ["Chile", "and", "Peru", "sanction", "Bolivia"])
+    first, second, notes = pair_roots(Candidate(doc[0:5], doc[2:3], doc[4:5], "country", "country"))
+    assert (first.text, second.text, notes) == ("Chile", "Bolivia", ["conj1"])
+    assert "path=nsubj^dobj" in sparse_features(Candidate(doc[0:5], doc[2:3], doc[4:5], "country", "country"))
+    # two conjuncts of one coordination keep their own path
+    first, second, notes = pair_roots(Candidate(doc[0:5], doc[0:1], doc[2:3], "country", "country"))
+    assert (first.text, second.text, notes) == ("Chile", "Peru", [])
+
+
+def test_what_the_rules_read_in_one_sentence_says_nothing_of_another():
+    words = ["Peru", "sanctioned", "Chile", ".", "Peru", "met", "Chile", "."]
+    doc = Doc(Vocab(), words=words, sent_starts=[True, False, False, False, True, False, False, False])
+    text = doc.text
+    sanction = Relation(id="rel-1", source="state:PER", target="state:CHL", type="SANCTION", mode=None,
+                        negated=False, modality="asserted", asserted_by="author", date=None, date_source=None,
+                        confidence=0.9, trigger=Span.of(text, 5, 15), evidence=Span.of(text, 0, 23))
+    labels = rule_labels([sanction], doc)
+    assert labels[(0, "state:PER", "state:CHL")] == ("SANCTION>",)
+    assert labels[(0, "state:CHL", "state:PER")] == ("SANCTION<",)
+    assert (4, "state:PER", "state:CHL") not in labels
 
 
 def test_hashing_is_stable_across_processes():
