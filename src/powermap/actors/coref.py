@@ -181,6 +181,7 @@ class _Document:
 
     def __init__(self, doc: Doc, actors: list[Actor], stage: ResolveCoreference) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy joins every token again on each `doc.text`
         self.lexicon: CorefFile = stage.lexicon
         self.not_current = stage.gazetteer.not_current
         self.weights: Salience = stage.lexicon.salience
@@ -202,7 +203,7 @@ class _Document:
                 self._add(Anchor(span.start, span.end, (actor.id,), span.root, self._numbers(actor, span.root)))
         self._coordinations()
         self.competitors = self._competitors()
-        self.quotations = [Quotation(*match.span()) for match in _QUOTED.finditer(doc.text)]
+        self.quotations = [Quotation(*match.span()) for match in _QUOTED.finditer(self.text)]
         self.quoted = Intervals((q.start, q.end, n) for n, q in enumerate(self.quotations))
         self.found: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
         self.described: dict[int, set[tuple[str, str]]] = {}  # sentence start -> (actor, role noun) linked there
@@ -644,7 +645,8 @@ class _Document:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             return []
-        sentences = list(dict.fromkeys(t.sent for t in span))
+        # `token.sent` searches for the sentence's bounds: asked once per sentence, not once per token
+        sentences = [span[0].sent] + [t.sent for t in span[1:] if t.is_sent_start]
         first = sentences[0]
         if first.start > 0 and span.start == first.start and self.doc[first.start - 1].text == ":":
             sentences.insert(0, self.doc[first.start - 1].sent)  # "Lukashenko said:" ending the sentence before
@@ -667,7 +669,7 @@ class _Document:
 
     def _runs_on(self, previous: Quotation, quotation: Quotation) -> bool:
         """A quotation that follows the last one with at most a short stretch between them."""
-        return 0 <= quotation.start - previous.end <= 80 and "\n\n" not in self.doc.text[previous.end : quotation.start]
+        return 0 <= quotation.start - previous.end <= 80 and "\n\n" not in self.text[previous.end : quotation.start]
 
     def _speaker_of(self, token: Token) -> tuple[str, ...]:
         """I/we inside quotation marks: its speaker, looked for again now that pronoun subjects are resolved."""

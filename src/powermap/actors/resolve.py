@@ -523,15 +523,16 @@ def _reconcile_types(candidates: list[Candidate]) -> None:
     """One name, one actor: a name the model typed as an organisation (`Maduro's government`) or a part of
     a full name (`López Obrador`) is the person whose full name or surname it is, or whose first name it
     is when no one else shares it."""
-    people = [c for c in candidates if c.type == "person" and len(c.name.split()) > 1]
+    people = [(c, name_key(c.name), name_key(c.name.split()[0]))
+              for c in candidates if c.type == "person" and len(c.name.split()) > 1]
     for candidate in candidates:
         if candidate.entry is not None or candidate.type not in {"person", "organization"}:
             continue
         key = name_key(candidate.name)
-        match = next((p for p in people if p is not candidate and p.actor != candidate.actor
-                      and (name_key(p.name) == key or name_key(p.name).endswith(" " + key))), None)
+        match = next((p for p, full, _ in people if p is not candidate and p.actor != candidate.actor
+                      and (full == key or full.endswith(" " + key))), None)
         if match is None and candidate.type == "organization":  # `Imran` beside Imran Khan, no other Imran
-            first = {p.actor: p for p in people if name_key(p.name.split()[0]) == key}
+            first = {p.actor: p for p, _, given in people if given == key}
             match = first.popitem()[1] if len(first) == 1 else None
         if match is not None:
             candidate.actor, candidate.entry, candidate.name = match.actor, match.entry, match.name
