@@ -7,7 +7,6 @@ prints the counts per category and split; files named `heldout-*.jsonl` are the 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
@@ -15,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from powermap import datafiles
-from powermap.learn.corpus import CorpusError, corpus_files, validation_faults
+from powermap.learn.corpus import CorpusError, corpus_files, read_records
 
 Category = Literal["pronoun", "possessive", "role_noun", "description"]
 CATEGORIES: tuple[str, ...] = ("pronoun", "possessive", "role_noun", "description")
@@ -101,22 +100,7 @@ class CorefRecord(BaseModel):
 
 def read_set(paths: Iterable[Path]) -> Iterator[tuple[Path, CorefRecord]]:
     """Every record of the given files with its file; the first broken record stops with file and line."""
-    seen: dict[str, str] = {}
-    for path in paths:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                record = CorefRecord.model_validate(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{where}: not JSON: {exc}") from None
-            except ValidationError as exc:
-                raise CorpusError(f"{where}: {validation_faults(exc)}") from None
-            if record.id in seen:
-                raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
-            seen[record.id] = where
-            yield path, record
+    return read_records(paths, CorefRecord)
 
 
 def main(argv: list[str]) -> int:

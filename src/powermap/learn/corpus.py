@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -87,8 +87,13 @@ class TrainingRecord(BaseModel):
         return found[actor.occurrence - 1]
 
 
-def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
-    """Every record of the given files, in order; the first broken record stops with its file and line."""
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+def read_records(paths: Iterable[Path], model: type[RecordT]) -> Iterator[tuple[Path, RecordT]]:
+    """Every record of the given JSONL files as `model`, with its file; the first broken record stops with
+    its file and line, and an id used twice names both places."""
     seen: dict[str, str] = {}
     for path in paths:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -96,7 +101,7 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
                 continue
             where = f"{path.name}:{number}"
             try:
-                record = TrainingRecord.model_validate(json.loads(line))
+                record = model.model_validate(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"{where}: not JSON: {exc}") from None
             except ValidationError as exc:
@@ -104,7 +109,13 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
             if record.id in seen:
                 raise CorpusError(f"{where}: id {record.id!r} already used at {seen[record.id]}")
             seen[record.id] = where
-            yield record
+            yield path, record
+
+
+def read_corpus(paths: Iterable[Path]) -> Iterator[TrainingRecord]:
+    """Every relation training record of the given files, in order."""
+    for _, record in read_records(paths, TrainingRecord):
+        yield record
 
 
 def validation_faults(error: ValidationError) -> str:
