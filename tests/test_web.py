@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from powermap.analysis import Source
 from powermap.corpus.store import Store
-from powermap.web.app import create_app
+from powermap.web.app import create_app, spread_apart
 from tests.conftest import EXAMPLES
 
 
@@ -157,3 +157,17 @@ def test_a_damaged_store_is_a_one_line_answer(corpus_db, tmp_path):
         detail = answer.json()["detail"]
         assert "Traceback" not in answer.text and str(copy) in detail and "\n" not in detail
         assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+def test_overlapping_nodes_are_spread_apart_so_each_can_be_clicked():
+    points = {"a": (100.0, 100.0), "b": (100.0, 100.0), "c": (104.0, 101.0), "d": (400.0, 400.0)}
+    radii = {"a": 10.0, "b": 8.0, "c": 12.0, "d": 6.0}
+    placed = spread_apart(points, radii, size=760)
+    for first in placed:
+        for second in placed:
+            if first < second:
+                (x1, y1), (x2, y2) = placed[first], placed[second]
+                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= radii[first] + radii[second]
+    assert placed["d"] == (400.0, 400.0)  # a node clear of the others stays where the layout put it
+    assert all(radii[n] <= x <= 760 - radii[n] and radii[n] <= y <= 760 - radii[n] for n, (x, y) in placed.items())
+    assert spread_apart(points, radii, size=760) == placed  # deterministic

@@ -347,6 +347,38 @@ def _colour(type_: str) -> str:
     return "#2e7d32" if sign > 0 else "#c62828" if sign < 0 else "#757575"
 
 
+def spread_apart(points: dict[str, tuple[float, float]], radii: dict[str, float], size: int,
+                 gap: float = 4.0, passes: int = 30, most: int = 400) -> dict[str, tuple[float, float]]:
+    """Nudge overlapping circles apart: the spring layout can put two nodes on one spot, and then the one
+    below cannot be clicked. Deterministic; skipped above `most` nodes, where pairs would cost too much."""
+    if len(points) > most:
+        return points
+    placed = {node: list(xy) for node, xy in points.items()}
+    nodes = sorted(placed)
+    for _ in range(passes):
+        moved = False
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                (ax, ay), (bx, by) = placed[a], placed[b]
+                dx, dy = bx - ax, by - ay
+                distance = math.hypot(dx, dy)
+                wanted = radii[a] + radii[b] + gap
+                if distance >= wanted:
+                    continue
+                if distance == 0:  # the same spot: part them along a direction fixed by their order
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (wanted - distance) / 2 / distance
+                placed[a] = [ax - dx * push, ay - dy * push]
+                placed[b] = [bx + dx * push, by + dy * push]
+                moved = True
+        for node, (x, y) in placed.items():
+            low, high = radii[node], size - radii[node]
+            placed[node] = [min(max(x, low), high), min(max(y, low), high)]
+        if not moved:
+            break
+    return {node: (x, y) for node, (x, y) in placed.items()}
+
+
 def network_svg(graph: Any, size: int = 760) -> str:
     """Nodes placed by networkx's spring layout (fixed seed), sized by mentions, linked to their pages."""
     import networkx as nx
@@ -354,24 +386,26 @@ def network_svg(graph: Any, size: int = 760) -> str:
     if graph.number_of_nodes() == 0:
         return '<p class="empty">No actors match these filters.</p>'
     connected = graph.subgraph([n for n in graph if graph.degree(n) > 0] or list(graph)[:40])
-    positions = nx.spring_layout(nx.Graph(connected), seed=7)
-    scale = lambda v: 40 + (v + 1) / 2 * (size - 80)  # noqa: E731
+    layout = nx.spring_layout(nx.Graph(connected), seed=7)
+    radii = {node: 5 + 2 * math.sqrt(attributes.get("mentions", 1)) for node, attributes in connected.nodes(data=True)}
+    pixels = {node: (40 + (x + 1) / 2 * (size - 80), 40 + (y + 1) / 2 * (size - 80)) for node, (x, y) in layout.items()}
+    pixels = spread_apart(pixels, radii, size)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 180} {size}" class="network" '
              f'role="img" aria-label="power network">']
     for source, target, edge in connected.edges(data=True):
-        (x1, y1), (x2, y2) = positions[source], positions[target]
+        (x1, y1), (x2, y2) = pixels[source], pixels[target]
         width = 1 + math.log1p(edge["count"])
-        parts.append(f'<line x1="{scale(x1):.1f}" y1="{scale(y1):.1f}" x2="{scale(x2):.1f}" y2="{scale(y2):.1f}" '
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="{_colour(edge["relation"])}" stroke-width="{width:.1f}" opacity="0.6">'
                      f'<title>{html.escape(edge["relation"])} ×{edge["count"]}</title></line>')
     for node, attributes in connected.nodes(data=True):
-        x, y = positions[node]
-        radius = 5 + 2 * math.sqrt(attributes.get("mentions", 1))
+        x, y = pixels[node]
+        radius = radii[node]
         label = html.escape(attributes.get("label", node))
         parts.append(f'<a href="/actor/{html.escape(node)}" class="node" data-actor="{html.escape(node)}">'
-                     f'<circle cx="{scale(x):.1f}" cy="{scale(y):.1f}" r="{radius:.1f}" class="type-'
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="type-'
                      f'{html.escape(attributes.get("type", ""))}"><title>{label}</title></circle>'
-                     f'<text x="{scale(x) + radius + 2:.1f}" y="{scale(y) + 4:.1f}">{label}</text></a>')
+                     f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{label}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
