@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack, closing
 from itertools import islice
 from pathlib import Path
@@ -731,6 +731,21 @@ train_app = typer.Typer(help="Train a learned layer on the corpus we wrote (trai
 app.add_typer(train_app, name="train")
 
 
+def _train(train: Callable[..., dict[str, Any]], corpus: list[Path] | None, default: Path, output: Path,
+           errors: tuple[type[Exception], ...] = ()) -> None:
+    """Run one trainer on the given corpus (or its default folder) and print the model's card; a bad
+    corpus is one line naming the file and record, exit 2."""
+    from powermap.learn.corpus import CorpusError, corpus_files
+
+    try:
+        files = corpus_files(corpus or [default])
+        card = train(files, output, log=lambda line: err.print(line, markup=False))
+    except (CorpusError, *errors) as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(card, indent=2))
+
+
 @train_app.command("relations")
 def train_relations(
     corpus: Annotated[list[Path] | None, typer.Argument(help="JSONL files or folders (docs/annotation.md).")] = None,
@@ -738,16 +753,9 @@ def train_relations(
         "src/powermap/models/relations.npz"),
 ) -> None:
     """Train the relation model (fixed seed, CPU, minutes) and print its card."""
-    from powermap.learn.corpus import CorpusError, corpus_files
     from powermap.learn.relations import train
 
-    try:
-        files = corpus_files(corpus or [Path("training/relations")])
-        card = train(files, output, log=lambda line: err.print(line, markup=False))
-    except CorpusError as exc:
-        err.print(f"powermap: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    typer.echo(json.dumps(card, indent=2))
+    _train(train, corpus, Path("training/relations"), output)
 
 
 @train_app.command("genre")
@@ -757,16 +765,9 @@ def train_genre(
         "src/powermap/models/genre.json"),
 ) -> None:
     """Train the genre model (fixed seed, CPU, about a minute) and print its card."""
-    from powermap.learn.corpus import CorpusError, corpus_files
     from powermap.learn.genre import GenreError, train
 
-    try:
-        files = corpus_files(corpus or [Path("training/genre")])
-        card = train(files, output, log=lambda line: err.print(line, markup=False))
-    except (CorpusError, GenreError) as exc:
-        err.print(f"powermap: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    typer.echo(json.dumps(card, indent=2))
+    _train(train, corpus, Path("training/genre"), output, (GenreError,))
 
 
 @app.command()

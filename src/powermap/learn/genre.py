@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from powermap import datafiles
+from powermap.learn import corpus
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.voice import Voices
 
@@ -245,22 +246,11 @@ def standardise(values: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.n
 
 # -- training ---------------------------------------------------------------------------------------
 def read_records(paths: Sequence[Path]) -> list[GenreRecord]:
-    records: list[GenreRecord] = []
-    seen: set[str] = set()
-    for path in paths:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = GenreRecord.model_validate_json(line)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "record"
-                raise GenreError(f"{path}:{number}: {where}: {first['msg']}") from None
-            if record.id in seen:
-                raise GenreError(f"{path}:{number}: id {record.id!r} is used twice")
-            seen.add(record.id)
-            records.append(record)
+    """Every training document of the given files; a broken record is named with its file and line."""
+    try:
+        records = [record for _, record in corpus.read_records(paths, GenreRecord)]
+    except corpus.CorpusError as exc:
+        raise GenreError(str(exc)) from None
     if not records:
         raise GenreError("no genre training records found")
     return records
