@@ -9,8 +9,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 from spacy.tokens import Doc, Token
@@ -98,6 +99,22 @@ class Candidate:
     rule_labels: tuple[str, ...] = ()  # what the rule layer said of this pair, as labels ("SANCTION>")
     in_quote: bool = False
 
+    @cached_property
+    def tree(self) -> PairPath:
+        """The pair's roots and the dependency path between them, found once for both kinds of feature."""
+        first, second, notes = pair_roots(self)
+        path, lca, shape = dependency_path(first, second)
+        return PairPath(first, second, notes, path, lca, shape)
+
+
+class PairPath(NamedTuple):
+    first: Token
+    second: Token
+    notes: list[str]  # which mention was lifted to the head of its coordination
+    path: list[Token]
+    lca: Token | None
+    shape: str
+
 
 def _ancestors(token: Token) -> list[Token]:
     chain = [token]
@@ -146,8 +163,7 @@ def _bucket(n: int) -> str:
 
 def sparse_features(candidate: Candidate) -> list[str]:
     """Parse facts as strings; hashed into the model's sparse part."""
-    first, second, notes = pair_roots(candidate)
-    path, lca, shape = dependency_path(first, second)
+    first, second, notes, path, lca, shape = candidate.tree
     between = [t for t in candidate.sentence.doc[candidate.first.end:candidate.second.start] if not t.is_punct]
     features = notes + [
         f"path={shape}",
@@ -207,8 +223,7 @@ def dense_features(candidate: Candidate, vectors: WordVectors) -> np.ndarray:
     """Embeddings of what lies between, on the path, around the pair and in the whole sentence."""
     table = vectors.of_doc(candidate.sentence.doc)
     first_span, second_span, sentence = candidate.first, candidate.second, candidate.sentence
-    first, second, _ = pair_roots(candidate)
-    path, lca, _ = dependency_path(first, second)
+    path, lca = candidate.tree.path, candidate.tree.lca
     # the sentence without the two mentions (they do not overlap: the first ends before the second starts)
     rest, count = table.total(sentence.start, sentence.end)
     for span in (first_span, second_span):
