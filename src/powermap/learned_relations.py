@@ -39,10 +39,10 @@ class ClassifyRelations:
             return
         rules = analysis.relations
         pairs = _candidates(analysis, doc)
-        rule_index = rule_labels(rules, doc)
+        rule_index = rule_labels(rules)
         candidates = [
             Candidate(sent, first, second, ANNOTATED_TYPES[a.type], ANNOTATED_TYPES[b.type],
-                      rule_index.get((sent.start, a.id, b.id), ()), inside_quote(analysis, first.start_char))
+                      rule_index.get((sent.start_char, a.id, b.id), ()), inside_quote(analysis, first.start_char))
             for sent, first, a, second, b in pairs
         ]
         # the model decides a pair in the sentence where it met it; the rules' other relations pass through

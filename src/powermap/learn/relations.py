@@ -196,7 +196,7 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
         if doc is None:
             continue
         owners = analysis.mention_owners()
-        rule_pairs = rule_labels(analysis.relations, doc)
+        rule_pairs = rule_labels(analysis.relations)
         spans = {}
         for actor in record.actors:
             start = record.actor_start(actor)
@@ -221,7 +221,7 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
                 actor_b = owners.get(span_b.root.idx)
                 rules = ()
                 if actor_a is not None and actor_b is not None:
-                    rules = rule_pairs.get((span_a.sent.start, actor_a.id, actor_b.id), ())
+                    rules = rule_pairs.get((span_a.sent.start_char, actor_a.id, actor_b.id), ())
                 candidate = Candidate(span_a.sent, span_a, span_b, type_a, type_b, rules,
                                       inside_quote(analysis, span_a.start_char))
                 example = Example(candidate, set(), {}, {}, record.id)
@@ -238,18 +238,15 @@ def examples_from(records: Sequence[TrainingRecord], analyses: Iterable[Any]) ->
     return out
 
 
-def rule_labels(relations: Sequence[Any], doc: Any) -> dict[tuple[int, str, str], tuple[str, ...]]:
-    """(sentence start, first actor id, second actor id) -> what the rule layer said of the pair in that
-    sentence (the sentence of its trigger), for both orders. Per sentence: a relation the rules read in
-    one sentence says nothing of the same two actors elsewhere in a long article."""
+def rule_labels(relations: Sequence[Any]) -> dict[tuple[int, str, str], tuple[str, ...]]:
+    """(sentence start offset, first actor id, second actor id) -> what the rule layer said of the pair in
+    that sentence (its evidence), for both orders. Per sentence: a relation the rules read in one sentence
+    says nothing of the same two actors elsewhere in a long article."""
     labels: dict[tuple[int, str, str], set[str]] = {}
     for relation in relations:
         if relation.target is None:
             continue
-        trigger = doc.char_span(relation.trigger.start, relation.trigger.end, alignment_mode="expand")
-        if trigger is None or not len(trigger):
-            continue
-        sentence = trigger[0].sent.start
+        sentence = relation.evidence.start
         labels.setdefault((sentence, relation.source, relation.target), set()).add(label_of(relation.type, True))
         labels.setdefault((sentence, relation.target, relation.source), set()).add(label_of(relation.type, False))
     return {key: tuple(sorted(found)) for key, found in labels.items()}
