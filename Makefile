@@ -37,6 +37,7 @@ test: lint browser
 # Retrains the relation and genre models from training/ (fixed seeds); the results are committed.
 train: $(STAMP)
 	$(BIN)/powermap train relations training/relations -o src/powermap/models/relations.npz
+	$(BIN)/powermap train techniques training/techniques -o src/powermap/models/techniques.npz
 	$(BIN)/powermap train genre training/genre -o src/powermap/models/genre.json
 
 bench: $(STAMP)

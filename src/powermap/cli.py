@@ -758,6 +758,19 @@ def train_relations(
     _train(train, corpus, Path("training/relations"), output)
 
 
+@train_app.command("techniques")
+def train_techniques(
+    corpus: Annotated[list[Path] | None, typer.Argument(
+        help="JSONL files or folders (docs/techniques-annotation.md).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the model.")] = Path(
+        "src/powermap/models/techniques.npz"),
+) -> None:
+    """Train the persuasion-technique model (fixed seed, CPU, minutes) and print its card."""
+    from powermap.learn.techniques import train
+
+    _train(train, corpus, Path("training/techniques"), output, (ValueError,))
+
+
 @train_app.command("genre")
 def train_genre(
     corpus: Annotated[list[Path] | None, typer.Argument(help="JSONL files or folders (docs/genre.md).")] = None,

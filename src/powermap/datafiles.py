@@ -298,6 +298,8 @@ class Technique(Strict):
     phrases: Words = []
     patterns: list[Pattern] = []
     intensity_threshold: Annotated[float, Field(gt=0)] | None = None
+    extent: Literal["words", "clause"] = Field(
+        "words", description="What one span of it is: a run of words, or a clause (its words in one sentence).")
 
 
 class TechniquesFile(DataFile):

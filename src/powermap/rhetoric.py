@@ -6,6 +6,7 @@ evaluative words from `data/stance.yaml`; docs/rhetoric.md explains how each is 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import defaultdict
@@ -19,6 +20,8 @@ from spacy.tokens import Span as TokenSpan
 from powermap import datafiles
 from powermap.analysis import Analysis
 from powermap.learn.genre import GenreError, GenreModel, ModelMissing, genre_features
+from powermap.learn.techniques import ModelMissing as TechniquesMissing
+from powermap.learn.techniques import TechniqueModel, View, view_of
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.offsets import Intervals
 from powermap.schema import Actor, Genre, Span, Stance, Technique
@@ -62,43 +65,33 @@ def load_genre() -> dict[str, Any]:
     return datafiles.load("genre.yaml").model_dump()
 
 
-class AnalyseRhetoric:
-    """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
-
-    name = "rhetoric"
-    requires = ("doc", "text", "title", "actors", "quotes", "wire_items", "signed", "section", "author")
-    assigns = ("genre", "rhetoric", "stance")
-    english_only = True
-    fatal = False
+class LexiconMatcher:
+    """The word lists of data/techniques.yaml over a document: phrases, patterns, strongly valenced words and
+    repeated word groups. With a technique model installed these are features of its words; without one
+    they are the techniques reported."""
 
     def __init__(self) -> None:
         self.rules = load_rules()
-        self.stance_words = load_stance_words()
-        self.genre = load_genre()
-        self.genre_model: GenreModel | None = None
-        self.genre_note = ""
-        try:
-            self.genre_model = GenreModel.load()
-        except (ModelMissing, GenreError) as exc:
-            self.genre_note = str(exc)
         self.first_words: dict[str, list[tuple[Rule, tuple[str, ...]]]] = defaultdict(list)
         for rule in self.rules:
             for phrase in rule.phrases:
                 self.first_words[phrase[0]].append((rule, phrase))
 
-    def __call__(self, analysis: Analysis) -> None:
-        doc = analysis.doc
-        if doc is None:
-            return
-        owners = analysis.mention_owners()
-        techniques = self._phrases(analysis, doc, owners) + self._patterns(analysis, doc, owners)
-        techniques += self._intense(analysis, doc, owners)
-        techniques += self._repetition(analysis, doc)
-        analysis.rhetoric = _without_duplicates(techniques)
-        analysis.genre = self._genre(analysis)
-        analysis.stance = self._stance(analysis, doc, owners)
+    def matches(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
+        return [*self._phrases(analysis, doc, owners), *self._patterns(analysis, doc, owners),
+                *self._intense(analysis, doc, owners), *self._repetition(analysis, doc)]
 
-    # -- techniques -------------------------------------------------------------------------------
+    def view(self, analysis: Analysis, owners: dict[int, Actor] | None = None,
+             matches: list[Technique] | None = None) -> View:
+        """What the technique model reads of an analysed document (parse, quotes, mentions, lexicon matches)."""
+        doc = analysis.doc
+        assert doc is not None
+        owners = analysis.mention_owners() if owners is None else owners
+        matches = self.matches(analysis, doc, owners) if matches is None else matches
+        voices = Voices(len(analysis.text), analysis.quotes)
+        quoted = [(s.start, s.end) for s in voices.segments if s.quote is not None]
+        return view_of(doc, ((t.technique, t.start, t.end) for t in matches), quoted, owners)
+
     def _phrases(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         found = []
         words = [(t.lower_, t.lemma_.lower()) for t in doc]
@@ -109,7 +102,7 @@ class AnalyseRhetoric:
                         continue
                     end = _match(words, token.i, phrase, rule.lemma, doc)
                     if end is not None:
-                        found.append(self._technique(analysis, rule, doc[token.i : end], owners, 0.6))
+                        found.append(_technique(analysis, rule, doc[token.i : end], owners, 0.6))
         return found
 
     def _intense(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
@@ -118,7 +111,7 @@ class AnalyseRhetoric:
         if rule.intensity_threshold is None:
             return []
         words = intense_words(float(rule.intensity_threshold))
-        return [self._technique(analysis, rule, doc[t.i : t.i + 1], owners, 0.4) for t in doc
+        return [_technique(analysis, rule, doc[t.i : t.i + 1], owners, 0.4) for t in doc
                 if t.lower_ in words and t.pos_ in {"ADJ", "ADV", "NOUN", "VERB"} and t.idx not in owners
                 and t.dep_ != "compound"]
 
@@ -129,7 +122,7 @@ class AnalyseRhetoric:
                 for match in pattern.finditer(analysis.text):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                     if span is not None and len(span):
-                        found.append(self._technique(analysis, rule, span, owners, 0.5))
+                        found.append(_technique(analysis, rule, span, owners, 0.5))
         return found
 
     def _repetition(self, analysis: Analysis, doc: Doc) -> list[Technique]:
@@ -148,14 +141,65 @@ class AnalyseRhetoric:
         names = {m.text.lower() for a in analysis.actors for m in a.mentions}
         for key, spans in seen.items():
             if len(spans) >= 3 and " ".join(key) not in names and spans[-1].start_char - spans[0].start_char < 1500:
-                found.extend(self._technique(analysis, rule, span, {}, 0.4) for span in spans)
+                found.extend(_technique(analysis, rule, span, {}, 0.4) for span in spans)
         return found
 
-    def _technique(self, analysis: Analysis, rule: Rule, span: TokenSpan, owners: dict[int, Actor],
-                   confidence: float) -> Technique:
-        target = _target(span, owners) if rule.targets else None
-        return Technique.of(analysis.text, span.start_char, span.end_char, technique=rule.name,
-                            target=target.id if target else None, confidence=confidence)
+
+def _technique(analysis: Analysis, rule: Rule, span: TokenSpan, owners: dict[int, Actor],
+               confidence: float) -> Technique:
+    target = _target(span, owners) if rule.targets else None
+    return Technique.of(analysis.text, span.start_char, span.end_char, technique=rule.name,
+                        target=target.id if target else None, confidence=confidence)
+
+
+class AnalyseRhetoric:
+    """Adds `analysis.genre`, `analysis.rhetoric` and `analysis.stance`."""
+
+    name = "rhetoric"
+    requires = ("doc", "text", "title", "actors", "quotes", "wire_items", "signed", "section", "author")
+    assigns = ("genre", "rhetoric", "stance")
+    english_only = True
+    fatal = False
+
+    def __init__(self) -> None:
+        self.lexicon = LexiconMatcher()
+        self.targeted = {rule.name for rule in self.lexicon.rules if rule.targets}
+        self.stance_words = load_stance_words()
+        self.genre = load_genre()
+        self.genre_model: GenreModel | None = None
+        self.genre_note = ""
+        try:
+            self.genre_model = GenreModel.load()
+        except (ModelMissing, GenreError) as exc:
+            self.genre_note = str(exc)
+        self.technique_model: TechniqueModel | None = None
+        with contextlib.suppress(TechniquesMissing):  # the lexicon matches are reported instead
+            self.technique_model = TechniqueModel.load()
+
+    def __call__(self, analysis: Analysis) -> None:
+        doc = analysis.doc
+        if doc is None:
+            return
+        owners = analysis.mention_owners()
+        analysis.rhetoric = self._techniques(analysis, doc, owners)
+        analysis.genre = self._genre(analysis)
+        analysis.stance = self._stance(analysis, doc, owners)
+
+    # -- techniques -------------------------------------------------------------------------------
+    def _techniques(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
+        """The model's spans over the lexicon matches; the matches themselves when no model is installed."""
+        matches = self.lexicon.matches(analysis, doc, owners)
+        voices = Voices(len(analysis.text), analysis.quotes)
+        if self.technique_model is None:
+            found = _without_duplicates(matches)
+        else:
+            found = []
+            for item in self.technique_model.find(self.lexicon.view(analysis, owners, matches)):
+                span = doc[item.start : item.end]
+                target = _target(span, owners) if item.technique in self.targeted else None
+                found.append(Technique.of(analysis.text, span.start_char, span.end_char, technique=item.technique,
+                                          target=target.id if target else None, confidence=item.confidence))
+        return [t.model_copy(update={"held_by": voices.holder_at(t.start)}) for t in found]
 
     # -- genre ------------------------------------------------------------------------------------
     def _genre(self, analysis: Analysis) -> Genre:

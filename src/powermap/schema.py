@@ -175,6 +175,8 @@ class Technique(Span):
     technique: TechniqueName
     target: str | None = Field(description="Actor id the technique is aimed at, when it is aimed at one.")
     confidence: float = Field(ge=0, le=1)
+    held_by: str | None = Field(default=None, description='Whose voice it is in: "author", or the quoted '
+                                "speaker's actor id (null for a speaker the quote stage did not resolve).")
 
 
 class Genre(BaseModel):

@@ -209,10 +209,10 @@ def sparse_features(candidate: Candidate) -> list[str]:
     return features
 
 
-def hashed(features: Iterable[str]) -> dict[int, float]:
+def hashed(features: Iterable[str], bits: int = HASH_BITS) -> dict[int, float]:
     """Stable across processes and Python versions (crc32, not hash())."""
     out: dict[int, float] = {}
-    size = 1 << HASH_BITS
+    size = 1 << bits
     for feature in features:
         index = zlib.crc32(feature.encode("utf-8")) % size
         out[index] = out.get(index, 0.0) + 1.0
