@@ -9,13 +9,15 @@ from powermap.datafiles import GENRES
 from powermap.eval.genre import evaluate_folder
 from powermap.learn import genre as genre_module
 from powermap.learn.genre import FEATURES, GenreModel, genre_features
-from powermap.rhetoric import AnalyseRhetoric
+from powermap.rhetoric import AnalyseRhetoric, LexiconMatcher
 from powermap.summary import marked_text
 from tests.conftest import ROOT
 
 
 def techniques(analysis):
-    return {(t.technique, t.text, t.target) for t in analysis.rhetoric}
+    """What the word lists match, with targets: the rules under the learned layer (tests/test_techniques.py)."""
+    matches = LexiconMatcher().matches(analysis, analysis.doc, analysis.mention_owners())
+    return {(t.technique, t.text, t.target) for t in matches}
 
 
 def test_name_calling_aimed_at_its_target(analyse):
@@ -33,7 +35,7 @@ def test_loaded_language_through_a_pronoun(analyse):
 
 def test_patterns_and_cliches(analyse):
     analysis = analyse("Either Belarus joins the war or the regime falls. Glory to Ukraine! It is what it is.")
-    names = {t.technique for t in analysis.rhetoric}
+    names = {name for name, _, _ in techniques(analysis)}
     assert {"black_and_white_fallacy", "slogans", "thought_terminating_cliche"} <= names
 
 
@@ -129,7 +131,8 @@ def test_marked_text_keeps_every_character(analyse):
     analysis = analyse("Lukashenko is Putin's minion. It is what it is.")
     document = analysis.to_document().dump()
     marked = marked_text(document).plain
-    assert marked.replace("⟦name_calling⟧", "").replace("⟦thought_terminating_cliche⟧", "") == document["text"]
+    assert document["rhetoric"] and "⟦" in marked
+    assert re.sub(r"⟦[a-z_]+⟧", "", marked) == document["text"]
     for technique in document["rhetoric"]:
         assert document["text"][technique["start"] : technique["end"]] == technique["text"]
 

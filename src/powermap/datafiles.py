@@ -298,6 +298,8 @@ class Technique(Strict):
     phrases: Words = []
     patterns: list[Pattern] = []
     intensity_threshold: Annotated[float, Field(gt=0)] | None = None
+    phrases_decide: bool = Field(
+        False, description="Whether a match of its phrases is reported as the technique beside the model's spans.")
     extent: Literal["words", "clause"] = Field(
         "words", description="What one span of it is: a run of words, or a clause (its words in one sentence).")
 

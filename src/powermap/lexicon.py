@@ -9,15 +9,21 @@ from powermap import datafiles
 
 
 @cache
-def intense_words(threshold: float) -> frozenset[str]:
-    """Strongly valenced English words from the VADER lexicon shipped in the vaderSentiment package."""
+def valences() -> dict[str, float]:
+    """Mean valence (-4..4) of English words in the VADER lexicon shipped in the vaderSentiment package."""
     lexicon = resources.files("vaderSentiment") / "vader_lexicon.txt"
-    words = set()
+    found = {}
     for line in lexicon.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if len(parts) >= 2 and parts[0].isalpha() and len(parts[0]) >= 4 and abs(float(parts[1])) >= threshold:
-            words.add(parts[0].lower())
-    return frozenset(words)
+        if len(parts) >= 2 and parts[0].isalpha() and len(parts[0]) >= 4:
+            found[parts[0].lower()] = float(parts[1])
+    return found
+
+
+@cache
+def intense_words(threshold: float) -> frozenset[str]:
+    """Strongly valenced words: those whose VADER valence is at least `threshold` either way."""
+    return frozenset(word for word, value in valences().items() if abs(value) >= threshold)
 
 
 @cache

@@ -22,14 +22,14 @@ from powermap.analysis import Analysis
 from powermap.learn.genre import GenreError, GenreModel, ModelMissing, genre_features
 from powermap.learn.techniques import ModelMissing as TechniquesMissing
 from powermap.learn.techniques import TechniqueModel, View, view_of
-from powermap.lexicon import intense_words, load_stance_words
+from powermap.lexicon import intense_words, load_stance_words, valences
 from powermap.offsets import Intervals
 from powermap.schema import Actor, Genre, Span, Stance, Technique
 from powermap.voice import Voices
 
 _REPEAT_MIN_WORDS = 2
-_HOSTILE = {"name_calling", "loaded_language", "doubt"}
-_HOSTILE_WEIGHT = -0.5
+_EVALUATING = {"name_calling", "loaded_language", "doubt"}  # techniques that say what the holder thinks of a target
+_LABEL_WEIGHT = 0.5
 _STOP = {"the", "a", "an", "of", "to", "and", "in", "on", "is", "it", "that", "for", "with", "as", "be", "was",
          "his", "her", "their", "its", "by", "at", "this", "from", "or", "are", "has", "have", "he", "she"}
 
@@ -42,6 +42,7 @@ class Rule:
     phrases: tuple[tuple[str, ...], ...]
     patterns: tuple[re.Pattern[str], ...]
     intensity_threshold: float | None = None
+    phrases_decide: bool = False
 
 
 @cache
@@ -56,6 +57,7 @@ def load_rules() -> tuple[Rule, ...]:
             patterns=tuple(re.compile(p, re.IGNORECASE if not p.startswith("(?:^|(?<=") else 0)
                            for p in spec.patterns),
             intensity_threshold=spec.intensity_threshold,
+            phrases_decide=spec.phrases_decide,
         ))
     return tuple(rules)
 
@@ -78,8 +80,12 @@ class LexiconMatcher:
                 self.first_words[phrase[0]].append((rule, phrase))
 
     def matches(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
-        return [*self._phrases(analysis, doc, owners), *self._patterns(analysis, doc, owners),
-                *self._intense(analysis, doc, owners), *self._repetition(analysis, doc)]
+        return [match for found in self.matches_by_source(analysis, doc, owners).values() for match in found]
+
+    def matches_by_source(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> dict[str, list[Technique]]:
+        """The matches of each word list: our phrases, our patterns, VADER's intense words, repeated groups."""
+        return {"phrases": self._phrases(analysis, doc, owners), "patterns": self._patterns(analysis, doc, owners),
+                "intense": self._intense(analysis, doc, owners), "repetition": self._repetition(analysis, doc)}
 
     def view(self, analysis: Analysis, owners: dict[int, Actor] | None = None,
              matches: list[Technique] | None = None) -> View:
@@ -164,6 +170,7 @@ class AnalyseRhetoric:
     def __init__(self) -> None:
         self.lexicon = LexiconMatcher()
         self.targeted = {rule.name for rule in self.lexicon.rules if rule.targets}
+        self.verdicts = {rule.name for rule in self.lexicon.rules if rule.phrases_decide}
         self.stance_words = load_stance_words()
         self.genre = load_genre()
         self.genre_model: GenreModel | None = None
@@ -188,7 +195,8 @@ class AnalyseRhetoric:
     # -- techniques -------------------------------------------------------------------------------
     def _techniques(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         """The model's spans over the lexicon matches; the matches themselves when no model is installed."""
-        matches = self.lexicon.matches(analysis, doc, owners)
+        by_source = self.lexicon.matches_by_source(analysis, doc, owners)
+        matches = [match for found in by_source.values() for match in found]
         voices = Voices(len(analysis.text), analysis.quotes)
         if self.technique_model is None:
             found = _without_duplicates(matches)
@@ -199,6 +207,7 @@ class AnalyseRhetoric:
                 target = _target(span, owners) if item.technique in self.targeted else None
                 found.append(Technique.of(analysis.text, span.start_char, span.end_char, technique=item.technique,
                                           target=target.id if target else None, confidence=item.confidence))
+            found = _without_duplicates(found + [m for m in by_source["phrases"] if m.technique in self.verdicts])
         return [t.model_copy(update={"held_by": voices.holder_at(t.start)}) for t in found]
 
     # -- genre ------------------------------------------------------------------------------------
@@ -231,18 +240,30 @@ class AnalyseRhetoric:
         return Genre(label=label, score=round(share, 2), reasons=[*reasons[label], note])  # type: ignore[arg-type]
 
     # -- stance -----------------------------------------------------------------------------------
+    def _sign(self, technique: Technique, doc: Doc) -> int:
+        """Blame (-1) or praise (+1) in a technique's words ("the brave Zelensky" is loaded, and praise);
+        doubt is always blame, a label with no valenced word too, a loaded phrase with none says neither."""
+        if technique.technique == "doubt":
+            return -1
+        span = doc.char_span(technique.start, technique.end, alignment_mode="expand") or ()
+        scores = valences()
+        total = sum(self.stance_words.get(t.lemma_.lower(), scores.get(t.lower_, 0.0) / 4) for t in span)
+        if total:
+            return 1 if total > 0 else -1
+        return -1 if technique.technique == "name_calling" else 0
+
     def _stance(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Stance]:
         totals: dict[tuple[str, str], float] = defaultdict(float)
         evidence: dict[tuple[str, str], list[Span]] = defaultdict(list)
-        # Our own hostile labels, not the sentiment-lexicon matches (those may be praise as well as blame).
-        hostile = [t for t in analysis.rhetoric if t.technique in _HOSTILE and t.confidence >= 0.5]
+        labels = [(t, sign) for t in analysis.rhetoric if t.technique in _EVALUATING and t.confidence >= 0.5
+                  and (sign := self._sign(t, doc)) != 0]
         voices = Voices(len(analysis.text), analysis.quotes, kinds=("direct", "mixed", "indirect"))
-        labelled = Intervals((t.start, t.end, t) for t in hostile)
-        for technique in hostile:  # a label or a loaded word aimed at an actor is the plainest stance
+        labelled = Intervals((t.start, t.end, t) for t, _ in labels)
+        for technique, sign in labels:  # a label or a loaded word aimed at an actor is the plainest stance
             holder = voices.holder_at(technique.start)
             if technique.target is None or holder is None:
                 continue
-            totals[(technique.target, holder)] += _HOSTILE_WEIGHT
+            totals[(technique.target, holder)] += sign * _LABEL_WEIGHT
             evidence[(technique.target, holder)].append(Span.of(analysis.text, technique.start, technique.end))
         for token in doc:
             weight = self.stance_words.get(token.lemma_.lower(), self.stance_words.get(token.lower_))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -26,7 +27,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from powermap import datafiles
-from powermap.learn.features import WordVectors, hashed, word_vectors
+from powermap.learn.features import WordVectors, word_vectors
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.schema import TechniqueName
 
@@ -40,7 +41,7 @@ _GAP = 2  # a run of a technique's words goes on over at most one word or mark b
 _SPAN_FLOOR = 0.05  # no threshold is chosen below this probability
 _CLAUSE_WORDS = 3  # a clause technique needs this many of its words above the threshold in the sentence
 _OFF = 2.0  # the threshold of a technique that is not reported (no probability reaches it)
-PRECISION_FLOOR = 0.5  # held-out precision a technique's threshold must reach
+PRECISION_FLOOR = 0.3  # held-out precision a technique's threshold must reach (precision first)
 
 
 class ModelMissing(FileNotFoundError):
@@ -100,38 +101,39 @@ def rows_of(view: View, vectors: WordVectors) -> Rows:
     from scipy.sparse import csr_matrix
 
     doc = view.doc
+    words = _Words(doc)
     table = vectors.of_doc(doc)
     sentence_of = np.zeros(len(doc), dtype=np.int32)
     bounds = []
     for number, sentence in enumerate(doc.sents):
         sentence_of[sentence.start : sentence.end] = number
         bounds.append((sentence.start, sentence.end))
-    tokens = [t for t in doc if not t.is_space and not t.is_punct]
-    content = Counter(t.lemma_.lower() for t in tokens if not t.is_stop)
-    facts = _SentenceFacts(doc, bounds, view)
-    document = _document_facts(view, len(tokens))
-    whole = table.mean(0, len(doc))
-    dense, rows, cols, values = [], [], [], []
-    for row, token in enumerate(tokens):
-        start, end = bounds[sentence_of[token.i]]
-        dense.append(np.concatenate([
-            table.table[token.i],
-            table.mean(max(start, token.i - _WINDOW), min(end, token.i + _WINDOW + 1)),
-            table.mean(start, end),
-            whole,
-        ]))
-        strings = _token_strings(token, view, content, facts.of(int(sentence_of[token.i]))) + document
-        for index, value in hashed(strings, HASH_BITS).items():
-            rows.append(row)
-            cols.append(index)
-            values.append(value)
-    width = DENSE_PARTS * vectors.dim
+    positions = np.array([i for i in range(len(doc)) if not words.is_space[i] and not words.is_punct[i]],
+                         dtype=np.int32)
+    content = Counter(words.lemma[i] for i in positions if not words.is_stop[i])
+    facts = _SentenceFacts(words, bounds, view)
+    document = _document_facts(view, len(positions))
+    rows, cols, values = [], [], []
+    size = 1 << HASH_BITS
+    for row, i in enumerate(positions.tolist()):
+        strings = _token_strings(i, words, view, content, facts.of(int(sentence_of[i]))) + document
+        counts: dict[int, float] = {}
+        for string in strings:
+            index = _HASHES.get(string)
+            if index is None:
+                index = _HASHES[string] = zlib.crc32(string.encode("utf-8")) % size
+            counts[index] = counts.get(index, 0.0) + 1.0
+        rows.extend([row] * len(counts))
+        cols.extend(counts)
+        values.extend(counts.values())
+    if len(_HASHES) > 500_000:  # memory stays flat over a long batch
+        _HASHES.clear()
     return Rows(
-        positions=np.array([t.i for t in tokens], dtype=np.int32),
-        sentences=np.array([sentence_of[t.i] for t in tokens], dtype=np.int32),
-        dense=np.vstack(dense).astype(np.float32) if dense else np.zeros((0, width), np.float32),
-        sparse=csr_matrix((values, (rows, cols)), shape=(len(tokens), 1 << HASH_BITS), dtype=np.float32),
-        wording=np.array([t.pos_ in _WORDING and t.i not in view.mentions for t in tokens], dtype=bool),
+        positions=positions,
+        sentences=sentence_of[positions],
+        dense=_dense(table, positions, sentence_of, bounds, len(doc), vectors.dim),
+        sparse=csr_matrix((values, (rows, cols)), shape=(len(positions), size), dtype=np.float32),
+        wording=np.array([words.pos[i] in _WORDING and i not in view.mentions for i in positions.tolist()], dtype=bool),
     )
 
 
@@ -143,22 +145,70 @@ def _document_facts(view: View, words: int) -> list[str]:
     return [f"doc_lex={_bucket(int(per_hundred))}", f"doc_quoted={int(quoted * 4)}"]
 
 
+_HASHES: dict[str, int] = {}  # feature string -> its hashed column (crc32, as `features.hashed`)
+
+
+def _dense(table: Any, positions: np.ndarray, sentence_of: np.ndarray, bounds: list[tuple[int, int]], length: int,
+           dim: int) -> np.ndarray:
+    """The word's vector and the means over its neighbours, its sentence and the whole text, from the
+    document's prefix sums at once for every word."""
+    if not len(positions):
+        return np.zeros((0, DENSE_PARTS * dim), np.float32)
+    starts = np.array([b[0] for b in bounds], dtype=np.int64)[sentence_of[positions]]
+    ends = np.array([b[1] for b in bounds], dtype=np.int64)[sentence_of[positions]]
+
+    def means(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        last = np.maximum(first, last)
+        totals = table.sums[last] - table.sums[first]
+        counts = (table.counts[last] - table.counts[first]).astype(np.float32)
+        out = np.zeros_like(totals)
+        np.divide(totals, counts[:, None], out=out, where=counts[:, None] > 0)
+        return out
+
+    whole = np.broadcast_to(table.mean(0, length), (len(positions), dim))
+    return np.hstack([
+        table.table[positions],
+        means(np.maximum(starts, positions - _WINDOW), np.minimum(ends, positions + _WINDOW + 1)),
+        means(starts, ends),
+        whole,
+    ]).astype(np.float32)
+
+
+class _Words:
+    """The attributes the features read of every token of a Doc, read once (spaCy makes a Python object
+    for each token and attribute asked)."""
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SHAPE, TAG
+
+        strings = doc.vocab.strings
+        columns = doc.to_array([LOWER, ORTH, LEMMA, POS, TAG, DEP, SHAPE, HEAD, IS_STOP, IS_SPACE, IS_PUNCT])
+        names = {key: strings[key] for key in np.unique(columns[:, :7]).tolist()}
+        self.lower, self.text, lemma, self.pos, self.tag, self.dep, shape = (
+            [names[key] for key in columns[:, k].tolist()] for k in range(7))
+        self.lemma = [word.lower() for word in lemma]
+        self.shape = [word[:4] for word in shape]
+        self.head = (np.arange(len(doc)) + columns[:, 7].astype(np.int64)).tolist()  # HEAD is relative
+        self.is_stop, self.is_space, self.is_punct = (columns[:, k].astype(bool).tolist() for k in (8, 9, 10))
+
+
 class _SentenceFacts:
     """Facts of a sentence shared by its words (made once per sentence, when first asked)."""
 
-    def __init__(self, doc: Doc, bounds: list[tuple[int, int]], view: View) -> None:
-        self.doc, self.bounds, self.view = doc, bounds, view
+    def __init__(self, words: _Words, bounds: list[tuple[int, int]], view: View) -> None:
+        self.words, self.bounds, self.view = words, bounds, view
         self.known: dict[int, list[str]] = {}
 
     def of(self, number: int) -> list[str]:
         if number not in self.known:
             start, end = self.bounds[number]
-            words = [t for t in self.doc[start:end] if not t.is_space]
-            facts = [f"s_first={words[0].lower_}"] if words else []
-            last = next((t.text for t in reversed(words) if t.is_punct), "")
-            facts += [f"s_end={last}", f"s_len={_bucket(len(words))}", f"s_place={_place(number, len(self.bounds))}"]
+            w = self.words
+            inside = [i for i in range(start, end) if not w.is_space[i]]
+            facts = [f"s_first={w.lower[inside[0]]}"] if inside else []
+            last = next((w.text[i] for i in reversed(inside) if w.is_punct[i]), "")
+            facts += [f"s_end={last}", f"s_len={_bucket(len(inside))}", f"s_place={_place(number, len(self.bounds))}"]
             facts += sorted({f"s_lex={name}" for i in range(start, end) for name in self.view.hits.get(i, ())})
-            facts += sorted({f"s_word={t.lower_}" for t in words if t.lower_ in _SENTENCE_WORDS})
+            facts += sorted({f"s_word={w.lower[i]}" for i in inside if w.lower[i] in _SENTENCE_WORDS})
             if sum(i in self.view.quoted for i in range(start, end)) * 2 > end - start:
                 facts.append("s_quoted")
             self.known[number] = facts
@@ -172,28 +222,26 @@ _SENTENCE_WORDS = frozenset({
 })
 
 
-def _token_strings(token: Any, view: View, content: Counter[str], sentence: list[str]) -> list[str]:
-    doc = token.doc
-    lower, lemma = token.lower_, token.lemma_.lower()
-    before = doc[token.i - 1] if token.i > 0 else None
-    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+def _token_strings(i: int, w: _Words, view: View, content: Counter[str], sentence: list[str]) -> list[str]:
+    lower, lemma, pos, dep = w.lower[i], w.lemma[i], w.pos[i], w.dep[i]
+    head = w.head[i]
     strings = [
-        f"w={lower}", f"l={lemma}", f"p={token.pos_}", f"t={token.tag_}", f"d={token.dep_}",
-        f"h={token.head.lemma_.lower()}", f"hp={token.head.pos_}|{token.dep_}",
-        f"b={before.lower_ if before is not None else '<s>'}", f"a={after.lower_ if after is not None else '</s>'}",
-        f"shape={token.shape_[:4]}", *sentence,
+        f"w={lower}", f"l={lemma}", f"p={pos}", f"t={w.tag[i]}", f"d={dep}",
+        f"h={w.lemma[head]}", f"hp={w.pos[head]}|{dep}",
+        f"b={w.lower[i - 1] if i > 0 else '<s>'}", f"a={w.lower[i + 1] if i + 1 < len(w.lower) else '</s>'}",
+        f"shape={w.shape[i]}", *sentence,
     ]
-    if token.is_stop:
+    if w.is_stop[i]:
         strings.append("stop")
     elif content[lemma] >= 2:
-        strings.append(f"rep={_bucket(content[lemma])}|{token.pos_}")
-    for name in view.hits.get(token.i, ()):
-        strings += [f"lex={name}", f"lex={name}|{token.pos_}"]
-    for near in (token.i - 2, token.i - 1, token.i + 1, token.i + 2):
+        strings.append(f"rep={_bucket(content[lemma])}|{pos}")
+    for name in view.hits.get(i, ()):
+        strings += [f"lex={name}", f"lex={name}|{pos}"]
+    for near in (i - 2, i - 1, i + 1, i + 2):
         strings += [f"near={name}" for name in view.hits.get(near, ())]
-    if token.i in view.quoted:
+    if i in view.quoted:
         strings.append("quoted")
-    if token.i in view.mentions:
+    if i in view.mentions:
         strings.append("mention")
     if lower in intense_words(2.5):
         strings.append("intense")
