@@ -18,15 +18,19 @@ from tests.conftest import SHARED
 
 CLAIMS = {"items": 44, "gold_quantities": 39, "gold_dates": 29, "quantity_precision": 1.0, "quantity_recall": 1.0,
           "quantity_f1": 1.0, "unit_accuracy": 1.0, "date_accuracy": 1.0}
-_TECHNIQUES = {  # name: (gold, precision, recall, f1) on our passages
-    "appeal_to_authority": (4, 0.8, 1.0, 0.889), "appeal_to_fear": (3, 1.0, 1.0, 1.0),
-    "black_and_white_fallacy": (3, 1.0, 1.0, 1.0), "causal_oversimplification": (4, 0.8, 1.0, 0.889),
-    "doubt": (3, 1.0, 0.333, 0.5), "exaggeration": (6, 0.571, 0.667, 0.615), "flag_waving": (2, 0.667, 1.0, 0.8),
-    "loaded_language": (6, 0.6, 1.0, 0.75), "name_calling": (8, 0.667, 1.0, 0.8),
-    "repetition": (3, 0.333, 0.667, 0.444), "slogans": (4, 0.8, 1.0, 0.889),
-    "thought_terminating_cliche": (2, 0.667, 1.0, 0.8), "whataboutism": (3, 0.75, 1.0, 0.857),
-    "all": (51, 0.687, 0.902, 0.78),
+_TECHNIQUES = {  # name: (gold, precision, recall, f1) on our 32 passages (the learned layer; the rules were tuned here)
+    "appeal_to_authority": (4, 0.0, 0.0, 0.0), "appeal_to_fear": (3, 1.0, 0.667, 0.8),
+    "black_and_white_fallacy": (3, 0.75, 1.0, 0.857), "causal_oversimplification": (4, 0.6, 0.75, 0.667),
+    "doubt": (3, 0.25, 0.333, 0.286), "exaggeration": (6, 0.0, 0.0, 0.0), "flag_waving": (2, 0.182, 1.0, 0.308),
+    "loaded_language": (6, 0.316, 1.0, 0.48), "name_calling": (8, 0.348, 1.0, 0.516),
+    "repetition": (3, 0.0, 0.0, 0.0), "slogans": (4, 0.16, 1.0, 0.276),
+    "thought_terminating_cliche": (2, 0.0, 0.0, 0.0), "whataboutism": (3, 1.0, 0.667, 0.8),
+    "all": (51, 0.27, 0.608, 0.373),
 }
+PTC = {"all": {"gold": 4125, "precision": 0.106, "recall": 0.136, "f1": 0.12},
+       "loaded_language": {"gold": 1464, "precision": 0.153, "recall": 0.156, "f1": 0.154},
+       "name_calling": {"gold": 711, "precision": 0.09, "recall": 0.198, "f1": 0.124},
+       "doubt": {"gold": 301, "precision": 0.145, "recall": 0.289, "f1": 0.193}}
 RHETORIC = {"passages": 32, "genre_accuracy": 0.969, "techniques": {
     name: {"gold": gold, "precision": p, "recall": r, "f1": f} for name, (gold, p, r, f) in _TECHNIQUES.items()}}
 QUOTES = {"texts": 84, "files": 94,
@@ -85,6 +89,12 @@ def test_claims_floors(pipeline: Pipeline):
 
 def test_rhetoric_floors(pipeline: Pipeline):
     assert _below(RHETORIC, rhetoric.evaluate_own(pipeline=pipeline).scores(), 0.0) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "eval" / "ptc-dev").is_dir(), reason="needs ../shared/eval/ptc-dev")
+def test_ptc_floors(pipeline: Pipeline):
+    assert _below(PTC, rhetoric.evaluate_ptc(SHARED / "eval" / "ptc-dev", pipeline).table(), 0.0) == []
 
 
 def test_coref_floors(pipeline: Pipeline):
