@@ -296,6 +296,25 @@ def load(
     raise typer.Exit(1 if counts["refused"] else 0)
 
 
+@app.command()
+def rebuild(
+    db: Annotated[Path, typer.Argument(help="The SQLite store to rebuild (or upgrade from the previous layout).")],
+) -> None:
+    """Recompute the merge of corpus actors and every edge of a store, and say what moved."""
+    if not db.is_file():
+        err.print(f"powermap: {db}: no such database", markup=False)
+        raise typer.Exit(2)
+    try:
+        with Store(db, upgrade=True) as store:
+            moved = store.rebuild()
+    except StoreError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    err.print(f"{moved['corpus_actors']} corpus actors ({moved['actors_merged']} merged, {moved['actors_split']} "
+              f"split), {moved['edges']} edges ({moved['edges_added']} added, {moved['edges_removed']} removed, "
+              f"{moved['edges_changed']} changed)", markup=False)
+
+
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
     if out is not None and data is not None:
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
