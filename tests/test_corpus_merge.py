@@ -170,15 +170,17 @@ def _downgrade_to_layout_two(path):
                                  "AND name NOT IN ('mentions_by_actor', 'mentions_by_document', 'errors_by_source')"
                                  ).fetchall():
         conn.execute(f"DROP INDEX {index}")
-    conn.execute("DROP TABLE corpus_actors")
+    for table in ("corpus_actors", "quotes", "claims", "claim_facts", "stance", "search", "passages"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE actors DROP COLUMN corpus_id")
+    conn.execute("ALTER TABLE documents DROP COLUMN genre")
     conn.executemany("UPDATE relations SET edge_source = ?, edge_target = ? WHERE doc_id = ? AND id = ?",
                      [(*edge_key(s, t, g)[::2], d, i) for d, i, s, t, g in
                       conn.execute("SELECT doc_id, id, source, type, target FROM relations").fetchall()])
     conn.execute("DELETE FROM edges")
     conn.execute("INSERT INTO edges SELECT edge_source, type, edge_target, COUNT(*), SUM(negated), SUM(weight), "
                  "MIN(date), MAX(date) FROM relations GROUP BY edge_source, type, edge_target")
-    for column in ("corpus_source", "corpus_target", "weight", "date_first", "date_last"):
+    for column in ("corpus_source", "corpus_target", "weight", "date_first", "date_last", "evidence"):
         conn.execute(f"ALTER TABLE relations DROP COLUMN {column}")
     conn.execute("CREATE INDEX relations_by_edge ON relations (edge_source, type, edge_target)")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'store_version'")
@@ -200,6 +202,8 @@ def test_a_store_of_the_previous_layout_is_refused_with_the_fix_and_upgraded_by_
     assert result.exit_code == 0, result.output
     assert "(1 merged, 0 split)" in result.output and "1 removed, 1 changed" in result.output  # the variants'
     with Store(path, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == sum(len(d["claims"]) for d in dumped)
+        assert store.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] == sum(len(d["quotes"]) for d in dumped)
         mapping = whole_corpus_merge(dumped)
         assert stored_groups(store) == reference_groups(mapping)
         assert edge_table(store) == reference_edges(dumped, mapping)

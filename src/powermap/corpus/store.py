@@ -7,14 +7,16 @@ unless asked to, so a rerun resumes where the last one stopped.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from powermap.corpus.claims import subject_key, subjects
 from powermap.corpus.edges import edge_key, relation_weight
 from powermap.corpus.merge import Merger, block, first_match, kind, merge_key
 from powermap.dates import bounds, readable
@@ -39,7 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline TEXT NOT NULL,
     analysed_at TEXT NOT NULL,
     raw TEXT NOT NULL,
-    document TEXT NOT NULL
+    document TEXT NOT NULL,
+    genre TEXT
 );
 CREATE TABLE IF NOT EXISTS actors (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -82,6 +85,7 @@ CREATE TABLE IF NOT EXISTS relations (
     weight REAL,
     date_first TEXT,
     date_last TEXT,
+    evidence TEXT,
     PRIMARY KEY (doc_id, id)
 );
 CREATE TABLE IF NOT EXISTS edges (
@@ -108,6 +112,47 @@ CREATE TABLE IF NOT EXISTS corpus_actors (
     documents INTEGER NOT NULL,
     mentions INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS quotes (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    speaker TEXT,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    checkworthiness REAL NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (doc_id, id)
+);
+CREATE TABLE IF NOT EXISTS claim_facts (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    claim_id TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stance (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    actor TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
+    text, content = 'passages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS passages_indexed AFTER INSERT ON passages BEGIN
+    INSERT INTO search (rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS passages_unindexed AFTER DELETE ON passages BEGIN
+    INSERT INTO search (search, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
 CREATE TABLE IF NOT EXISTS errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
@@ -119,7 +164,8 @@ CREATE TABLE IF NOT EXISTS errors (
 # Columns added by layout 3, so that a layout-2 store can be upgraded in place (`powermap rebuild`).
 _ADDED_COLUMNS = (("actors", "corpus_id TEXT"), ("relations", "corpus_source TEXT"),
                   ("relations", "corpus_target TEXT"), ("relations", "weight REAL"),
-                  ("relations", "date_first TEXT"), ("relations", "date_last TEXT"))
+                  ("relations", "date_first TEXT"), ("relations", "date_last TEXT"), ("relations", "evidence TEXT"),
+                  ("documents", "genre TEXT"))
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS actors_by_actor ON actors (actor_id);
 CREATE INDEX IF NOT EXISTS actors_by_corpus_actor ON actors (corpus_id);
@@ -128,7 +174,14 @@ CREATE INDEX IF NOT EXISTS corpus_actors_by_mentions ON corpus_actors (mentions 
 CREATE INDEX IF NOT EXISTS relations_by_edge ON relations (edge_source, type, edge_target);
 CREATE INDEX IF NOT EXISTS relations_by_corpus_source ON relations (corpus_source);
 CREATE INDEX IF NOT EXISTS relations_by_corpus_target ON relations (corpus_target);
-CREATE INDEX IF NOT EXISTS relations_by_date ON relations (date_first);
+CREATE INDEX IF NOT EXISTS relations_by_date ON relations (date, corpus_source, corpus_target);
+CREATE INDEX IF NOT EXISTS mentions_by_document_actor ON mentions (doc_id, actor_id);
+CREATE INDEX IF NOT EXISTS documents_by_source ON documents (source);
+CREATE INDEX IF NOT EXISTS quotes_by_document ON quotes (doc_id, speaker);
+CREATE INDEX IF NOT EXISTS claims_by_score ON claims (checkworthiness DESC, doc_id, start);
+CREATE INDEX IF NOT EXISTS claim_facts_by_subject ON claim_facts (subject);
+CREATE INDEX IF NOT EXISTS stance_by_document ON stance (doc_id, actor);
+CREATE INDEX IF NOT EXISTS passages_by_document ON passages (doc_id);
 """
 
 
@@ -147,6 +200,13 @@ def _relation_row(doc_id: str, relation_id: str, source: str, target: str | None
     first, last = (d.isoformat() for d in bounds(day or "")) if readable(day) else (None, None)
     return (doc_id, relation_id, source, target, type_, mode, int(negated), modality, asserted_by, day, confidence,
             edge_source, edge_target, corpus_source, corpus_target, weight, first, last)
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """The text's paragraphs (split at line breaks) with where each starts: the passages search finds."""
+    for found in re.finditer(r"[^\n]+", text):
+        if found.group().strip():
+            yield found.start(), found.group()
 
 
 def _moved(before: dict[str, str], after: dict[str, str]) -> dict[str, int]:
@@ -246,10 +306,15 @@ class Store:
             raise StoreError(f"{self.path}: cannot open as a powermap database: {exc}") from exc
 
     def _create_tables(self) -> None:
+        """Each statement of the layout on its own (`executescript` would commit the open transaction)."""
         for script in (_TABLES, _INDEXES):
-            for statement in script.split(";"):
-                if statement.strip():
-                    self.conn.execute(statement)
+            statement = ""
+            for piece in script.split(";"):
+                statement += piece + ";"
+                if sqlite3.complete_statement(statement):
+                    if statement.strip(" \n;"):
+                        self.conn.execute(statement)
+                    statement = ""
 
     @property
     def layout(self) -> str:
@@ -292,6 +357,13 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def rows(self, query: str, parameters: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of one read query, as dicts by column name."""
+        with self._reading():
+            cursor = self.conn.execute(query, tuple(parameters))
+            columns = [column[0] for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor]
+
     def has(self, doc_id: str, pipeline: str) -> bool:
         """Whether this content was already analysed by this version of the pipeline."""
         with self._reading():
@@ -313,11 +385,12 @@ class Store:
                     return False
                 touched = self._remove(document.id)
                 self.conn.execute(
-                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         document.id, document.source, document.format, document.url,
                         document.title, document.author, document.published, document.language,
                         document.pipeline, _now(), raw, json.dumps(data, ensure_ascii=False),
+                        document.genre.label if document.genre else None,
                     ),
                 )
                 links = {a.id: self._link(a.id, a.name, a.type, a.origin, a.country, a.qid) for a in document.actors}
@@ -329,9 +402,11 @@ class Store:
                         for a in document.actors
                     ],
                 )
-                rows = [_relation_row(document.id, r.id, r.source, r.target, r.type, r.mode, r.negated, r.modality,
-                                      r.asserted_by, r.date, r.confidence, links) for r in document.relations]
-                self.conn.executemany(f"INSERT INTO relations VALUES ({', '.join('?' * 18)})", rows)
+                rows = [(*_relation_row(document.id, r.id, r.source, r.target, r.type, r.mode, r.negated,
+                                        r.modality, r.asserted_by, r.date, r.confidence, links), r.evidence.text)
+                        for r in document.relations]
+                self.conn.executemany(f"INSERT INTO relations VALUES ({', '.join('?' * 19)})", rows)
+                self._add_items(document.id, data)
                 touched |= self._add_edges(rows, +1)
                 self._settle_edges(touched)
                 self.conn.executemany(
@@ -345,6 +420,26 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: could not store {document.source}: {exc}") from exc
         return True
+
+    def _add_items(self, doc_id: str, data: dict[str, Any]) -> None:
+        """The quotes, claims (and what each is about) and stances of a document, for bounded queries."""
+        def dumps(item: dict[str, Any]) -> str:
+            return json.dumps(item, ensure_ascii=False)
+
+        self.conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
+                              [(doc_id, q["start"], q["end"], q["speaker"], dumps(q)) for q in data.get("quotes", [])])
+        claims = data.get("claims", [])
+        self.conn.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?)",
+                              [(doc_id, c["id"], c["start"], c["checkworthiness"], dumps(c)) for c in claims])
+        self.conn.executemany("INSERT INTO claim_facts VALUES (?, ?, ?)",
+                              {(doc_id, c["id"], subject_key(*about[:4])) for c in claims for about in subjects(c)})
+        self.conn.executemany("INSERT INTO stance VALUES (?, ?, ?)",
+                              [(doc_id, s["actor"], dumps(s)) for s in data.get("stance", [])])
+        passages = [("text", start, text) for start, text in _paragraphs(data["text"])]
+        passages += [("quote", q["start"], q["text"]) for q in data.get("quotes", [])]
+        passages += [("claim", c["start"], c["text"]) for c in claims]
+        self.conn.executemany("INSERT INTO passages (doc_id, kind, start, text) VALUES (?, ?, ?, ?)",
+                              [(doc_id, *passage) for passage in passages])
 
     def _remove(self, doc_id: str) -> set[tuple[str, str, str]]:
         """Take a stored document and its share of the edges and corpus actors away (before it is stored
@@ -432,6 +527,7 @@ class Store:
                         self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
                     self._create_tables()
                     self.conn.execute("UPDATE meta SET value = ? WHERE key = 'store_version'", (STORE_VERSION,))
+                    self._fill_from_documents()
                 before = dict(self.conn.execute("SELECT actor_id, COALESCE(corpus_id, actor_id) FROM actors"))
                 edges_before = self._edge_totals()
                 merger = Merger()
@@ -462,6 +558,16 @@ class Store:
                 "edges_changed": sum(edges_before[k] != edges_after[k] for k in kept),
                 "corpus_actors": len(set(merger.mapping.values())), "edges": len(edges_after)}
 
+    def _fill_from_documents(self) -> None:
+        """What the previous layout did not keep, read once from each stored document."""
+        for doc_id, text in self.conn.execute("SELECT id, document FROM documents").fetchall():
+            data = json.loads(text)
+            self._add_items(doc_id, data)
+            self.conn.execute("UPDATE documents SET genre = ? WHERE id = ?",
+                              ((data.get("genre") or {}).get("label"), doc_id))
+            self.conn.executemany("UPDATE relations SET evidence = ? WHERE doc_id = ? AND id = ?",
+                                  [(r["evidence"]["text"], doc_id, r["id"]) for r in data.get("relations", [])])
+
     def _edge_totals(self) -> dict[tuple[str, str, str], tuple[int, int, float]]:
         return {(s, t, g): (c, n, round(w, 3)) for s, t, g, c, n, w in self.conn.execute(
             "SELECT source, type, target, count, negated, weight FROM edges")}
@@ -483,20 +589,42 @@ class Store:
                          json.dumps(sorted(json.loads(names)), ensure_ascii=False), documents, mentions))
         self.conn.executemany("INSERT INTO corpus_actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def edges(self) -> list[dict[str, Any]]:
-        """The corpus edges as kept up to date by `save`, with their documents and asserters."""
+    def edges(self, types: Iterable[str] = (), since: str | None = None, until: str | None = None,
+              min_confidence: float = 0.0, limit: int | None = None, documents: bool = True) -> list[dict[str, Any]]:
+        """The corpus edges, most relations first (`limit` of them), with their documents and asserters.
+        Unfiltered they are the `edges` table `save` keeps up to date; filtered by relation type alone, its
+        rows of those types; by period (`since`, `until`: ISO at any precision, a relation counts when its
+        date overlaps them) or confidence, the relations that pass, summed up in one query."""
+        types = sorted(set(types))
+        where, parameters = (f"type IN ({', '.join('?' * len(types))})", list(types)) if types else ("1", [])
+        if since is not None or until is not None or min_confidence > 0:
+            filters = [where, "confidence >= ?"]
+            parameters.append(min_confidence)
+            if since is not None:
+                filters.append("date_last >= ?")
+                parameters.append(bounds(since)[0].isoformat())
+            if until is not None:
+                filters.append("date_first <= ?")
+                parameters.append(bounds(until)[1].isoformat())
+            where = " AND ".join(filters)
+            query = ("SELECT edge_source, type, edge_target, COUNT(*) AS n, SUM(negated), SUM(weight), MIN(date), "
+                     f"MAX(date) FROM relations WHERE {where} GROUP BY edge_source, type, edge_target")
+        else:
+            query = f"SELECT * FROM edges WHERE {where}"
+        query += " ORDER BY 4 DESC, 1, 2, 3" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        related = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE edge_source = ? AND type = ? "
+                   f"AND edge_target = ? AND {where}")
         rows = []
-        query = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE edge_source = ? AND type = ? "
-                 "AND edge_target = ?")
         with self._reading():
             for source, type_, target, count, negated, weight, first, last in self.conn.execute(
-                "SELECT * FROM edges ORDER BY count DESC, source, type"
-            ).fetchall():
-                found = self.conn.execute(query, (source, type_, target)).fetchall()
-                rows.append({"source": source, "type": type_, "target": target or None, "count": count,
-                             "negated": negated, "weight": round(weight, 3), "first": first, "last": last,
-                             "documents": sorted({d for d, _ in found}),
-                             "asserted_by": sorted({a or "unknown speaker" for _, a in found})})
+                    query, parameters).fetchall():
+                row = {"source": source, "type": type_, "target": target or None, "count": count,
+                       "negated": negated, "weight": round(weight, 3), "first": first, "last": last}
+                if documents:
+                    found = self.conn.execute(related, (source, type_, target, *parameters)).fetchall()
+                    row |= {"documents": sorted({d for d, _ in found}),
+                            "asserted_by": sorted({a or "unknown speaker" for _, a in found})}
+                rows.append(row)
         return rows
 
     def save_problem(self, problem: Problem) -> None:
