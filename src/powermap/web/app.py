@@ -280,15 +280,15 @@ def highlight(document: dict[str, Any], links: dict[str, str], hit: tuple[int, i
         open_items = [i for i in open_items if i[2] > left] + sorted(starts.get(left, []), key=lambda i: -i[2])
         segment = html.escape(text[left:right])
         for layer, start, end, label, link in reversed(open_items):
+            anchor = ' id="hit"' if layer == "hit" and start == left else ""  # where the browser scrolls to
             if start == left and end == right:
-                anchor = ' id="hit"' if layer == "hit" else ""
                 attributes = (f'class="ev ev-{layer}" data-layer="{layer}" data-start="{start}" data-end="{end}" '
                               f'title="{html.escape(label)}"{anchor}')
                 inner = f'<a href="{html.escape(link)}">{segment}</a>' if link else segment
                 segment = f"<mark {attributes}>{inner}</mark>"
             else:
                 segment = (f'<mark class="ev ev-{layer} ev-part" data-layer="{layer}" data-start="{start}" '
-                           f'data-end="{end}" title="{html.escape(label)}">{segment}</mark>')
+                           f'data-end="{end}" title="{html.escape(label)}"{anchor}>{segment}</mark>')
         out.append(segment)
     return "".join(out)
 
