@@ -170,7 +170,8 @@ def _downgrade_to_layout_two(path):
                                  "AND name NOT IN ('mentions_by_actor', 'mentions_by_document', 'errors_by_source')"
                                  ).fetchall():
         conn.execute(f"DROP INDEX {index}")
-    for table in ("corpus_actors", "quotes", "claims", "claim_facts", "stance", "search", "passages"):
+    for table in ("corpus_actors", "quotes", "claims", "claim_facts", "stance", "search", "passages", "fingerprints",
+                  "signatures", "copies"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE actors DROP COLUMN corpus_id")
     conn.execute("ALTER TABLE documents DROP COLUMN genre")
@@ -180,7 +181,7 @@ def _downgrade_to_layout_two(path):
     conn.execute("DELETE FROM edges")
     conn.execute("INSERT INTO edges SELECT edge_source, type, edge_target, COUNT(*), SUM(negated), SUM(weight), "
                  "MIN(date), MAX(date) FROM relations GROUP BY edge_source, type, edge_target")
-    for column in ("corpus_source", "corpus_target", "weight", "date_first", "date_last", "evidence"):
+    for column in ("corpus_source", "corpus_target", "weight", "date_first", "date_last", "evidence", "counted"):
         conn.execute(f"ALTER TABLE relations DROP COLUMN {column}")
     conn.execute("CREATE INDEX relations_by_edge ON relations (edge_source, type, edge_target)")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'store_version'")

@@ -18,6 +18,7 @@ from typing import Any
 
 from powermap.corpus.claims import subject_key, subjects
 from powermap.corpus.edges import edge_key, relation_weight
+from powermap.corpus.fingerprint import bands, near, signature
 from powermap.corpus.merge import Merger, block, first_match, kind, merge_key
 from powermap.dates import bounds, readable
 from powermap.schema import SCHEMA_VERSION, Document, Problem
@@ -86,6 +87,7 @@ CREATE TABLE IF NOT EXISTS relations (
     date_first TEXT,
     date_last TEXT,
     evidence TEXT,
+    counted INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (doc_id, id)
 );
 CREATE TABLE IF NOT EXISTS edges (
@@ -111,6 +113,19 @@ CREATE TABLE IF NOT EXISTS corpus_actors (
     aliases TEXT NOT NULL,
     documents INTEGER NOT NULL,
     mentions INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    band INTEGER NOT NULL,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS copies (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    original TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quotes (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -165,24 +180,33 @@ CREATE TABLE IF NOT EXISTS errors (
 _ADDED_COLUMNS = (("actors", "corpus_id TEXT"), ("relations", "corpus_source TEXT"),
                   ("relations", "corpus_target TEXT"), ("relations", "weight REAL"),
                   ("relations", "date_first TEXT"), ("relations", "date_last TEXT"), ("relations", "evidence TEXT"),
-                  ("documents", "genre TEXT"))
+                  ("relations", "counted INTEGER NOT NULL DEFAULT 1"), ("documents", "genre TEXT"))
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS actors_by_actor ON actors (actor_id);
-CREATE INDEX IF NOT EXISTS actors_by_corpus_actor ON actors (corpus_id);
+CREATE INDEX IF NOT EXISTS actors_by_corpus_actor ON actors (corpus_id, doc_id);
 CREATE INDEX IF NOT EXISTS corpus_actors_by_block ON corpus_actors (block);
 CREATE INDEX IF NOT EXISTS corpus_actors_by_mentions ON corpus_actors (mentions DESC, id);
-CREATE INDEX IF NOT EXISTS relations_by_edge ON relations (edge_source, type, edge_target);
-CREATE INDEX IF NOT EXISTS relations_by_corpus_source ON relations (corpus_source);
-CREATE INDEX IF NOT EXISTS relations_by_corpus_target ON relations (corpus_target);
+CREATE INDEX IF NOT EXISTS relations_by_edge_date ON relations (edge_source, type, edge_target, counted, date);
+CREATE INDEX IF NOT EXISTS documents_by_genre ON documents (genre);
+CREATE INDEX IF NOT EXISTS relations_by_corpus_source ON relations (corpus_source, date_first, doc_id, id);
+CREATE INDEX IF NOT EXISTS relations_by_corpus_target ON relations (corpus_target, date_first, doc_id, id);
 CREATE INDEX IF NOT EXISTS relations_by_date ON relations (date, corpus_source, corpus_target);
 CREATE INDEX IF NOT EXISTS mentions_by_document_actor ON mentions (doc_id, actor_id);
-CREATE INDEX IF NOT EXISTS documents_by_source ON documents (source);
 CREATE INDEX IF NOT EXISTS quotes_by_document ON quotes (doc_id, speaker);
 CREATE INDEX IF NOT EXISTS claims_by_score ON claims (checkworthiness DESC, doc_id, start);
 CREATE INDEX IF NOT EXISTS claim_facts_by_subject ON claim_facts (subject);
 CREATE INDEX IF NOT EXISTS stance_by_document ON stance (doc_id, actor);
 CREATE INDEX IF NOT EXISTS passages_by_document ON passages (doc_id);
+CREATE INDEX IF NOT EXISTS fingerprints_by_band ON fingerprints (band, value);
+CREATE INDEX IF NOT EXISTS fingerprints_by_document ON fingerprints (doc_id);
+CREATE INDEX IF NOT EXISTS copies_by_original ON copies (original);
+CREATE INDEX IF NOT EXISTS documents_listed ON documents (source, id, title, author, published, language, url, genre);
 """
+
+
+def originals(column: str = "doc_id") -> str:
+    """The SQL condition that a row belongs to no near-duplicate copy: what is counted once."""
+    return f"{column} NOT IN (SELECT doc_id FROM copies)"
 
 
 class StoreError(RuntimeError):
@@ -384,6 +408,8 @@ class Store:
                                                      (document.id, document.pipeline)).fetchone():
                     return False
                 touched = self._remove(document.id)
+                content = signature(document.text)
+                copy_of = self._original_of(document.id, content)
                 self.conn.execute(
                     "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -393,6 +419,7 @@ class Store:
                         document.genre.label if document.genre else None,
                     ),
                 )
+                self._add_fingerprint(document.id, content, copy_of)
                 links = {a.id: self._link(a.id, a.name, a.type, a.origin, a.country, a.qid) for a in document.actors}
                 self._count_in(document, links)
                 self.conn.executemany(
@@ -403,11 +430,12 @@ class Store:
                     ],
                 )
                 rows = [(*_relation_row(document.id, r.id, r.source, r.target, r.type, r.mode, r.negated,
-                                        r.modality, r.asserted_by, r.date, r.confidence, links), r.evidence.text)
-                        for r in document.relations]
-                self.conn.executemany(f"INSERT INTO relations VALUES ({', '.join('?' * 19)})", rows)
+                                        r.modality, r.asserted_by, r.date, r.confidence, links), r.evidence.text,
+                         int(copy_of is None)) for r in document.relations]
+                self.conn.executemany(f"INSERT INTO relations VALUES ({', '.join('?' * 20)})", rows)
                 self._add_items(document.id, data)
-                touched |= self._add_edges(rows, +1)
+                if copy_of is None:  # a copy's relations are its original's: counted once
+                    touched |= self._add_edges(rows, +1)
                 self._settle_edges(touched)
                 self.conn.executemany(
                     'INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)',
@@ -444,7 +472,7 @@ class Store:
     def _remove(self, doc_id: str) -> set[tuple[str, str, str]]:
         """Take a stored document and its share of the edges and corpus actors away (before it is stored
         again); returns the edges it touched."""
-        old = self.conn.execute("SELECT * FROM relations WHERE doc_id = ?", (doc_id,)).fetchall()
+        old = self.conn.execute("SELECT * FROM relations WHERE doc_id = ? AND counted = 1", (doc_id,)).fetchall()
         touched = self._add_edges(old, -1)
         actors = self.conn.execute("SELECT corpus_id, SUM(mention_count) FROM actors WHERE doc_id = ? "
                                    "GROUP BY corpus_id", (doc_id,)).fetchall()
@@ -455,8 +483,32 @@ class Store:
             self.conn.execute("UPDATE corpus_actors SET documents = documents - 1, mentions = mentions - ?, "
                               "aliases = ? WHERE id = ?", (mentions, json.dumps(aliases, ensure_ascii=False),
                                                           corpus_id))
-        self.conn.execute("DELETE FROM corpus_actors WHERE documents <= 0")
+        self.conn.executemany("DELETE FROM corpus_actors WHERE id = ? AND documents <= 0",
+                              [(corpus_id,) for corpus_id, _ in actors])
         return touched
+
+    def _add_fingerprint(self, doc_id: str, content: bytes | None, copy_of: str | None) -> None:
+        if content is not None:
+            self.conn.execute("INSERT INTO signatures VALUES (?, ?)", (doc_id, content))
+            self.conn.executemany("INSERT INTO fingerprints VALUES (?, ?, ?)",
+                                  [(doc_id, band, value) for band, value in bands(content)])
+        if copy_of is not None:
+            self.conn.execute("INSERT INTO copies VALUES (?, ?)", (doc_id, copy_of))
+
+    def _original_of(self, doc_id: str, content: bytes | None) -> str | None:
+        """The stored document this one is a near-duplicate of (the first stored of the story), if any; a
+        document that others are already copies of stays their original."""
+        if content is None or self.conn.execute("SELECT 1 FROM copies WHERE original = ? LIMIT 1",
+                                                (doc_id,)).fetchone():
+            return None
+        keys = bands(content)
+        same_band = " OR ".join(["(f.band = ? AND f.value = ?)"] * len(keys))
+        candidates = self.conn.execute(
+            "SELECT s.doc_id, s.signature, c.original FROM signatures s LEFT JOIN copies c ON c.doc_id = s.doc_id "
+            f"WHERE s.doc_id != ? AND s.doc_id IN (SELECT f.doc_id FROM fingerprints f WHERE {same_band}) "
+            "ORDER BY s.rowid",
+            (doc_id, *(v for key in keys for v in key))).fetchall()
+        return next((original or other for other, value, original in candidates if near(content, value)), None)
 
     def _link(self, actor_id: str, name: str, actor_type: str, origin: str, country: str | None,
               qid: str | None) -> str:
@@ -505,15 +557,15 @@ class Store:
         return touched
 
     def _settle_edges(self, keys: set[tuple[str, str, str]]) -> None:
-        """First and last dates of the edges just changed; edges left with no relation go."""
-        for source, type_, target in keys:
-            dates = self.conn.execute(
-                "SELECT MIN(date), MAX(date) FROM relations WHERE edge_source = ? AND type = ? AND edge_target = ?",
-                (source, type_, target),
-            ).fetchone()
+        """First and last dates of the edges just changed (each one index lookup, however many relations
+        an edge has); edges left with no relation go."""
+        edge = "edge_source = ? AND type = ? AND edge_target = ?"
+        for key in keys:
+            first = self.conn.execute(f"SELECT MIN(date) FROM relations WHERE {edge} AND counted = 1", key)
+            last = self.conn.execute(f"SELECT MAX(date) FROM relations WHERE {edge} AND counted = 1", key)
             self.conn.execute("UPDATE edges SET first = ?, last = ? WHERE source = ? AND type = ? AND target = ?",
-                              (*dates, source, type_, target))
-        self.conn.execute("DELETE FROM edges WHERE count <= 0")
+                              (first.fetchone()[0], last.fetchone()[0], *key))
+            self.conn.execute("DELETE FROM edges WHERE source = ? AND type = ? AND target = ? AND count <= 0", key)
 
     def rebuild(self) -> dict[str, int]:
         """Recompute the merge of the whole store (after the gazetteer or the merge rules changed, or to
@@ -547,7 +599,7 @@ class Store:
                     [(*row[11:], row[0], row[1]) for row in rows])
                 self.conn.execute("DELETE FROM edges")
                 self.conn.execute("INSERT INTO edges SELECT edge_source, type, edge_target, COUNT(*), SUM(negated), "
-                                  "SUM(weight), MIN(date), MAX(date) FROM relations "
+                                  "SUM(weight), MIN(date), MAX(date) FROM relations WHERE counted = 1 "
                                   "GROUP BY edge_source, type, edge_target")
                 edges_after = self._edge_totals()
         except sqlite3.DatabaseError as exc:
@@ -560,9 +612,13 @@ class Store:
 
     def _fill_from_documents(self) -> None:
         """What the previous layout did not keep, read once from each stored document."""
-        for doc_id, text in self.conn.execute("SELECT id, document FROM documents").fetchall():
+        for doc_id, text in self.conn.execute("SELECT id, document FROM documents ORDER BY rowid").fetchall():
             data = json.loads(text)
             self._add_items(doc_id, data)
+            content = signature(data["text"])
+            copy_of = self._original_of(doc_id, content)
+            self._add_fingerprint(doc_id, content, copy_of)
+            self.conn.execute("UPDATE relations SET counted = ? WHERE doc_id = ?", (int(copy_of is None), doc_id))
             self.conn.execute("UPDATE documents SET genre = ? WHERE id = ?",
                               ((data.get("genre") or {}).get("label"), doc_id))
             self.conn.executemany("UPDATE relations SET evidence = ? WHERE doc_id = ? AND id = ?",
@@ -598,7 +654,7 @@ class Store:
         types = sorted(set(types))
         where, parameters = (f"type IN ({', '.join('?' * len(types))})", list(types)) if types else ("1", [])
         if since is not None or until is not None or min_confidence > 0:
-            filters = [where, "confidence >= ?"]
+            filters = [where, "confidence >= ?", "counted = 1"]
             parameters.append(min_confidence)
             if since is not None:
                 filters.append("date_last >= ?")
@@ -613,7 +669,7 @@ class Store:
             query = f"SELECT * FROM edges WHERE {where}"
         query += " ORDER BY 4 DESC, 1, 2, 3" + (f" LIMIT {int(limit)}" if limit is not None else "")
         related = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE edge_source = ? AND type = ? "
-                   f"AND edge_target = ? AND {where}")
+                   f"AND edge_target = ? AND {where} AND counted = 1")
         rows = []
         with self._reading():
             for source, type_, target, count, negated, weight, first, last in self.conn.execute(

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from powermap.corpus.claims import Conflict, conflicts
-from powermap.corpus.store import Store
+from powermap.corpus.store import Store, originals
 
 PAGE = 100  # rows per page of a list
 MOST = 1000  # the largest page a client may ask for
 RELATED = 200  # relations, quotes, stances and mentions shown for one actor
+RELATED_DOCUMENTS = 200  # the documents of an actor its quotes, stances and mentions are taken from
 CONFLICT_SUBJECTS = 50  # subjects of disagreeing claims looked at, most documents first
 CONFLICT_CLAIMS = 100  # claims of one subject compared
 SEARCH_HITS = 50
@@ -45,7 +46,8 @@ def overview(store: Store, offset: int = 0, limit: int = PAGE) -> dict[str, Any]
         "ORDER BY d.source, d.id LIMIT ? OFFSET ?", (limit, offset))
     return {"documents": documents, "offset": offset, "limit": limit,
             "document_count": store.rows("SELECT COUNT(*) AS n FROM documents")[0]["n"],
-            "relations": store.rows("SELECT COUNT(*) AS n FROM relations")[0]["n"],
+            "relations": store.rows("SELECT COUNT(*) AS n FROM relations WHERE counted = 1")[0]["n"],
+            "copies": store.rows("SELECT COUNT(*) AS n FROM copies")[0]["n"],
             "genres": {r["genre"] or "unknown": r["n"] for r in store.rows(
                 "SELECT genre, COUNT(*) AS n FROM documents GROUP BY genre ORDER BY n DESC, genre")},
             "actors": actors(store, 0, 20),
@@ -54,8 +56,17 @@ def overview(store: Store, offset: int = 0, limit: int = PAGE) -> dict[str, Any]
 
 
 def documents(store: Store, offset: int = 0, limit: int = PAGE) -> list[dict[str, Any]]:
-    return store.rows("SELECT id, source, title, author, published, language, url, genre FROM documents "
-                      "ORDER BY source, id LIMIT ? OFFSET ?", (limit, offset))
+    return store.rows("SELECT d.id, d.source, d.title, d.author, d.published, d.language, d.url, d.genre, "
+                      "c.original AS copy_of FROM documents d LEFT JOIN copies c ON c.doc_id = d.id "
+                      "ORDER BY d.source, d.id LIMIT ? OFFSET ?", (limit, offset))
+
+
+def copies(store: Store, doc_id: str) -> dict[str, Any]:
+    """The document this one is a near-duplicate of, and the documents that are near-duplicates of it."""
+    found = store.rows("SELECT original FROM copies WHERE doc_id = ?", (doc_id,))
+    return {"copy_of": found[0]["original"] if found else None,
+            "copies": [r["doc_id"] for r in store.rows("SELECT doc_id FROM copies WHERE original = ? ORDER BY rowid",
+                                                       (doc_id,))]}
 
 
 def actors(store: Store, offset: int = 0, limit: int = PAGE) -> list[dict[str, Any]]:
@@ -93,7 +104,7 @@ def links(store: Store, doc_id: str) -> dict[str, str]:
 def _relations(store: Store, column: str, corpus_id: str, limit: int) -> list[dict[str, Any]]:
     return [{**r, "negated": bool(r["negated"]), "evidence": {"text": r["evidence"] or ""}} for r in store.rows(
         "SELECT doc_id AS document, id, corpus_source AS source, corpus_target AS target, type, mode, negated, "
-        f"modality, asserted_by, date, confidence, evidence FROM relations WHERE {column} = ? "
+        f"modality, asserted_by, date, confidence, evidence FROM relations WHERE {column} = ? AND counted = 1 "
         "ORDER BY date_first, doc_id, id LIMIT ?", (corpus_id, limit))]
 
 
@@ -103,23 +114,28 @@ def _items(store: Store, query: str, parameters: tuple[Any, ...]) -> list[dict[s
 
 def actor_facts(store: Store, corpus_id: str, limit: int = RELATED) -> dict[str, Any]:
     """Relations out and in, quotes by and about, stance toward and mentions of one corpus actor (at most
-    `limit` of each), relation counts by type and direction, and the names they refer to."""
+    `limit` of each; quotes, stance and mentions from its first `RELATED_DOCUMENTS` documents), relation
+    counts by type and direction, and the names they refer to."""
     relations_out = _relations(store, "corpus_source", corpus_id, limit)
     relations_in = _relations(store, "corpus_target", corpus_id, limit)
+    window = ("a.corpus_id = ? AND a.doc_id IN (SELECT doc_id FROM actors WHERE corpus_id = ? "
+              "ORDER BY doc_id LIMIT ?)")  # the actor's first documents: what is shown stays bounded
+    among = (corpus_id, corpus_id, RELATED_DOCUMENTS)
     quotes_by = _items(store, "SELECT q.doc_id, q.data FROM actors a JOIN quotes q ON q.doc_id = a.doc_id AND "
-                              "q.speaker = a.actor_id WHERE a.corpus_id = ? ORDER BY q.doc_id, q.start LIMIT ?",
-                       (corpus_id, limit))
+                              f"q.speaker = a.actor_id WHERE {window} ORDER BY q.doc_id, q.start LIMIT ?",
+                       (*among, limit))
     quotes_about = _items(store, "SELECT DISTINCT q.doc_id, q.start, q.data FROM actors a JOIN mentions m ON "
                                  "m.doc_id = a.doc_id AND m.actor_id = a.actor_id JOIN quotes q ON "
                                  "q.doc_id = a.doc_id AND m.start >= q.start AND m.start < q.\"end\" "
-                                 "WHERE a.corpus_id = ? AND (q.speaker IS NULL OR q.speaker NOT IN "
-                                 "(SELECT actor_id FROM actors WHERE doc_id = q.doc_id AND corpus_id = ?)) "
-                                 "ORDER BY q.doc_id, q.start LIMIT ?", (corpus_id, corpus_id, limit))
+                                 "LEFT JOIN actors speaker ON speaker.doc_id = q.doc_id AND "
+                                 "speaker.actor_id = q.speaker "
+                                 f"WHERE {window} AND (speaker.corpus_id IS NULL OR speaker.corpus_id != ?) "
+                                 "ORDER BY q.doc_id, q.start LIMIT ?", (*among, corpus_id, limit))
     stance = _items(store, "SELECT s.doc_id, s.data FROM actors a JOIN stance s ON s.doc_id = a.doc_id AND "
-                           "s.actor = a.actor_id WHERE a.corpus_id = ? ORDER BY s.doc_id LIMIT ?", (corpus_id, limit))
+                           f"s.actor = a.actor_id WHERE {window} ORDER BY s.doc_id LIMIT ?", (*among, limit))
     mentions = store.rows("SELECT m.doc_id AS document, m.start, m.\"end\", m.text, m.kind FROM actors a JOIN "
-                          "mentions m ON m.doc_id = a.doc_id AND m.actor_id = a.actor_id WHERE a.corpus_id = ? "
-                          "ORDER BY m.doc_id, m.start LIMIT ?", (corpus_id, limit))
+                          f"mentions m ON m.doc_id = a.doc_id AND m.actor_id = a.actor_id WHERE {window} "
+                          "ORDER BY m.doc_id, m.start LIMIT ?", (*among, limit))
     counts = {(r["type"], r["direction"]): r["n"] for r in store.rows(
         "SELECT type, 'out' AS direction, COUNT(*) AS n FROM relations WHERE corpus_source = ? GROUP BY type "
         "UNION ALL SELECT type, 'in', COUNT(*) FROM relations WHERE corpus_target = ? GROUP BY type",
@@ -135,7 +151,8 @@ def timeline(store: Store, limit: int = 500) -> list[dict[str, Any]]:
     """Dated relations between two actors, oldest first (`limit` of them)."""
     return [{**r, "negated": bool(r["negated"])} for r in store.rows(
         "SELECT date, corpus_source AS source, corpus_target AS target, type, negated, doc_id AS document, "
-        "evidence FROM relations WHERE target IS NOT NULL AND date_first IS NOT NULL "
+        "evidence FROM relations WHERE date IS NOT NULL AND target IS NOT NULL AND date_first IS NOT NULL AND "
+        "counted = 1 "
         "ORDER BY date, corpus_source, corpus_target LIMIT ?", (limit,))]
 
 
@@ -143,19 +160,21 @@ def ranked_claims(store: Store, limit: int = PAGE, offset: int = 0) -> list[dict
     """Claims across the corpus, most check-worthy first."""
     return [{"document": r["doc_id"], "title": r["title"], **json.loads(r["data"])} for r in store.rows(
         "SELECT c.doc_id, d.title, c.data FROM claims c JOIN documents d ON d.id = c.doc_id "
-        "ORDER BY c.checkworthiness DESC, c.doc_id, c.start LIMIT ? OFFSET ?", (limit, offset))]
+        f"WHERE {originals('c.doc_id')} ORDER BY c.checkworthiness DESC, c.doc_id, c.start LIMIT ? OFFSET ?",
+        (limit, offset))]
 
 
 def claim_conflicts(store: Store) -> list[Conflict]:
     """Disagreeing claims, among the subjects that claims of more than one document share (the
     `CONFLICT_SUBJECTS` named by most documents, `CONFLICT_CLAIMS` claims of each)."""
     subjects = [r["subject"] for r in store.rows(
-        "SELECT subject, COUNT(DISTINCT doc_id) AS n FROM claim_facts GROUP BY subject HAVING n > 1 "
-        "ORDER BY n DESC, subject LIMIT ?", (CONFLICT_SUBJECTS,))]
+        f"SELECT subject, COUNT(DISTINCT doc_id) AS n FROM claim_facts WHERE {originals()} GROUP BY subject "
+        "HAVING n > 1 ORDER BY n DESC, subject LIMIT ?", (CONFLICT_SUBJECTS,))]
     claims: dict[tuple[str, str], dict[str, Any]] = {}
     for subject in subjects:
         for r in store.rows("SELECT c.doc_id, c.id, c.data FROM claim_facts f JOIN claims c ON c.doc_id = f.doc_id "
-                            "AND c.id = f.claim_id WHERE f.subject = ? ORDER BY c.doc_id, c.id LIMIT ?",
+                            f"AND c.id = f.claim_id WHERE f.subject = ? AND {originals('f.doc_id')} "
+                            "ORDER BY c.doc_id, c.id LIMIT ?",
                             (subject, CONFLICT_CLAIMS)):
             claims[(r["doc_id"], r["id"])] = json.loads(r["data"])
     by_document: dict[str, list[dict[str, Any]]] = {}

@@ -30,7 +30,8 @@ from powermap.corpus.store import Store, StoreError
 from powermap.dates import bounds
 
 HERE = resources.files("powermap") / "web"
-NETWORK_EDGES = 300  # the edges with most relations the network page draws
+NETWORK_EDGES = 200  # the edges with most relations the network page draws
+LARGEST_NODE = 30.0  # pixels: the radius of an actor's circle grows with its mentions up to this
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=views.MOST)]
 LAYERS = ("actors", "quotes", "relations", "claims", "techniques")
@@ -108,8 +109,9 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
             document = document_or_404(data, doc_id)
             links = views.links(data, document["id"])
             names = views.names(data, links.values())
+            copies = views.copies(data, document["id"])
         shown = {actor_id: names.get(corpus_id, actor_id) for actor_id, corpus_id in links.items()}
-        return page(request, "document.html", document=document, names=shown, links=links,
+        return page(request, "document.html", document=document, names=shown, links=links, **copies,
                     marked=Markup(highlight(document, links, _span(hit, len(document["text"])))))
 
     @app.get("/actor/{actor_id}", response_class=HTMLResponse)
@@ -169,6 +171,12 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         """One document in full (schema powermap/1)."""
         with store() as data:
             return document_or_404(data, doc_id)
+
+    @app.get("/api/documents/{doc_id}/copies")
+    def api_copies(doc_id: str) -> dict[str, Any]:
+        """The document a document is a near-duplicate of, and its own near-duplicates (counted once)."""
+        with store() as data:
+            return views.copies(data, document_or_404(data, doc_id)["id"])
 
     @app.get("/api/actors")
     def api_actors(offset: Offset = 0, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
@@ -299,35 +307,33 @@ def _colour(type_: str) -> str:
 
 
 def spread_apart(points: dict[str, tuple[float, float]], radii: dict[str, float], size: int,
-                 gap: float = 4.0, passes: int = 30, most: int = 400) -> dict[str, tuple[float, float]]:
+                 gap: float = 4.0, passes: int = 60, most: int = 400) -> dict[str, tuple[float, float]]:
     """Nudge overlapping circles apart: the spring layout can put two nodes on one spot, and then the one
-    below cannot be clicked. Deterministic; skipped above `most` nodes, where pairs would cost too much."""
-    if len(points) > most:
+    below cannot be clicked. Each pass moves every overlapping pair half its overlap apart at once (numpy,
+    so a pass costs one array operation however many nodes); deterministic; skipped above `most` nodes."""
+    if len(points) > most or len(points) < 2:
         return points
-    placed = {node: list(xy) for node, xy in points.items()}
-    nodes = sorted(placed)
+    import numpy as np
+
+    nodes = sorted(points)
+    xy = np.array([points[n] for n in nodes], dtype=float)
+    r = np.array([radii[n] for n in nodes], dtype=float)
+    wanted = r[:, None] + r[None, :] + gap
+    later = np.triu(np.ones((len(nodes), len(nodes)), dtype=bool), 1)  # each pair once, in the nodes' order
     for _ in range(passes):
-        moved = False
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
-                (ax, ay), (bx, by) = placed[a], placed[b]
-                dx, dy = bx - ax, by - ay
-                distance = math.hypot(dx, dy)
-                wanted = radii[a] + radii[b] + gap
-                if distance >= wanted:
-                    continue
-                if distance == 0:  # the same spot: part them along a direction fixed by their order
-                    dx, dy, distance = 1.0, 0.0, 1.0
-                push = (wanted - distance) / 2 / distance
-                placed[a] = [ax - dx * push, ay - dy * push]
-                placed[b] = [bx + dx * push, by + dy * push]
-                moved = True
-        for node, (x, y) in placed.items():
-            low, high = radii[node], size - radii[node]
-            placed[node] = [min(max(x, low), high), min(max(y, low), high)]
-        if not moved:
+        delta = xy[None, :, :] - xy[:, None, :]  # from i to j
+        distance = np.hypot(delta[..., 0], delta[..., 1])
+        overlap = later & (distance < wanted - 1e-9)
+        if not overlap.any():
             break
-    return {node: (x, y) for node, (x, y) in placed.items()}
+        same = overlap & (distance == 0)  # the same spot: part them along a direction fixed by their order
+        delta[same] = (1.0, 0.0)
+        distance = np.where(same, 1.0, distance)
+        push = np.where(overlap, (wanted - distance) / 2 / np.where(distance == 0, 1.0, distance), 0.0)
+        moves = delta * push[..., None]
+        xy += moves.sum(axis=0) - moves.sum(axis=1)  # j moves along the pair's direction, i against it
+        xy = np.clip(xy, r[:, None], size - r[:, None])
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
 
 
 def network_svg(graph: Any, size: int = 760) -> str:
@@ -338,7 +344,8 @@ def network_svg(graph: Any, size: int = 760) -> str:
         return '<p class="empty">No actors match these filters.</p>'
     connected = graph.subgraph([n for n in graph if graph.degree(n) > 0] or list(graph)[:40])
     layout = nx.spring_layout(nx.Graph(connected), seed=7)
-    radii = {node: 5 + 2 * math.sqrt(attributes.get("mentions", 1)) for node, attributes in connected.nodes(data=True)}
+    radii = {node: min(5 + 2 * math.sqrt(attributes.get("mentions", 1)), LARGEST_NODE)
+             for node, attributes in connected.nodes(data=True)}
     pixels = {node: (40 + (x + 1) / 2 * (size - 80), 40 + (y + 1) / 2 * (size - 80)) for node, (x, y) in layout.items()}
     pixels = spread_apart(pixels, radii, size)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 180} {size}" class="network" '
