@@ -102,7 +102,8 @@ def build_store(path: Path, documents: list[dict[str, Any]], count: int) -> dict
         moved = store.rebuild()
         merged = time.perf_counter() - started
         actors = store.rows("SELECT COUNT(*) AS n, SUM(origin = 'ner') AS ner FROM corpus_actors")[0]
-    return {"store_s": stored, "store_ms_per_doc": 1000 * stored / count, "merge_s": merged,
+        copies = store.rows("SELECT COUNT(*) AS n FROM copies")[0]["n"]
+    return {"copies": copies, "store_s": stored, "store_ms_per_doc": 1000 * stored / count, "merge_s": merged,
             "corpus_actors": actors["n"], "ner_actors": actors["ner"], "edges": moved["edges"],
             "moved_by_rebuild": moved["actors_merged"] + moved["actors_split"]}
 
@@ -170,6 +171,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "powermap-bench-seeds.jsonl")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON too.")
+    parser.add_argument("--keep", type=Path, help="Keep the stores in this folder (corpus-N.db).")
     args = parser.parse_args()
     documents = seeds(args.seeds, args.cache)
     results: dict[int, dict[str, Any]] = {}
@@ -181,11 +183,14 @@ def main() -> None:
             figures["graph_s"] = graph_seconds(store, Path(temp))
             figures["store_mb"] = store.stat().st_size / 2**20
             results[count] = figures
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                store.replace(args.keep / f"corpus-{count}.db")
         print(f"{count} documents: stored in {figures['store_s']:.1f} s ({figures['store_ms_per_doc']:.1f} ms each, "
               f"merge included), whole-store merge (rebuild) {figures['merge_s']:.1f} s; "
               f"{figures['corpus_actors']} corpus actors ({figures['ner_actors']} not in the gazetteer), "
-              f"{figures['edges']} edges; store {figures['store_mb']:.0f} MB; server peak "
-              f"{figures['server_peak_mb']:.0f} MB; powermap graph {figures['graph_s']:.1f} s", flush=True)
+              f"{figures['edges']} edges, {figures['copies']} near-duplicates; store {figures['store_mb']:.0f} MB; "
+              f"server peak {figures['server_peak_mb']:.0f} MB; powermap graph {figures['graph_s']:.1f} s", flush=True)
     print(f"\n{'median ms':<48}" + "".join(f"{count:>10}" for count in args.docs))
     for label in results[args.docs[0]]["latency_ms"]:
         print(f"{label:<48}" + "".join(f"{r['latency_ms'][label]:>10.1f}" for r in results.values()))

@@ -190,6 +190,8 @@ CREATE INDEX IF NOT EXISTS relations_by_edge_date ON relations (edge_source, typ
 CREATE INDEX IF NOT EXISTS documents_by_genre ON documents (genre);
 CREATE INDEX IF NOT EXISTS relations_by_corpus_source ON relations (corpus_source, date_first, doc_id, id);
 CREATE INDEX IF NOT EXISTS relations_by_corpus_target ON relations (corpus_target, date_first, doc_id, id);
+CREATE INDEX IF NOT EXISTS relations_by_source_type ON relations (corpus_source, counted, type);
+CREATE INDEX IF NOT EXISTS relations_by_target_type ON relations (corpus_target, counted, type);
 CREATE INDEX IF NOT EXISTS relations_by_date ON relations (date, corpus_source, corpus_target);
 CREATE INDEX IF NOT EXISTS mentions_by_document_actor ON mentions (doc_id, actor_id);
 CREATE INDEX IF NOT EXISTS quotes_by_document ON quotes (doc_id, speaker);
@@ -700,11 +702,12 @@ class Store:
             raise StoreError(f"{self.path}: could not record an error: {exc}") from exc
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
+        """A document by its id, or by the first id that starts with `doc_id` (an index lookup either way)."""
         with self._reading():
-            row = self.conn.execute(
-                "SELECT document FROM documents WHERE id = ? OR id LIKE ?", (doc_id, f"{doc_id}%")
-            ).fetchone()
-        return json.loads(row[0]) if row else None
+            row = self.conn.execute("SELECT id, document FROM documents WHERE id = ?", (doc_id,)).fetchone() or \
+                self.conn.execute("SELECT id, document FROM documents WHERE id >= ? ORDER BY id LIMIT 1",
+                                  (doc_id,)).fetchone()
+        return json.loads(row[1]) if row and row[0].startswith(doc_id) else None
 
     def documents(self) -> Iterator[dict[str, Any]]:
         with self._reading():

@@ -137,8 +137,9 @@ def actor_facts(store: Store, corpus_id: str, limit: int = RELATED) -> dict[str,
                           f"mentions m ON m.doc_id = a.doc_id AND m.actor_id = a.actor_id WHERE {window} "
                           "ORDER BY m.doc_id, m.start LIMIT ?", (*among, limit))
     counts = {(r["type"], r["direction"]): r["n"] for r in store.rows(
-        "SELECT type, 'out' AS direction, COUNT(*) AS n FROM relations WHERE corpus_source = ? GROUP BY type "
-        "UNION ALL SELECT type, 'in', COUNT(*) FROM relations WHERE corpus_target = ? GROUP BY type",
+        "SELECT type, 'out' AS direction, COUNT(*) AS n FROM relations WHERE corpus_source = ? AND counted = 1 "
+        "GROUP BY type UNION ALL SELECT type, 'in', COUNT(*) FROM relations WHERE corpus_target = ? AND counted = 1 "
+        "GROUP BY type",
         (corpus_id, corpus_id))}
     referred = [corpus_id, *(r[k] for r in relations_out + relations_in for k in ("source", "target"))]
     holders = [links(store, s["document"]).get(s["held_by"]) for s in stance if s["held_by"] != "author"]
