@@ -320,8 +320,6 @@ def test_actor_slugs_are_unique_stable_and_never_empty_in_any_script():
 
 
 def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline, tmp_path):
-    from powermap.corpus.merge import canonical_ids
-
     text = ("Opposition leader Сергей Петров met the press in Vilnius on Monday. Кузнецов said the talks had "
             "failed. Петров accused Кузнецов of lying.")
     analysis = pipeline.analyse_text(text)
@@ -331,9 +329,12 @@ def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline,
     assert {m.text for a in analysis.actors if a.id == ids["Сергей Петров"] for m in a.mentions} == {
         "Сергей Петров", "Петров"}
     two = [pipeline.analyse_text(f"The envoy {name} met officials in Geneva. {name} said the talks failed.",
-                                 label=name).to_document().dump() for name in ("李明", "黎明")]
-    found = [a["id"] for d in two for a in d["actors"] if a["type"] == "person"]
-    mapping = canonical_ids(two)
+                                 label=name).to_document() for name in ("李明", "黎明")]
+    found = [a.id for d in two for a in d.actors if a.type == "person"]
+    with Store(tmp_path / "two.db") as store:
+        for document in two:
+            store.save(document, document.text)
+        mapping = {r["actor_id"]: r["corpus_id"] for r in store.rows("SELECT actor_id, corpus_id FROM actors")}
     assert len(set(found)) == len({mapping.get(i, i) for i in found})  # homophones stay two people
 
 

@@ -27,15 +27,6 @@ class Edge:
     documents: set[str] = field(default_factory=set)
     asserted_by: set[str] = field(default_factory=set)
 
-    def row(self, names: dict[str, str]) -> dict[str, Any]:
-        return {
-            "source": self.source, "source_name": names.get(self.source, self.source), "type": self.type,
-            "target": self.target, "target_name": names.get(self.target or "", self.target),
-            "count": self.count, "negated": self.negated, "weight": round(self.weight, 3),
-            "first": self.first, "last": self.last, "documents": sorted(self.documents),
-            "asserted_by": sorted(self.asserted_by),
-        }
-
 
 def relation_weight(relation: dict[str, Any]) -> float:
     """The signed contribution of one relation to its edge."""

@@ -14,10 +14,8 @@ that joins none becomes a representative itself.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -76,17 +74,3 @@ class Merger:
         self.mapping[actor_id] = found
         return found
 
-
-def canonical_ids(documents: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """Actor id -> the id it is merged into (identity for most), for documents held in memory (a JSONL
-    file): the merge `powermap rebuild` makes of a store, most mentioned actors first."""
-    mentions: Counter[str] = Counter()
-    actors: dict[str, tuple[str, str, str]] = {}
-    for document in documents:
-        for actor in document["actors"]:
-            mentions[actor["id"]] += len(actor["mentions"])
-            actors[actor["id"]] = (actor["name"], actor["type"], actor["origin"])
-    merger = Merger()
-    for actor_id in sorted(actors, key=lambda i: (-mentions[i], i)):
-        merger.add(actor_id, *actors[actor_id])
-    return merger.mapping
