@@ -30,7 +30,7 @@ from powermap.corpus.store import Store, StoreError
 from powermap.dates import bounds
 
 HERE = resources.files("powermap") / "web"
-NETWORK_EDGES = 200  # the edges with most relations the network page draws
+NETWORK_EDGES = 120  # the edges with most relations the network page draws
 LARGEST_NODE = 30.0  # pixels: the radius of an actor's circle grows with its mentions up to this
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=views.MOST)]
