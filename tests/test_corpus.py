@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from powermap.cli import app
-from powermap.corpus.merge import canonical_ids
+from powermap.corpus.load import readable_store
 
 runner = CliRunner()
 TEXTS = ["Russia attacked Ukraine in March 2022. Belarus and Russia agreed on gas prices.",
@@ -26,8 +26,8 @@ def corpus_file(tmp_path_factory, pipeline):
 
 
 def test_spelling_variants_of_an_unknown_person_merge(corpus_file):
-    documents = [json.loads(line) for line in corpus_file.read_text().splitlines()]
-    mapping = canonical_ids(documents)
+    with readable_store(corpus_file) as store:
+        mapping = {r["actor_id"]: r["corpus_id"] for r in store.rows("SELECT actor_id, corpus_id FROM actors")}
     assert mapping["person:jonas-petraitys"] == mapping["person:jonas-petraitis"]
     assert mapping["state:RUS"] == "state:RUS"
 

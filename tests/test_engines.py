@@ -57,6 +57,37 @@ def test_dask_matches_local(dask_run, single):
     assert documents == single
 
 
+def _corpus_view(db):
+    """What the corpus view shows of a store, independent of the order documents arrived in."""
+    connection = sqlite3.connect(db)
+    try:
+        groups = {}
+        for actor_id, corpus_id in connection.execute("SELECT DISTINCT actor_id, corpus_id FROM actors"):
+            groups.setdefault(corpus_id, set()).add(actor_id)
+        members = {corpus_id: tuple(sorted(ids)) for corpus_id, ids in groups.items()}
+        actors = sorted((members[i], a, d, m) for i, a, d, m in connection.execute(
+            "SELECT id, aliases, documents, mentions FROM corpus_actors"))
+        edges = sorted((members.get(s, s), t, members.get(g, g), c, n, round(w, 6), first, last)
+                       for s, t, g, c, n, w, first, last in connection.execute("SELECT * FROM edges"))
+        return actors, edges
+    finally:
+        connection.close()
+
+
+def test_load_of_a_dask_run_builds_the_store_of_a_local_run(dask_run, corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+
+    out, _ = dask_run
+    local, loaded = tmp_path / "local.db", tmp_path / "loaded.db"
+    assert CliRunner().invoke(app, ["analyze", str(corpus), "--db", str(local), "--quiet"]).exit_code == 0
+    result = CliRunner().invoke(app, ["load", str(out), "--db", str(loaded)])
+    assert result.exit_code == 0, result.output
+    actors, edges = _corpus_view(local)
+    assert actors and edges and (actors, edges) == _corpus_view(loaded)
+
+
 def test_load_reads_only_complete_dask_runs(dask_run, tmp_path):
     import shutil
 

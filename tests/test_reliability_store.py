@@ -104,7 +104,7 @@ def _other_schema(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("make", "reason"), [(_foreign_database, "not a powermap database"),
-                                              (_layout_one_store, "store layout 1, this powermap uses 2"),
+                                              (_layout_one_store, "store layout 1, this powermap uses 3"),
                                               (_other_schema, "schema someone-else/7")],
                          ids=["foreign-app", "layout-1", "other-schema"])
 def test_refused_databases_are_left_byte_for_byte_unchanged(tmp_path, make, reason):
@@ -262,15 +262,19 @@ def test_graph_period_must_be_dates(tmp_path, documents, bad):
 
 def test_graph_period_compares_dates_not_strings(tmp_path, documents):
     from powermap.corpus.graph import build
+    from powermap.corpus.load import readable_store
 
     dated = [json.loads(json.dumps(d)) for d in documents[:4]]
     for document, day in zip(dated, ["2019", "2022-05", "2022-05-31", "2022-10-01"], strict=True):
         for relation in document["relations"]:
             relation["date"] = day
-    kept = lambda since, until: {d for *_, d in build(dated, since=since, until=until).edges(data="first")}  # noqa: E731
-    assert kept("2022-05", "2022-05") == {"2022-05", "2022-05-31"}
-    assert kept("2022-05-31", None) == {"2022-05", "2022-05-31", "2022-10-01"}  # May overlaps its last day
-    assert kept(None, "2020") == {"2019"}
+    path = tmp_path / "dated.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in dated), encoding="utf-8")
+    with readable_store(path) as store:
+        kept = lambda since, until: {d for *_, d in build(store, since=since, until=until).edges(data="first")}  # noqa: E731
+        assert kept("2022-05", "2022-05") == {"2022-05", "2022-05-31"}
+        assert kept("2022-05-31", None) == {"2022-05", "2022-05-31", "2022-10-01"}  # May overlaps its last day
+        assert kept(None, "2020") == {"2019"}
 
 
 @pytest.mark.parametrize("force", [False, True], ids=["rerun", "force"])
@@ -316,8 +320,6 @@ def test_actor_slugs_are_unique_stable_and_never_empty_in_any_script():
 
 
 def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline, tmp_path):
-    from powermap.corpus.merge import canonical_ids
-
     text = ("Opposition leader Сергей Петров met the press in Vilnius on Monday. Кузнецов said the talks had "
             "failed. Петров accused Кузнецов of lying.")
     analysis = pipeline.analyse_text(text)
@@ -327,9 +329,12 @@ def test_people_named_in_other_scripts_keep_their_own_actors_and_edges(pipeline,
     assert {m.text for a in analysis.actors if a.id == ids["Сергей Петров"] for m in a.mentions} == {
         "Сергей Петров", "Петров"}
     two = [pipeline.analyse_text(f"The envoy {name} met officials in Geneva. {name} said the talks failed.",
-                                 label=name).to_document().dump() for name in ("李明", "黎明")]
-    found = [a["id"] for d in two for a in d["actors"] if a["type"] == "person"]
-    mapping = canonical_ids(two)
+                                 label=name).to_document() for name in ("李明", "黎明")]
+    found = [a.id for d in two for a in d.actors if a.type == "person"]
+    with Store(tmp_path / "two.db") as store:
+        for document in two:
+            store.save(document, document.text)
+        mapping = {r["actor_id"]: r["corpus_id"] for r in store.rows("SELECT actor_id, corpus_id FROM actors")}
     assert len(set(found)) == len({mapping.get(i, i) for i in found})  # homophones stay two people
 
 
@@ -345,11 +350,13 @@ def _hostile_documents(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
         document["title"] = HOSTILE_CELLS[number]
         for index, actor in enumerate(document["actors"]):
             actor["name"] = f"{HOSTILE_CELLS[index % len(HOSTILE_CELLS)]} {controls[index % len(controls):]}"
-        document["quotes"] = [{"start": 0, "end": 5, "text": cell, "kind": "direct", "speaker": None,
-                               "speaker_text": None, "cue": None, "source": None, "confidence": 0.5}
-                              for cell in HOSTILE_CELLS]
-        for claim in document["claims"]:
-            claim["text"] = HOSTILE_CELLS[1]
+        document["quotes"] = []
+        for cell in HOSTILE_CELLS:  # quoted at the end of the text, so that every span still points at it
+            document["text"] += "\n"
+            document["quotes"].append({"start": len(document["text"]), "end": len(document["text"]) + len(cell),
+                                       "text": cell, "kind": "direct", "speaker": None, "speaker_text": None,
+                                       "cue": None, "source": None, "confidence": 0.5})
+            document["text"] += cell
     return hostile
 
 
@@ -376,8 +383,10 @@ def test_exports_neither_run_formulas_nor_break_on_control_characters(tmp_path, 
         graphs[fmt] = read(target)
     expected = nx.MultiDiGraph()
     from powermap.corpus.graph import build
+    from powermap.corpus.load import readable_store
 
-    expected = build(json.loads(line) for line in source.read_text().splitlines())
+    with readable_store(source) as store:
+        expected = build(store)
     for graph in graphs.values():
         assert graph.number_of_nodes() == expected.number_of_nodes() > 3
         assert graph.number_of_edges() == expected.number_of_edges()

@@ -29,7 +29,11 @@ def corpus_db(tmp_path_factory, pipeline):
         document = json.loads(store.conn.execute("SELECT document FROM documents LIMIT 1").fetchone()[0])
         document["actors"][0]["name"] = "<script>alert('actor')</script>"
         store.conn.execute("UPDATE documents SET document = ? WHERE id = ?", (json.dumps(document), document["id"]))
+        store.conn.execute("UPDATE actors SET name = ? WHERE doc_id = ? AND actor_id = ?",
+                           (document["actors"][0]["name"], document["id"], document["actors"][0]["id"]))
         store.conn.commit()
+    with Store(path) as store:
+        store.rebuild()  # the corpus actors as if the name had been written so
     return path
 
 
@@ -128,7 +132,11 @@ def test_unreadable_dates_neither_break_the_timeline_nor_the_filters(corpus_db, 
             document = json.loads(data)
             for number, relation in enumerate(document["relations"]):
                 relation["date"] = ["unknown", "2024-13", "", "2022-05"][number % 4]
+                connection.execute("UPDATE relations SET date = ? WHERE doc_id = ? AND id = ?",
+                                   (relation["date"], doc_id, relation["id"]))
             connection.execute("UPDATE documents SET document = ? WHERE id = ?", (json.dumps(document), doc_id))
+    with Store(copy) as store:
+        store.rebuild()  # the days each relation covers, as the store derives them
     client = TestClient(create_app(copy), base_url="http://127.0.0.1")
     assert client.get("/timeline").status_code == 200
     rows = client.get("/api/timeline").json()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
-from contextlib import ExitStack, closing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -296,6 +296,25 @@ def load(
     raise typer.Exit(1 if counts["refused"] else 0)
 
 
+@app.command()
+def rebuild(
+    db: Annotated[Path, typer.Argument(help="The SQLite store to rebuild (or upgrade from the previous layout).")],
+) -> None:
+    """Recompute the merge of corpus actors and every edge of a store, and say what moved."""
+    if not db.is_file():
+        err.print(f"powermap: {db}: no such database", markup=False)
+        raise typer.Exit(2)
+    try:
+        with Store(db, upgrade=True) as store:
+            moved = store.rebuild()
+    except StoreError as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    err.print(f"{moved['corpus_actors']} corpus actors ({moved['actors_merged']} merged, {moved['actors_split']} "
+              f"split), {moved['edges']} edges ({moved['edges_added']} added, {moved['edges_removed']} removed, "
+              f"{moved['edges_changed']} changed)", markup=False)
+
+
 def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
     if out is not None and data is not None:
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -323,6 +342,23 @@ def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
             return document_file(path), []
         with Store(path, readonly=True) as store:
             return list(store.documents()), store.problems()
+    except (StoreError, ValueError) as exc:
+        err.print(f"powermap: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[Store]:
+    """The store behind a reading command (a database, or a JSONL file put into a temporary one); a clear
+    exit for anything else."""
+    if not path.exists():
+        err.print(f"powermap: {path}: no such file", markup=False)
+        raise typer.Exit(2)
+    from powermap.corpus.load import readable_store
+
+    try:
+        with readable_store(path) as store:
+            yield store
     except (StoreError, ValueError) as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
@@ -366,18 +402,13 @@ def edges(
     """Relations aggregated into edges (source, type, target) with counts, dates and signed weight."""
     import csv
 
-    from powermap.corpus.edges import aggregate
+    from powermap.corpus.views import names
 
-    documents, _ = _documents(path)
-    documents = confident(documents, min_confidence)
-    names = {a["id"]: a["name"] for d in documents for a in d["actors"]}
-    if path.suffix in {".jsonl", ".json", ".ndjson"} or min_confidence > 0:
-        rows = [edge.row(names) for edge in aggregate(documents, set(types) if types else None)]
-    else:  # the store keeps its edges up to date as documents arrive
-        with Store(path, readonly=True) as store:
-            rows = [{**row, "source_name": names.get(row["source"], row["source"]),
-                     "target_name": names.get(row["target"] or "", row["target"])}
-                    for row in store.edges() if not types or row["type"] in types]
+    with _reading(path) as store:
+        rows = store.edges(types or (), min_confidence=min_confidence)
+        named = names(store, [row[k] for row in rows for k in ("source", "target")])
+    rows = [{**row, "source_name": named.get(row["source"], row["source"]),
+             "target_name": named.get(row["target"] or "", row["target"])} for row in rows]
     if csv_out:
         columns = ["source", "source_name", "type", "target", "target_name", "count", "negated", "weight",
                    "first", "last", "documents", "asserted_by"]
@@ -407,20 +438,21 @@ def claims(
     """Claims ranked by check-worthiness across the corpus, or the conflicts between them."""
     import csv
 
-    from powermap.corpus.claims import conflicts, ranked
+    from powermap.corpus.views import claim_conflicts, ranked_claims
 
-    documents, _ = _documents(path)
+    with _reading(path) as store:
+        found = claim_conflicts(store) if show_conflicts else ranked_claims(store, top)
     if show_conflicts:
         rows = [{"kind": c.kind, "actors": " ".join(c.actors), "predicate": c.predicate, "unit": c.unit,
                  "document": e["document"], "claim": e["claim"], "value": e.get("value", e.get("date")),
-                 "text": e["text"]} for c in conflicts(documents) for e in c.claims]
+                 "text": e["text"]} for c in found for e in c.claims]
         columns = ["kind", "actors", "predicate", "unit", "document", "claim", "value", "text"]
     else:
         rows = [{"score": r["checkworthiness"], "kind": r["kind"], "document": r["document"], "claim": r["id"],
                  "quantities": "; ".join(f"{q['text']}={q['value']:g} {q['unit'] or ''}".strip()
                                          for q in r["quantities"]),
                  "dates": "; ".join(f"{d['text']}={d['iso'] or '?'}" for d in r["dates"]),
-                 "reasons": " ".join(r["reasons"]), "text": r["text"]} for r in ranked(documents)[:top]]
+                 "reasons": " ".join(r["reasons"]), "text": r["text"]} for r in found]
         columns = ["score", "kind", "document", "claim", "quantities", "dates", "reasons", "text"]
     if csv_out:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
@@ -461,8 +493,8 @@ def graph(
         except ValueError as exc:
             err.print(f"powermap: {option}: {exc}", markup=False)
             raise typer.Exit(2) from exc
-    documents, _ = _documents(path)
-    network = build(confident(documents, min_confidence), set(types) if types else None, since, until)
+    with _reading(path) as store:
+        network = build(store, types or (), since, until, min_confidence)
     target = output or Path(f"powermap-graph.{fmt}")
     write(network, target, fmt)
     err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
@@ -483,9 +515,9 @@ def export(
         err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
         raise typer.Exit(2)
     refuse_overwrites([path], {}, {"-o": out_dir})
-    documents, _ = _documents(path)
-    for written in write(confident(documents, min_confidence), out_dir, fmt):
-        err.print(f"wrote {written}", markup=False)
+    with _reading(path) as store:
+        for written in write(confident(store.documents(), min_confidence), out_dir, fmt):
+            err.print(f"wrote {written}", markup=False)
 
 
 @app.command()

@@ -7,8 +7,9 @@ the same event differently at the same precision.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -38,22 +39,34 @@ def _entry(document: dict[str, Any], claim: dict[str, Any], **value: Any) -> dic
     return {"document": document["id"], "claim": claim["id"], "text": claim["text"], **value}
 
 
+def subjects(claim: dict[str, Any]) -> Iterator[tuple[str, tuple[str, ...], str, str | None, float | str]]:
+    """What a claim says something about, one (kind, actors, predicate, unit or precision, value) per quantity
+    with a unit and per resolved date: two claims can only conflict on one of these."""
+    if not claim["actors"] or not claim.get("predicate"):
+        return
+    actors = tuple(sorted(claim["actors"]))
+    for quantity in claim["quantities"]:
+        if quantity["unit"]:
+            yield "value", actors, claim["predicate"], quantity["unit"], quantity["value"]
+    for day in claim["dates"]:
+        if day["iso"]:
+            yield "date", actors, claim["predicate"], day["precision"], day["iso"]
+
+
+def subject_key(kind: str, actors: tuple[str, ...], predicate: str, qualifier: str | None) -> str:
+    """One subject as a string, for the store to group claims by."""
+    return json.dumps([kind, actors, predicate, qualifier], ensure_ascii=False)
+
+
 def conflicts(documents: Iterable[dict[str, Any]]) -> list[Conflict]:
     """Claims from different documents that disagree about the same thing."""
     by_value: dict[tuple[Any, ...], list[tuple[dict[str, Any], dict[str, Any], float]]] = defaultdict(list)
     by_date: dict[tuple[Any, ...], list[tuple[dict[str, Any], dict[str, Any], str]]] = defaultdict(list)
     for document in documents:
         for claim in document.get("claims", []):
-            if not claim["actors"] or not claim.get("predicate"):
-                continue
-            actors = tuple(sorted(claim["actors"]))
-            for quantity in claim["quantities"]:
-                if quantity["unit"]:
-                    key = (actors, claim["predicate"], quantity["unit"])
-                    by_value[key].append((document, claim, quantity["value"]))
-            for day in claim["dates"]:
-                if day["iso"]:
-                    by_date[(actors, claim["predicate"], day["precision"])].append((document, claim, day["iso"]))
+            for kind, actors, predicate, qualifier, value in subjects(claim):
+                groups: Any = by_value if kind == "value" else by_date
+                groups[(actors, predicate, qualifier)].append((document, claim, value))
     found: list[Conflict] = []
     for (actors, predicate, unit), items in by_value.items():
         clashes = [(a, b) for a, b in combinations(items, 2) if a[0]["id"] != b[0]["id"]

@@ -7,7 +7,7 @@ confidence, halved when not asserted as fact, and reversed when negated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,15 +27,6 @@ class Edge:
     documents: set[str] = field(default_factory=set)
     asserted_by: set[str] = field(default_factory=set)
 
-    def row(self, names: dict[str, str]) -> dict[str, Any]:
-        return {
-            "source": self.source, "source_name": names.get(self.source, self.source), "type": self.type,
-            "target": self.target, "target_name": names.get(self.target or "", self.target),
-            "count": self.count, "negated": self.negated, "weight": round(self.weight, 3),
-            "first": self.first, "last": self.last, "documents": sorted(self.documents),
-            "asserted_by": sorted(self.asserted_by),
-        }
-
 
 def relation_weight(relation: dict[str, Any]) -> float:
     """The signed contribution of one relation to its edge."""
@@ -50,11 +41,10 @@ def edge_key(source: str, type_: str, target: str | None) -> tuple[str, str, str
     return source, type_, target or ""
 
 
-def confident(documents: Iterable[dict[str, Any]], at_least: float) -> list[dict[str, Any]]:
-    """The documents with only the relations whose confidence reaches `at_least` (all of them at 0)."""
-    if at_least <= 0:
-        return list(documents)
-    return [{**d, "relations": [r for r in d["relations"] if r["confidence"] >= at_least]} for d in documents]
+def confident(documents: Iterable[dict[str, Any]], at_least: float) -> Iterator[dict[str, Any]]:
+    """The documents, one at a time, with only the relations whose confidence reaches `at_least`."""
+    for document in documents:
+        yield {**document, "relations": [r for r in document["relations"] if r["confidence"] >= at_least]}
 
 
 def aggregate(documents: Iterable[dict[str, Any]], types: set[str] | None = None) -> list[Edge]:

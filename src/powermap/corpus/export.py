@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,10 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: safe_cell(value) for key, value in row.items()}
 
 
-def tables(documents: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+def tables(documents: Iterable[dict[str, Any]]) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Each document's rows of every table, one document at a time."""
     for d in documents:
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         doc = d["id"]
         rows["documents"].append({k: d.get(k) for k in ("id", "source", "format", "url", "title", "section",
                                                         "author", "published", "language", "pipeline")}
@@ -58,29 +59,53 @@ def tables(documents: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]
         rows["rhetoric"].extend({"document": doc, "technique": t["technique"], "start": t["start"],
                                  "end": t["end"], "text": t["text"], "target": t["target"],
                                  "confidence": t["confidence"]} for t in d.get("rhetoric", []))
-    return rows
+        yield rows
 
 
-def write(documents: Iterable[dict[str, Any]], folder: Path, fmt: str) -> list[Path]:
-    """One file per table in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in tables(documents).items():
-        path = folder / f"{name}.{fmt}"
-        if fmt == "csv":
-            with path.open("w", newline="", encoding="utf-8") as handle:
-                columns = list(rows[0]) if rows else ["document"]
-                writer = csv.DictWriter(handle, fieldnames=columns)
-                writer.writeheader()
-                writer.writerows(safe_row(row) for row in rows)
-        elif fmt == "jsonl":
-            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        elif fmt == "parquet":
+class _TableFile:
+    """One table's file, written a document's rows at a time: the export never holds the corpus. Parquet
+    keeps its table's rows until the end (a column's type is only known from all of them)."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self.handle = path.open("w", newline="", encoding="utf-8") if fmt in {"csv", "jsonl"} else None
+        self.writer: csv.DictWriter[str] | None = None
+        self.kept: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if self.fmt == "csv" and rows:
+            if self.writer is None:
+                self.writer = csv.DictWriter(self.handle, fieldnames=list(rows[0]))  # type: ignore[arg-type]
+                self.writer.writeheader()
+            self.writer.writerows(safe_row(row) for row in rows)
+        elif self.fmt == "jsonl":
+            self.handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))  # type: ignore[union-attr]
+        elif self.fmt == "parquet":
+            self.kept.extend(rows)
+
+    def close(self) -> None:
+        if self.fmt == "csv" and self.writer is None:
+            csv.writer(self.handle).writerow(["document"])  # type: ignore[arg-type]
+        if self.fmt == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            pq.write_table(pa.Table.from_pylist(rows) if rows else pa.table({"document": []}), path)
-        else:
-            raise ValueError(f"unknown export format {fmt!r}")
-        written.append(path)
-    return written
+            pq.write_table(pa.Table.from_pylist(self.kept) if self.kept else pa.table({"document": []}), self.path)
+        if self.handle is not None:
+            self.handle.close()
+
+
+def write(documents: Iterable[dict[str, Any]], folder: Path, fmt: str) -> list[Path]:
+    """One file per table in `folder`, filled one document at a time."""
+    if fmt not in {"csv", "jsonl", "parquet"}:
+        raise ValueError(f"unknown export format {fmt!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {name: _TableFile(folder / f"{name}.{fmt}", fmt) for name in TABLES}
+    try:
+        for rows in tables(documents):
+            for name, found in rows.items():
+                files[name].add(found)
+    finally:
+        for file in files.values():
+            file.close()
+    return [file.path for file in files.values()]

@@ -4,60 +4,48 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from powermap.corpus.edges import aggregate
 from powermap.corpus.export import safe_cell
-from powermap.corpus.merge import canonical_ids
-from powermap.dates import within
+from powermap.corpus.store import Store
 
 
-def _merged(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Documents with merged actor ids applied to relations (copies; the originals are untouched)."""
-    mapping = canonical_ids(documents)
-    merged = []
-    for document in documents:
-        relations = [{**r, "source": mapping.get(r["source"], r["source"]),
-                      "target": mapping.get(r["target"], r["target"]) if r["target"] else None}
-                     for r in document.get("relations", [])]
-        merged.append({**document, "relations": relations})
-    return merged
-
-
-def build(documents: Iterable[dict[str, Any]], types: set[str] | None = None, since: str | None = None,
-          until: str | None = None) -> nx.MultiDiGraph:
-    """Actors with their type, country and mention counts; one edge per (source, relation, target).
-    `since` and `until` (ISO at any precision, compared as dates) keep the relations dated in the period.
+def build(store: Store, types: Iterable[str] = (), since: str | None = None, until: str | None = None,
+          min_confidence: float = 0.0, limit: int | None = None, every_actor: bool = True) -> nx.MultiDiGraph:
+    """Corpus actors with their type, country and mentions; one edge per (source, relation, target) between
+    two actors, from the store's edges (the `limit` with most relations). `since` and `until` (ISO at any
+    precision, compared as dates) keep the relations dated in the period. Without `every_actor` only the
+    actors of those edges are nodes, and edges carry no document lists (what a picture needs).
 
     The edge attribute is `relation`, not `type`: GEXF reserves `type` for an edge's direction."""
-    documents = list(documents)
-    mapping = canonical_ids(documents)
+    edges = [e for e in store.edges(types, since, until, min_confidence, limit, documents=every_actor) if e["target"]]
     graph = nx.MultiDiGraph()
-    mentions: Counter[str] = Counter()
-    for document in documents:
-        for actor in document["actors"]:
-            node = mapping.get(actor["id"], actor["id"])
-            mentions[node] += len(actor["mentions"])
-            if node not in graph:
-                graph.add_node(node, label=actor["name"], type=actor["type"], country=actor["country"] or "",
-                               qid=actor["qid"] or "")
-    for node, count in mentions.items():
-        graph.nodes[node]["mentions"] = count
-    dated = [{**d, "relations": [r for r in d.get("relations", []) if within(r["date"], since, until)]}
-             for d in _merged(documents)]
-    for edge in aggregate(dated, types):
-        if edge.target is None:
-            continue
-        graph.add_edge(edge.source, edge.target, key=edge.type, relation=edge.type, count=edge.count,
-                       negated=edge.negated, weight=round(edge.weight, 3), first=edge.first or "",
-                       last=edge.last or "", documents=" ".join(sorted(edge.documents)),
-                       asserted_by=" ".join(sorted(edge.asserted_by)))
+    wanted = None if every_actor else sorted({e[k] for e in edges for k in ("source", "target")})
+    for actor in _actors(store, wanted):
+        graph.add_node(actor["id"], label=actor["name"], type=actor["type"], country=actor["country"] or "",
+                       qid=actor["qid"] or "", mentions=actor["mentions"])
+    for edge in edges:
+        details = {"documents": " ".join(edge["documents"]), "asserted_by": " ".join(edge["asserted_by"])} \
+            if every_actor else {}
+        graph.add_edge(edge["source"], edge["target"], key=edge["type"], relation=edge["type"], count=edge["count"],
+                       negated=edge["negated"], weight=edge["weight"], first=edge["first"] or "",
+                       last=edge["last"] or "", **details)
     return graph
+
+
+def _actors(store: Store, ids: list[str] | None) -> Iterator[dict[str, Any]]:
+    """Every corpus actor, or those of `ids`."""
+    query = "SELECT id, name, type, country, qid, mentions FROM corpus_actors"
+    if ids is None:
+        yield from store.rows(query + " ORDER BY mentions DESC, id")
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        yield from store.rows(query + f" WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
 
 
 # Characters XML 1.0 cannot carry at all (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates).

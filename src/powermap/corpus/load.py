@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from pydantic import ValidationError
@@ -206,3 +208,25 @@ def load(store: Store, paths: Iterable[Path], force: bool, say: Callable[[str], 
         else:
             counts["skipped"] += 1
     return counts
+
+
+@contextmanager
+def readable_store(path: Path) -> Iterator[Store]:
+    """The store reading commands use: a database opened read-only, or the documents of a JSONL file put
+    into a store in a temporary folder (removed afterwards), so that every reading command has one way
+    through, merge included. ValueError naming the first bad record of a file."""
+    if path.suffix not in {".jsonl", ".json", ".ndjson"}:
+        with Store(path, readonly=True) as store:
+            yield store
+        return
+    with TemporaryDirectory(prefix="powermap-") as folder, Store(Path(folder) / "documents.db") as store:
+        for record in records([path]):
+            if record.error is not None:
+                raise ValueError(f"{record.where}: {record.error}")
+            if record.document is not None:
+                try:
+                    document = checked(record)
+                except ValueError as exc:
+                    raise ValueError(f"{record.where}: {exc}") from None
+                store.save(document, record.raw or document.text)
+        yield store

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,13 +24,16 @@ from markupsafe import Markup
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from powermap import ontology
-from powermap.corpus.claims import conflicts, ranked
+from powermap.corpus import views
 from powermap.corpus.graph import build
-from powermap.corpus.merge import canonical_ids
 from powermap.corpus.store import Store, StoreError
-from powermap.dates import bounds, readable
+from powermap.dates import bounds
 
 HERE = resources.files("powermap") / "web"
+NETWORK_EDGES = 120  # the edges with most relations the network page draws
+LARGEST_NODE = 30.0  # pixels: the radius of an actor's circle grows with its mentions up to this
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=views.MOST)]
 LAYERS = ("actors", "quotes", "relations", "claims", "techniques")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SECURITY_HEADERS = {
@@ -41,39 +43,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-
-
-class Corpus:
-    """The documents of one store, read once per request."""
-
-    def __init__(self, path: Path) -> None:
-        with Store(path, readonly=True) as store:
-            self.documents = list(store.documents())
-            self.problems = store.problems()
-        self.by_id = {d["id"]: d for d in self.documents}
-
-    @cached_property
-    def mapping(self) -> dict[str, str]:
-        return canonical_ids(self.documents)
-
-    @cached_property
-    def actors(self) -> dict[str, dict[str, Any]]:
-        """Merged actors across documents, with every mention traceable to its document."""
-        merged: dict[str, dict[str, Any]] = {}
-        for document in self.documents:
-            for actor in document["actors"]:
-                actor_id = self.mapping.get(actor["id"], actor["id"])
-                entry = merged.setdefault(actor_id, {**{k: actor[k] for k in ("name", "type", "country", "qid",
-                                                                                "origin")},
-                                                     "id": actor_id, "mentions": [], "documents": set(),
-                                                     "variants": set()})
-                entry["variants"].add(actor["name"])
-                entry["documents"].add(document["id"])
-                entry["mentions"].extend({**m, "document": document["id"]} for m in actor["mentions"])
-        return merged
-
-    def actor_of(self, actor_id: str | None) -> str | None:
-        return self.mapping.get(actor_id, actor_id) if actor_id else None
 
 
 def _period(since: str | None, until: str | None) -> tuple[str | None, str | None]:
@@ -108,74 +77,81 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    corpus = lambda: Corpus(db)  # noqa: E731 - read the store afresh for each request
+
+    def store() -> Store:
+        """A read-only connection for one request: every page reads only what it shows."""
+        return Store(db, readonly=True)
 
     def page(request: Request, name: str, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"layers": LAYERS, **context})
 
-    def document_or_404(data: Corpus, doc_id: str) -> dict[str, Any]:
-        document = data.by_id.get(doc_id)
+    def document_or_404(data: Store, doc_id: str) -> dict[str, Any]:
+        document = data.document(doc_id)
         if document is None:
             raise HTTPException(status_code=404, detail="no such document")
         return document
 
-    def actor_or_404(data: Corpus, actor_id: str) -> dict[str, Any]:
-        actor = data.actors.get(data.actor_of(actor_id) or "")
+    def actor_or_404(data: Store, actor_id: str) -> dict[str, Any]:
+        actor = views.actor(data, actor_id)
         if actor is None:
             raise HTTPException(status_code=404, detail="no such actor")
         return actor
 
     # -- pages --------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    def overview(request: Request) -> HTMLResponse:
-        data = corpus()
-        top = sorted(data.actors.values(), key=lambda a: -len(a["mentions"]))[:20]
-        genres = Counter((d.get("genre") or {}).get("label", "unknown") for d in data.documents)
-        return page(request, "overview.html", documents=data.documents, actors=top, genres=genres,
-                    problems=data.problems, relations=sum(len(d.get("relations", [])) for d in data.documents))
+    def overview(request: Request, offset: Offset = 0) -> HTMLResponse:
+        with store() as data:
+            return page(request, "overview.html", **views.overview(data, offset))
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
-    def document_page(request: Request, doc_id: str) -> HTMLResponse:
-        data = corpus()
-        document = document_or_404(data, doc_id)
-        names = {a["id"]: a["name"] for a in document["actors"]}
-        return page(request, "document.html", document=document, names=names,
-                    marked=Markup(highlight(document, data)))
+    def document_page(request: Request, doc_id: str, hit: str = "") -> HTMLResponse:
+        with store() as data:
+            document = document_or_404(data, doc_id)
+            links = views.links(data, document["id"])
+            names = views.names(data, links.values())
+            copies = views.copies(data, document["id"])
+        shown = {actor_id: names.get(corpus_id, actor_id) for actor_id, corpus_id in links.items()}
+        return page(request, "document.html", document=document, names=shown, links=links, **copies,
+                    marked=Markup(highlight(document, links, _span(hit, len(document["text"])))))
 
     @app.get("/actor/{actor_id}", response_class=HTMLResponse)
     def actor_page(request: Request, actor_id: str) -> HTMLResponse:
-        data = corpus()
-        actor = actor_or_404(data, actor_id)
-        return page(request, "actor.html", actor=actor, **actor_facts(data, actor["id"]),
-                    bars=Markup(relation_bars(data, actor["id"])))
+        with store() as data:
+            actor = actor_or_404(data, actor_id)
+            facts = views.actor_facts(data, actor["id"])
+        return page(request, "actor.html", actor=actor, **facts, bars=Markup(relation_bars(facts["counts"])))
 
     @app.get("/network", response_class=HTMLResponse)
     def network_page(request: Request, type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
                      since: str | None = None, until: str | None = None) -> HTMLResponse:
         period = _period(since, until)
-        data = corpus()
         type = type or []  # noqa: A001
-        graph = build(data.documents, set(type) or None, *period)
+        with store() as data:
+            graph = build(data, type, *period, limit=NETWORK_EDGES, every_actor=False)
+            if graph.number_of_nodes() == 0 and not (type or since or until):
+                graph.add_nodes_from((a["id"], {"label": a["name"], "type": a["type"], "mentions": a["mentions"]})
+                                     for a in views.actors(data, 0, 40))
         return page(request, "network.html", svg=Markup(network_svg(graph)), types=sorted(ontology.RELATION_TYPES),
                     chosen=set(type), since=since or "", until=until or "", edges=graph.number_of_edges(),
                     nodes=graph.number_of_nodes())
 
     @app.get("/timeline", response_class=HTMLResponse)
     def timeline_page(request: Request) -> HTMLResponse:
-        data = corpus()
-        rows = timeline(data)
-        return page(request, "timeline.html", rows=rows, svg=Markup(timeline_svg(rows)),
-                    names={k: v["name"] for k, v in data.actors.items()})
+        with store() as data:
+            rows = views.timeline(data)
+            names = views.names(data, [r[k] for r in rows for k in ("source", "target")])
+        return page(request, "timeline.html", rows=rows, svg=Markup(timeline_svg(rows)), names=names)
 
     @app.get("/claims", response_class=HTMLResponse)
-    def claims_page(request: Request) -> HTMLResponse:
-        data = corpus()
-        return page(request, "claims.html", claims=ranked(data.documents)[:200], conflicts=conflicts(data.documents))
+    def claims_page(request: Request, offset: Offset = 0) -> HTMLResponse:
+        with store() as data:
+            return page(request, "claims.html", claims=views.ranked_claims(data, 200, offset),
+                        conflicts=views.claim_conflicts(data), offset=offset, limit=200)
 
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = "") -> HTMLResponse:
-        data = corpus()
-        return page(request, "search.html", q=q, **search(data, q))
+        with store() as data:
+            return page(request, "search.html", q=q, **views.search(data, q))
 
     @app.get("/api", response_class=HTMLResponse)
     def api_page(request: Request) -> HTMLResponse:
@@ -185,71 +161,96 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
 
     # -- JSON API -----------------------------------------------------------------------------------
     @app.get("/api/documents")
-    def api_documents() -> list[dict[str, Any]]:
-        """Every document's metadata."""
-        return [{k: d.get(k) for k in ("id", "source", "title", "author", "published", "language", "url")}
-                | {"genre": (d.get("genre") or {}).get("label")} for d in corpus().documents]
+    def api_documents(offset: Offset = 0, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
+        """Documents' metadata, by source, a page at a time."""
+        with store() as data:
+            return views.documents(data, offset, limit)
 
     @app.get("/api/documents/{doc_id}")
     def api_document(doc_id: str) -> dict[str, Any]:
         """One document in full (schema powermap/1)."""
-        return document_or_404(corpus(), doc_id)
+        with store() as data:
+            return document_or_404(data, doc_id)
+
+    @app.get("/api/documents/{doc_id}/copies")
+    def api_copies(doc_id: str) -> dict[str, Any]:
+        """The document a document is a near-duplicate of, and its own near-duplicates (counted once)."""
+        with store() as data:
+            return views.copies(data, document_or_404(data, doc_id)["id"])
 
     @app.get("/api/actors")
-    def api_actors() -> list[dict[str, Any]]:
-        """Actors merged across documents, most mentioned first."""
-        actors = sorted(corpus().actors.values(), key=lambda a: -len(a["mentions"]))
-        return [{**{k: a[k] for k in ("id", "name", "type", "country", "qid", "origin")},
-                 "mentions": len(a["mentions"]), "documents": sorted(a["documents"]),
-                 "variants": sorted(a["variants"])} for a in actors]
+    def api_actors(offset: Offset = 0, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
+        """Actors merged across documents, most mentioned first, a page at a time."""
+        with store() as data:
+            return [{**{k: a[k] for k in ("id", "name", "type", "country", "qid", "origin", "mentions", "documents")},
+                     "variants": a["aliases"]} for a in views.actors(data, offset, limit)]
 
     @app.get("/api/actors/{actor_id}")
     def api_actor(actor_id: str) -> dict[str, Any]:
-        """One actor: mentions, relations in and out, quotes by and about, stance toward it."""
-        data = corpus()
-        actor = actor_or_404(data, actor_id)
+        """One actor: mentions, relations in and out, quotes by and about, stance toward it (the first
+        of each)."""
+        with store() as data:
+            actor = actor_or_404(data, actor_id)
+            facts = views.actor_facts(data, actor["id"])
+        counts = [{"type": t, "direction": d, "count": n} for (t, d), n in sorted(facts.pop("counts").items())]
         return {**{k: actor[k] for k in ("id", "name", "type", "country", "qid", "origin")},
-                "variants": sorted(actor["variants"]), "mentions": actor["mentions"],
-                **actor_facts(data, actor["id"])}
+                "variants": actor["aliases"], "mention_count": actor["mentions"], "document_count": actor["documents"],
+                **facts, "relation_counts": counts}
 
     @app.get("/api/edges")
     def api_edges(type: Annotated[list[str] | None, Query()] = None, since: str | None = None,  # noqa: A002
-                  until: str | None = None) -> list[dict[str, Any]]:
-        """Aggregated relation edges of the network, filtered by type and date."""
-        graph = build(corpus().documents, set(type or []) or None, *_period(since, until))
+                  until: str | None = None, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
+        """Aggregated relation edges of the network, most relations first, filtered by type and date."""
+        with store() as data:
+            graph = build(data, type or [], *_period(since, until), limit=limit, every_actor=False)
         return [{"source": s, "target": t, **d} for s, t, d in graph.edges(data=True)]
 
     @app.get("/api/timeline")
-    def api_timeline() -> list[dict[str, Any]]:
+    def api_timeline(limit: Limit = 500) -> list[dict[str, Any]]:
         """Dated relations by actor pair, oldest first."""
-        return timeline(corpus())
+        with store() as data:
+            return views.timeline(data, limit)
 
     @app.get("/api/claims")
-    def api_claims(limit: int = 100) -> list[dict[str, Any]]:
+    def api_claims(offset: Offset = 0, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
         """Claims across the corpus, most check-worthy first."""
-        return ranked(corpus().documents)[:limit]
+        with store() as data:
+            return views.ranked_claims(data, limit, offset)
 
     @app.get("/api/conflicts")
     def api_conflicts() -> list[dict[str, Any]]:
         """Claims from different documents that disagree about the same thing."""
-        return [c.__dict__ for c in conflicts(corpus().documents)]
+        with store() as data:
+            return [c.__dict__ for c in views.claim_conflicts(data)]
 
     @app.get("/api/search")
     def api_search(q: str) -> dict[str, Any]:
-        """Documents and actors whose text or name contains the query."""
-        found = search(corpus(), q)
-        return {"documents": [{"id": d["id"], "title": d.get("title")} for d in found["documents"]],
-                "actors": [{"id": a["id"], "name": a["name"]} for a in found["actors"]]}
+        """Actors whose names hold the query, and passages of text, quotes and claims that hold its words,
+        each with the words in context and their offsets in the document."""
+        with store() as data:
+            found = views.search(data, q)
+        return {"actors": [{"id": a["id"], "name": a["name"]} for a in found["actors"]], "hits": found["hits"],
+                "documents": [{"id": d, "title": t} for d, t in
+                              dict.fromkeys((h["document"], h["title"]) for h in found["hits"])]}
 
     return app
 
 
+def _span(hit: str, length: int) -> tuple[int, int] | None:
+    """The span a search result links to (`START-END`), if it is one inside the text."""
+    start, _, end = hit.partition("-")
+    if start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= length:
+        return int(start), int(end)
+    return None
+
+
 # -- building blocks ---------------------------------------------------------------------------------
-def spans_by_layer(document: dict[str, Any], data: Corpus) -> list[tuple[str, int, int, str, str]]:
-    """(layer, start, end, label, link) for every piece of evidence in the document."""
+def spans_by_layer(document: dict[str, Any], links: dict[str, str]) -> list[tuple[str, int, int, str, str]]:
+    """(layer, start, end, label, link) for every piece of evidence in the document; an actor's mentions
+    link to its corpus actor."""
     items: list[tuple[str, int, int, str, str]] = []
     for actor in document["actors"]:
-        merged = data.actor_of(actor["id"]) or actor["id"]
+        merged = links.get(actor["id"], actor["id"])
         for mention in actor["mentions"]:
             items.append(("actors", mention["start"], mention["end"], f"{actor['name']} ({mention['kind']})",
                           f"/actor/{merged}"))
@@ -270,10 +271,13 @@ def spans_by_layer(document: dict[str, Any], data: Corpus) -> list[tuple[str, in
     return items
 
 
-def highlight(document: dict[str, Any], data: Corpus) -> str:
-    """The text as HTML, each piece of evidence a <mark> with its layer and exact offsets."""
+def highlight(document: dict[str, Any], links: dict[str, str], hit: tuple[int, int] | None = None) -> str:
+    """The text as HTML, each piece of evidence a <mark> with its layer and exact offsets; the search hit
+    a page was opened at is a mark the browser scrolls to (`#hit`)."""
     text = document["text"]
-    items = spans_by_layer(document, data)
+    items = spans_by_layer(document, links)
+    if hit:
+        items.append(("hit", *hit, "search hit", ""))
     starts: dict[int, list[tuple[str, int, int, str, str]]] = defaultdict(list)
     for item in items:
         starts[item[1]].append(item)
@@ -284,62 +288,17 @@ def highlight(document: dict[str, Any], data: Corpus) -> str:
         open_items = [i for i in open_items if i[2] > left] + sorted(starts.get(left, []), key=lambda i: -i[2])
         segment = html.escape(text[left:right])
         for layer, start, end, label, link in reversed(open_items):
+            anchor = ' id="hit"' if layer == "hit" and start == left else ""  # where the browser scrolls to
             if start == left and end == right:
                 attributes = (f'class="ev ev-{layer}" data-layer="{layer}" data-start="{start}" data-end="{end}" '
-                              f'title="{html.escape(label)}"')
+                              f'title="{html.escape(label)}"{anchor}')
                 inner = f'<a href="{html.escape(link)}">{segment}</a>' if link else segment
                 segment = f"<mark {attributes}>{inner}</mark>"
             else:
                 segment = (f'<mark class="ev ev-{layer} ev-part" data-layer="{layer}" data-start="{start}" '
-                           f'data-end="{end}" title="{html.escape(label)}">{segment}</mark>')
+                           f'data-end="{end}" title="{html.escape(label)}"{anchor}>{segment}</mark>')
         out.append(segment)
     return "".join(out)
-
-
-def actor_facts(data: Corpus, actor_id: str) -> dict[str, Any]:
-    relations_out, relations_in, quotes_by, quotes_about, stance = [], [], [], [], []
-    for document in data.documents:
-        for relation in document.get("relations", []):
-            source, target = data.actor_of(relation["source"]), data.actor_of(relation["target"])
-            row = {**relation, "document": document["id"], "source": source, "target": target}
-            if source == actor_id:
-                relations_out.append(row)
-            if target == actor_id:
-                relations_in.append(row)
-        mentioned = [(m["start"], m["end"]) for a in document["actors"]
-                     if data.actor_of(a["id"]) == actor_id for m in a["mentions"]]
-        for quote in document.get("quotes", []):
-            row = {**quote, "document": document["id"]}
-            if data.actor_of(quote["speaker"]) == actor_id:
-                quotes_by.append(row)
-            elif any(quote["start"] <= s < quote["end"] for s, _ in mentioned):
-                quotes_about.append(row)
-        stance.extend({**s, "document": document["id"]} for s in document.get("stance", [])
-                      if data.actor_of(s["actor"]) == actor_id)
-    return {"relations_out": relations_out, "relations_in": relations_in, "quotes_by": quotes_by,
-            "quotes_about": quotes_about, "stance": stance,
-            "names": {k: v["name"] for k, v in data.actors.items()}}
-
-
-def search(data: Corpus, q: str) -> dict[str, list[dict[str, Any]]]:
-    needle = q.strip().lower()
-    if not needle:
-        return {"documents": [], "actors": []}
-    documents = [d for d in data.documents if needle in d["text"].lower() or needle in (d.get("title") or "").lower()]
-    actors = [a for a in data.actors.values() if any(needle in v.lower() for v in a["variants"])]
-    return {"documents": documents, "actors": actors}
-
-
-def timeline(data: Corpus) -> list[dict[str, Any]]:
-    rows = []
-    for document in data.documents:
-        for relation in document.get("relations", []):
-            if relation["target"] and readable(relation["date"]):
-                rows.append({"date": relation["date"], "source": data.actor_of(relation["source"]),
-                             "target": data.actor_of(relation["target"]), "type": relation["type"],
-                             "negated": relation["negated"], "document": document["id"],
-                             "evidence": relation["evidence"]["text"]})
-    return sorted(rows, key=lambda r: (r["date"], r["source"], r["target"] or ""))
 
 
 def _colour(type_: str) -> str:
@@ -348,35 +307,33 @@ def _colour(type_: str) -> str:
 
 
 def spread_apart(points: dict[str, tuple[float, float]], radii: dict[str, float], size: int,
-                 gap: float = 4.0, passes: int = 30, most: int = 400) -> dict[str, tuple[float, float]]:
+                 gap: float = 4.0, passes: int = 60, most: int = 400) -> dict[str, tuple[float, float]]:
     """Nudge overlapping circles apart: the spring layout can put two nodes on one spot, and then the one
-    below cannot be clicked. Deterministic; skipped above `most` nodes, where pairs would cost too much."""
-    if len(points) > most:
+    below cannot be clicked. Each pass moves every overlapping pair half its overlap apart at once (numpy,
+    so a pass costs one array operation however many nodes); deterministic; skipped above `most` nodes."""
+    if len(points) > most or len(points) < 2:
         return points
-    placed = {node: list(xy) for node, xy in points.items()}
-    nodes = sorted(placed)
+    import numpy as np
+
+    nodes = sorted(points)
+    xy = np.array([points[n] for n in nodes], dtype=float)
+    r = np.array([radii[n] for n in nodes], dtype=float)
+    wanted = r[:, None] + r[None, :] + gap
+    later = np.triu(np.ones((len(nodes), len(nodes)), dtype=bool), 1)  # each pair once, in the nodes' order
     for _ in range(passes):
-        moved = False
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
-                (ax, ay), (bx, by) = placed[a], placed[b]
-                dx, dy = bx - ax, by - ay
-                distance = math.hypot(dx, dy)
-                wanted = radii[a] + radii[b] + gap
-                if distance >= wanted:
-                    continue
-                if distance == 0:  # the same spot: part them along a direction fixed by their order
-                    dx, dy, distance = 1.0, 0.0, 1.0
-                push = (wanted - distance) / 2 / distance
-                placed[a] = [ax - dx * push, ay - dy * push]
-                placed[b] = [bx + dx * push, by + dy * push]
-                moved = True
-        for node, (x, y) in placed.items():
-            low, high = radii[node], size - radii[node]
-            placed[node] = [min(max(x, low), high), min(max(y, low), high)]
-        if not moved:
+        delta = xy[None, :, :] - xy[:, None, :]  # from i to j
+        distance = np.hypot(delta[..., 0], delta[..., 1])
+        overlap = later & (distance < wanted - 1e-9)
+        if not overlap.any():
             break
-    return {node: (x, y) for node, (x, y) in placed.items()}
+        same = overlap & (distance == 0)  # the same spot: part them along a direction fixed by their order
+        delta[same] = (1.0, 0.0)
+        distance = np.where(same, 1.0, distance)
+        push = np.where(overlap, (wanted - distance) / 2 / np.where(distance == 0, 1.0, distance), 0.0)
+        moves = delta * push[..., None]
+        xy += moves.sum(axis=0) - moves.sum(axis=1)  # j moves along the pair's direction, i against it
+        xy = np.clip(xy, r[:, None], size - r[:, None])
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
 
 
 def network_svg(graph: Any, size: int = 760) -> str:
@@ -387,7 +344,8 @@ def network_svg(graph: Any, size: int = 760) -> str:
         return '<p class="empty">No actors match these filters.</p>'
     connected = graph.subgraph([n for n in graph if graph.degree(n) > 0] or list(graph)[:40])
     layout = nx.spring_layout(nx.Graph(connected), seed=7)
-    radii = {node: 5 + 2 * math.sqrt(attributes.get("mentions", 1)) for node, attributes in connected.nodes(data=True)}
+    radii = {node: min(5 + 2 * math.sqrt(attributes.get("mentions", 1)), LARGEST_NODE)
+             for node, attributes in connected.nodes(data=True)}
     pixels = {node: (40 + (x + 1) / 2 * (size - 80), 40 + (y + 1) / 2 * (size - 80)) for node, (x, y) in layout.items()}
     pixels = spread_apart(pixels, radii, size)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 180} {size}" class="network" '
@@ -436,11 +394,8 @@ def timeline_svg(rows: list[dict[str, Any]], width: int = 760) -> str:
     return "".join(parts)
 
 
-def relation_bars(data: Corpus, actor_id: str, width: int = 520) -> str:
-    """Relations in and out by type, as horizontal bars."""
-    facts = actor_facts(data, actor_id)
-    counts = Counter((r["type"], "out") for r in facts["relations_out"])
-    counts.update((r["type"], "in") for r in facts["relations_in"])
+def relation_bars(counts: dict[tuple[str, str], int], width: int = 520) -> str:
+    """Relations in and out by type (`(type, direction) -> count`), as horizontal bars."""
     if not counts:
         return '<p class="empty">No relations.</p>'
     top = max(counts.values())
