@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,6 +31,7 @@ from powermap.datafiles import CorefFile, Pronoun, Salience
 from powermap.gazetteer import Gazetteer, default_gazetteer
 from powermap.offsets import Intervals
 from powermap.schema import Actor, Mention
+from powermap.tokens import sentence_starts, token_table
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent"}
 _OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
@@ -272,26 +273,28 @@ class _Document:
         """Descriptions first (they lean on names only), then third-person pronouns in text order (each
         becomes a candidate for the next), then I/we inside quotations."""
         pronouns = self.lexicon.pronouns
+        doc, table = self.doc, token_table(self.doc)
         owned: list[Token] = []  # "his predecessor": after "his" is resolved
-        for token in self.doc:
-            if token.i in self.covered or token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound" \
-                    or self.quoted.first_at(token.idx) is not None:
+        for index, (pos, dep, offset) in enumerate(zip(table.pos, table.dep, table.idx, strict=True)):
+            if index in self.covered or pos not in {"NOUN", "PROPN"} or dep == "compound" \
+                    or self.quoted.first_at(offset) is not None:
                 continue  # in a quotation, "the commander-in-chief" is the speaker's to name
+            token = doc[index]
             owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ in pronouns), None)
             if owner is None:
                 self._description(token)
             elif getattr(self.lexicon.role_nouns.get(token.lemma_.lower()), "relational", False):
                 owned.append(token)
         self._find_speakers()
-        for token in self.doc:
-            spec = pronouns.get(token.lower_)
-            if spec is not None and spec.person == "third" and token.i not in self.covered and self._is_pronoun(token):
+        for index, spec in self._pronouns("third"):
+            token = doc[index]
+            if self._is_pronoun(token):
                 self._pronoun(token, spec)
         for token in owned:
             self._description(token)
-        for token in self.doc:
-            spec = pronouns.get(token.lower_)
-            if spec is not None and spec.person == "first" and token.i not in self.covered and self._is_pronoun(token):
+        for index, spec in self._pronouns("first"):
+            token = doc[index]
+            if self._is_pronoun(token):
                 speaker = self._speaker_of(token)
                 # "we" of a person is their side (a government, a party), which has no mention to link to;
                 # "we" of a body or state is that body ("“We will respond,” the Kremlin said")
@@ -299,6 +302,15 @@ class _Document:
                 if speaker and not side:
                     self._link(token.i, token.i + 1, speaker, "pronoun", token)
         return self.found
+
+    def _pronouns(self, person: str) -> Iterator[tuple[int, Pronoun]]:
+        """The tokens, in text order, whose word is a pronoun of that person and that nothing covers yet
+        (asked as each is reached, since linking one covers it)."""
+        pronouns = self.lexicon.pronouns
+        for index, lower in enumerate(token_table(self.doc).lower):
+            spec = pronouns.get(lower)
+            if spec is not None and spec.person == person and index not in self.covered:
+                yield index, spec
 
     @staticmethod
     def _is_pronoun(token: Token) -> bool:
@@ -318,11 +330,12 @@ class _Document:
 
     def _window_start(self, token: Token) -> int:
         """The first token of the sentence `len(salience.sentence) - 1` sentences before the token's."""
-        first = token.sent.start
+        starts = sentence_starts(self.doc)
+        first = starts[token.i]
         for _ in range(len(self.weights.sentence) - 1):
             if first == 0:
                 break
-            first = self.doc[first - 1].sent.start
+            first = starts[first - 1]
         return first
 
     @staticmethod
@@ -334,10 +347,11 @@ class _Document:
 
     def _distance(self, anchor: Anchor, token: Token) -> int:
         """How many sentences back the anchor is (0: the token's own)."""
+        starts = sentence_starts(self.doc)
         distance = 0
-        position = token.sent.start
+        position = starts[token.i]
         while position > anchor.root.i:
-            position = self.doc[position - 1].sent.start
+            position = starts[position - 1]
             distance += 1
         return distance
 
