@@ -20,6 +20,7 @@ from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.offsets import between
 from powermap.schema import Actor, Relation, Span
+from powermap.tokens import token_table
 
 _LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
@@ -133,7 +134,7 @@ class _Document:
     _claimed_nouns: set[int] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self.named = frozenset(t.i for t in self.doc if t.idx in self.owners)
+        self.named = frozenset(i for i, offset in enumerate(token_table(self.doc).idx) if offset in self.owners)
 
     def claim_noun(self, noun: Token) -> None:
         """A light verb's noun is part of the verb's trigger (`held talks`), not a trigger of its own."""
@@ -213,8 +214,10 @@ class _Document:
 def _control_verb(document: _Document, verb: Token) -> list[Found] | None:
     """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`."""
     control = document.lexicon.control.get(verb.lemma_.lower())
+    if not control:
+        return None
     inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-    if not control or inner is None:
+    if inner is None:
         return None
     return _controlled(document, verb, inner, control)
 
@@ -222,9 +225,11 @@ def _control_verb(document: _Document, verb: Token) -> list[Found] | None:
 def _control_adjective(document: _Document, verb: Token) -> list[Found] | None:
     """`is ready to contribute troops`: the adjective governs, the verb carries the subject."""
     for adjective in verb.children:
+        if adjective.dep_ != "acomp":
+            continue
         control = document.lexicon.control_adjectives.get(adjective.lemma_.lower())
         governed = next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-        if adjective.dep_ == "acomp" and control and governed is not None:
+        if control and governed is not None:
             return _controlled(document, verb, governed, control, adjective)
     return None
 
