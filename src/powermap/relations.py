@@ -20,7 +20,7 @@ from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.offsets import between
 from powermap.schema import Actor, Relation, Span
-from powermap.tokens import token_table
+from powermap.tokens import TokenTable, token_table
 
 _LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
@@ -373,13 +373,15 @@ def _adjective(document: _Document, adjective: Token) -> list[Found] | None:
                          _modality(adjective.head), confidence=document.lexicon.confidence.predicate)
 
 
-def _predicate(token: Token) -> bool:
+def _predicate(tokens: TokenTable, index: int) -> bool:
     """The tokens the verb paths read: verbs, and a sentence's root that is not a noun."""
-    return token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN"
+    pos = tokens.pos[index]
+    return pos in {"VERB", "AUX"} or tokens.dep[index] == "ROOT" and pos != "NOUN"
 
 
-def _every_token(token: Token) -> bool:
-    return True
+def _nominal(tokens: TokenTable, index: int) -> bool:
+    """The tokens the noun and adjective paths read (each returns None for any other part of speech)."""
+    return tokens.pos[index] in {"NOUN", "PROPN", "ADJ"}
 
 
 # -- post-steps: each rewrites what the paths found, in the order of POST_STEPS -------------------
@@ -429,10 +431,11 @@ class Path(NamedTuple):
 
 
 class Pass(NamedTuple):
-    """One walk over the document: each token it selects goes to the first of its paths that applies."""
+    """One walk over the document: each token it selects (by its row of the token table, so the walk makes
+    a Token only for those) goes to the first of its paths that applies."""
 
     name: str
-    selects: Callable[[Token], bool]
+    selects: Callable[[TokenTable, int], bool]
     paths: tuple[Path, ...]
 
 
@@ -453,7 +456,7 @@ PASSES: tuple[Pass, ...] = (
         Path("trigger verb", _trigger_verb),
         Path("obligation", _obligation),
     )),
-    Pass("nouns and adjectives", _every_token, (
+    Pass("nouns and adjectives", _nominal, (
         Path("noun", _noun),
         Path("adjective", _adjective),
     )),
@@ -498,10 +501,11 @@ class ExtractRelations:
             return
         document = _Document(self.lexicon, doc, analysis.mention_owners())
         found: list[Found] = []
+        tokens = token_table(doc)
         for walk in self.passes:
-            for token in doc:
-                if walk.selects(token):
-                    found.extend(_first_path(walk.paths, document, token))
+            for index in range(len(tokens)):
+                if walk.selects(tokens, index):
+                    found.extend(_first_path(walk.paths, document, doc[index]))
         for step in self.post_steps:
             found = step.apply(found, self.lexicon)
         analysis.relations = self._output(analysis, doc, found)
