@@ -163,7 +163,7 @@ class ResolveCoreference:
         doc = analysis.doc
         if doc is None or not analysis.actors:
             return
-        found = _Document(doc, analysis.actors, self).resolve()
+        found = _Document(doc, analysis.text, analysis.actors, self).resolve()
         added: dict[str, list[Mention]] = {}
         for (start, end), (ids, kind) in found.items():
             span = doc[start:end]
@@ -180,9 +180,9 @@ class ResolveCoreference:
 class _Document:
     """One document's candidates and what has been resolved so far."""
 
-    def __init__(self, doc: Doc, actors: list[Actor], stage: ResolveCoreference) -> None:
+    def __init__(self, doc: Doc, text: str, actors: list[Actor], stage: ResolveCoreference) -> None:
         self.doc = doc
-        self.text = doc.text  # spaCy joins every token again on each `doc.text`
+        self.text = text  # the parsed text: `doc.text` would join every token again
         self.lexicon: CorefFile = stage.lexicon
         self.not_current = stage.gazetteer.not_current
         self.weights: Salience = stage.lexicon.salience
@@ -678,8 +678,9 @@ class _Document:
         return ()
 
     def _speech_verbs_outside(self, sentences: Iterable[Span], start: int, end: int) -> list[Token]:
-        return [t for sentence in sentences for t in sentence
-                if not start <= t.idx < end and t.lemma_.lower() in _speech_verbs() and t.pos_ in {"VERB", "AUX"}]
+        table, verbs = token_table(self.doc), _speech_verbs()
+        return [self.doc[i] for sentence in sentences for i in range(sentence.start, sentence.end)
+                if not start <= table.idx[i] < end and table.lemma[i] in verbs and table.pos[i] in {"VERB", "AUX"}]
 
     def _runs_on(self, previous: Quotation, quotation: Quotation) -> bool:
         """A quotation that follows the last one with at most a short stretch between them."""

@@ -128,8 +128,9 @@ def genre_features(analysis: Any) -> dict[str, float]:
         "first_person_singular": _rate(first_singular, n_words),
         "first_person_plural": _rate(first_plural, n_words),
         "second_person": _rate(second, n_words),
-        "imperatives": _rate(sum(1 for s in own_sentences if _imperative(s)), max(1, len(own_sentences)), 1.0),
-        "questions": _rate(sum(1 for s in own_sentences if s.text.rstrip().endswith("?")),
+        "imperatives": _rate(sum(1 for s in own_sentences if _imperative(s, table.is_alpha)),
+                             max(1, len(own_sentences)), 1.0),
+        "questions": _rate(sum(1 for s in own_sentences if text[s.start_char : s.end_char].rstrip().endswith("?")),
                            max(1, len(own_sentences)), 1.0),
         "headline_question": float(title.endswith("?")),
         "past_tense": past / (past + present) if past + present else 0.0,
@@ -167,10 +168,10 @@ def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0] if text.strip() else ""
 
 
-def _imperative(sentence: Any) -> bool:
+def _imperative(sentence: Any, is_alpha: list[bool]) -> bool:
     """A sentence led by a bare verb with no subject: "Stop pretending", "Let us be clear"."""
     root = sentence.root
-    return (root.tag_ == "VB" and root.i == next((t.i for t in sentence if t.is_alpha), -1)
+    return (root.tag_ == "VB" and root.i == next((i for i in range(sentence.start, sentence.end) if is_alpha[i]), -1)
             and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children))
 
 
