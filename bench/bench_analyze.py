@@ -12,7 +12,9 @@ runs each mode in a fresh process:
 - dask:   `powermap analyze DIR --engine dask --workers 2 --out-dir ...` on a LocalCluster.
 Tokens are whitespace-separated words of the input, the same count for every mode. Peak RSS is the
 main process's, and the largest worker's where there are workers. Model loading is included for the
-powermap modes (it is part of a run) and reported separately for spaCy.
+powermap modes (it is part of a run) and reported separately for spaCy. Besides wall-clock seconds each
+mode reports the CPU seconds of its process and its finished children over the same stretch: on a
+machine shared with other work the wall-clock ratio moves by 10-20% between runs, the CPU ratio much less.
 """
 
 from __future__ import annotations
@@ -30,10 +32,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+def cpu_seconds() -> float:
+    """User and system time of this process and of its children that have finished."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_mode(mode: str, folder: Path, work: Path) -> dict[str, float]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     words = sum(len(t.split()) for t in texts)
     started = time.perf_counter()
+    cpu_started = cpu_seconds()
     if mode == "spacy":
         import spacy
 
@@ -41,6 +50,7 @@ def run_mode(mode: str, folder: Path, work: Path) -> dict[str, float]:
 
         nlp = spacy.load(model_name())
         loaded = time.perf_counter()
+        cpu_started = cpu_seconds()
         for _ in nlp.pipe(texts, batch_size=32):
             pass
     else:
@@ -59,7 +69,8 @@ def run_mode(mode: str, folder: Path, work: Path) -> dict[str, float]:
                 raise
     seconds = time.perf_counter() - loaded
     return {
-        "docs": len(texts), "words": words, "seconds": seconds, "load_s": loaded - started,
+        "docs": len(texts), "words": words, "seconds": seconds, "cpu_s": cpu_seconds() - cpu_started,
+        "load_s": loaded - started,
         "docs_per_s": len(texts) / seconds, "words_per_s": words / seconds,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
@@ -80,7 +91,7 @@ def main() -> None:
         return
     from corpus import write
 
-    print(f"{'docs':>6} {'mode':<7}{'seconds':>9}{'docs/s':>8}{'words/s':>9}{'RSS MB':>8}{'worker MB':>10}")
+    print(f"{'docs':>6} {'mode':<7}{'seconds':>9}{'CPU s':>8}{'docs/s':>8}{'words/s':>9}{'RSS MB':>8}{'worker MB':>10}")
     results: dict[tuple[int, str], dict[str, float]] = {}
     if args.texts is not None:
         args.docs = [len(list(args.texts.glob("*.txt")))]
@@ -99,12 +110,14 @@ def main() -> None:
                 command = [sys.executable, __file__, "--mode", mode, "--dir", str(folder), "--work", str(work)]
                 row = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
                 results[(count, mode)] = row
-                print(f"{count:>6} {mode:<7}{row['seconds']:>9.1f}{row['docs_per_s']:>8.1f}{row['words_per_s']:>9.0f}"
+                print(f"{count:>6} {mode:<7}{row['seconds']:>9.1f}{row['cpu_s']:>8.1f}{row['docs_per_s']:>8.1f}"
+                      f"{row['words_per_s']:>9.0f}"
                       f"{row['rss_mb']:>8.0f}{row['worker_rss_mb']:>10.0f}", flush=True)
     for count in args.docs:
         if (count, "spacy") in results:
-            base = results[(count, "spacy")]["words_per_s"]
-            ratios = ", ".join(f"{m} {results[(count, m)]['words_per_s'] / base:.2f}x"
+            base = results[(count, "spacy")]
+            ratios = ", ".join(f"{m} {results[(count, m)]['words_per_s'] / base['words_per_s']:.2f}x "
+                               f"(CPU time {base['cpu_s'] / results[(count, m)]['cpu_s']:.2f}x)"
                                for m in args.modes if m != "spacy" and (count, m) in results)
             print(f"{count} docs, throughput against bare spaCy: {ratios}")
     if len(args.docs) > 1:

@@ -20,6 +20,7 @@ from powermap.analysis import Analysis
 from powermap.dates import RELATIVE_DATE, is_duration, is_month, looks_like_date, resolve
 from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Claim, DateMention, Quantity, Quote, Span
+from powermap.tokens import token_table
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])|\b\d{4}-\d{2}-\d{2}\b")
@@ -170,13 +171,14 @@ class ExtractClaims:
         wire = Intervals((w.start, w.end + 2, w) for w in analysis.wire_items)
         quotes = Intervals((q.start, q.end, q) for q in analysis.quotes)
         claims = []
+        offsets = token_table(doc).idx
         for sentence in doc.sents:
             start, end = _trimmed(text, sentence.start_char, sentence.end_char)
             if end - start < 12 or any(w.start <= start and end <= w.end + 2 for w in wire.all_at(start)):
                 continue
             found_quantities = list(between(quantities, start, end, key=_start))
             found_dates = list(between(dates, start, end, key=_start))
-            actors = sorted({owners[t.idx].id for t in sentence if t.idx in owners})
+            actors = sorted({owners[at].id for at in offsets[sentence.start : sentence.end] if at in owners})
             claim = self._claim(analysis, sentence, start, end, found_quantities, found_dates, actors, quotes)
             if claim is not None:
                 claims.append(claim.model_copy(update={"id": f"claim-{len(claims) + 1}"}))
@@ -405,9 +407,10 @@ class ExtractClaims:
         weights = self.weights["weights"]
         lowered = analysis.text[start:end].lower()
         words = set(re.findall(r"[\w']+", lowered))
-        lemmas = {t.lemma_.lower() for t in sentence}
+        tokens = token_table(sentence.doc)
+        lemmas = set(tokens.lemma[sentence.start : sentence.end])
         factual = bool(lemmas & set(self.weights["factual_verbs"]))
-        past = any(t.tag_ in {"VBD", "VBN"} for t in sentence)
+        past = any(tag in {"VBD", "VBN"} for tag in tokens.tag[sentence.start : sentence.end])
         if not quantities and not dates and not (actors and factual):
             return None
         if not quantities and all(_timestamp_part(t, self.numbers.clock_words) for t in sentence):
@@ -430,7 +433,7 @@ class ExtractClaims:
             "first_person": bool(words & set(self.weights["first_person"])) and quote is None,
             "question": text.endswith("?"),
             "exclamation": text.endswith("!"),
-            "verbless": not any(t.pos_ in {"VERB", "AUX"} for t in sentence),
+            "verbless": not any(pos in {"VERB", "AUX"} for pos in tokens.pos[sentence.start : sentence.end]),
             "prediction": _has_any(lowered, words, self.weights["prediction_markers"]) and not past,
         }
         reasons = [name for name, present in features.items() if present]

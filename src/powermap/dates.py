@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 import dateparser
@@ -77,9 +78,12 @@ def base_of(published: str | None) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=16_384)
 def resolve(text: str, published: str | None) -> tuple[str | None, Precision]:
     """ISO date at the text's precision (`2022`, `2022-05`, `2022-05-16`), or None when it cannot be
-    placed: no year in the text and no publication date to take one from."""
+    placed: no year in the text and no publication date to take one from. Remembered per (text,
+    publication date): a document's dates are resolved by claims, relations and the relation model
+    alike, and dateparser takes a few milliseconds for each."""
     level = precision(text)
     base = base_of(published)
     if not _YEAR.search(text) and not _NUMERIC.search(text) and base is None:

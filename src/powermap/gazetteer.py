@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,10 @@ _TRANSLITERATION = [
 ]
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
-    """Fold spelling variants of one name together: Aleksandr/Alexander, Zelenskyy/Zelensky."""
+    """Fold spelling variants of one name together: Aleksandr/Alexander, Zelenskyy/Zelensky (remembered: the
+    stages ask for the same names over and over)."""
     key = fold(name)
     if not key.isascii():  # other scripts compare by their transliteration (Кузнецов ~ Kuznetsov)
         key = anyascii(key).lower()
@@ -112,6 +114,7 @@ class Gazetteer:
     _keys: dict[str, tuple[str, str]] = field(default_factory=dict)
     _capitals: dict[str, str] = field(default_factory=dict)
     _place_keys: set[str] = field(default_factory=set)
+    _fuzzy: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, extra: Path | None = None) -> Gazetteer:
@@ -198,6 +201,7 @@ class Gazetteer:
         self._place_keys.update(name_key(place) for place in data.get("places", []))
 
     def _register(self, entry: Entry) -> None:
+        self._fuzzy.clear()
         self.entries[entry.id] = entry
         for form, kind in entry.forms.items():
             self._keys.setdefault(name_key(form), (entry.id, kind))
@@ -211,13 +215,24 @@ class Gazetteer:
             return None
         found = self._keys.get(key)
         if found is None and fuzzy and len(key) >= 6:
-            best = process.extractOne(key, self._keys.keys(), scorer=fuzz.ratio, score_cutoff=92)
-            if best is not None:
-                actor_id, kind = self._keys[best[0]]
-                found = (actor_id, "alias" if kind == "name" else kind)
+            found = self._fuzzy_match(key)
         if found is None:
             return None
         return self.entries[found[0]], found[1]
+
+    def _fuzzy_match(self, key: str) -> tuple[str, str] | None:
+        """The (actor id, kind) of the known name nearest the key, if near enough; remembered per key, since
+        each search compares the key with every known name."""
+        if key not in self._fuzzy:
+            if len(self._fuzzy) >= 100_000:  # memory stays flat over a long batch
+                self._fuzzy.clear()
+            best = process.extractOne(key, self._keys.keys(), scorer=fuzz.ratio, score_cutoff=92)
+            if best is None:
+                self._fuzzy[key] = None
+            else:
+                actor_id, kind = self._keys[best[0]]
+                self._fuzzy[key] = (actor_id, "alias" if kind == "name" else kind)
+        return self._fuzzy[key]
 
     def is_place(self, text: str) -> bool:
         return name_key(text) in self._place_keys

@@ -44,7 +44,7 @@ def load_short_text() -> ShortText:
 def detect(text: str) -> tuple[str | None, float]:
     """The language of `text` and the model's confidence; None when there is too little to tell."""
     sample = text[:3000]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, 0.0
     language, probability = _identifier().classify(sample)
     if language != "en" and probability < CONFIDENCE and _short_english(sample):
@@ -76,8 +76,8 @@ class DetectLanguage:
 
     def __call__(self, analysis: Analysis) -> None:
         rules = load_short_text()
-        visible = len(analysis.text) - sum(c.isspace() for c in analysis.text)
-        letters = sum(c.isalpha() for c in analysis.text)
+        visible = len(analysis.text) - sum(map(str.isspace, analysis.text))
+        letters = sum(map(str.isalpha, analysis.text))
         if visible > rules.letter_share_from and letters < rules.min_letter_share * visible:
             analysis.english = False
             analysis.warnings.append(f"hardly any letters ({letters} of {visible} characters): not prose, not parsed")

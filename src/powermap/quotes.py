@@ -20,6 +20,7 @@ from powermap.analysis import Analysis
 from powermap.offsets import Intervals, between
 from powermap.schema import Actor, Cue, Quote, WireItem
 from powermap.schema import Span as TextSpan
+from powermap.tokens import sentence_starts, token_table
 
 # Opening mark -> closing marks it pairs with.
 _PAIRS = {"“": "”\"", "«": "»", "„": "“”", '"': '"”', "‘": "’", "”": "”\""}
@@ -193,15 +194,13 @@ class _Document:
                  if not _title(text[span[0] : span[1]], cues.title_minor_words)]
         full = [span for span in spans if not _fragment(text, *span)]
         full_set = set(full)
-        sentence_start = [0] * len(doc)
-        for sentence in doc.sents:
-            for index in range(sentence.start, sentence.end):
-                sentence_start[index] = sentence.start
+        table = token_table(doc)
         return cls(
             cues=cues, doc=doc, text=text, owners=owners, origins=origins, full=full,
             fragments=[span for span in spans if span not in full_set],
-            cue_tokens=[t for t in doc if t.lemma_.lower() in cues.direct and t.pos_ in {"VERB", "AUX"}],
-            sentence_start=sentence_start,
+            cue_tokens=[doc[i] for i, (lemma, pos) in enumerate(zip(table.lemma, table.pos, strict=True))
+                        if lemma in cues.direct and pos in {"VERB", "AUX"}],
+            sentence_start=sentence_starts(doc),
         )
 
     # -- precedence -------------------------------------------------------------------------------
@@ -316,10 +315,11 @@ def _reported_speech(document: _Document) -> list[Quote]:
     frustrated that ...`, `spoke of ...`, and a speech verb's colon: one quote per cue word."""
     cues = document.cues
     found = []
-    for token in document.doc:
-        verb = token.lemma_.lower() in cues.reporting and token.pos_ in {"VERB", "AUX"}
-        if verb or token.lower_ in cues.stance_adjectives:
-            quote = _reported(document, token)
+    table = token_table(document.doc)
+    for index, (lemma, pos, lower) in enumerate(zip(table.lemma, table.pos, table.lower, strict=True)):
+        verb = lemma in cues.reporting and pos in {"VERB", "AUX"}
+        if verb or lower in cues.stance_adjectives:
+            quote = _reported(document, document.doc[index])
             if quote is not None:
                 found.append(quote)
     return found
@@ -368,12 +368,17 @@ def _according_to(document: _Document) -> list[Quote]:
     """`According to X, ...` or `..., according to X`: the phrases of `cues.yaml` `according_to`, whose
     last word's object is the speaker."""
     doc = document.doc
+    lower = token_table(doc).lower
+    first_words = {phrase[0] for phrase in document.cues.according_to if phrase}
     found = []
-    for token in doc:
-        phrase = next((p for p in document.cues.according_to if token.i + len(p) < len(doc)
-                       and all(doc[token.i + n].lower_ == word for n, word in enumerate(p))), None)
+    for index in range(len(doc)):
+        if lower[index] not in first_words:
+            continue
+        phrase = next((p for p in document.cues.according_to if index + len(p) < len(doc)
+                       and all(lower[index + n] == word for n, word in enumerate(p))), None)
         if phrase is None:
             continue
+        token = doc[index]
         after = token.i + len(phrase)
         objects = [c for c in doc[after - 1].children if c.dep_ in {"pobj", "pcomp"}]
         if not objects:

@@ -20,6 +20,7 @@ from powermap.analysis import Analysis
 from powermap.evidence import Asserters, SentenceDates, evidence_span
 from powermap.offsets import between
 from powermap.schema import Actor, Relation, Span
+from powermap.tokens import TokenTable, token_table
 
 _LOCATIVE_TYPES = {k.name for k in ontology.KINDS if k.locative}  # "lifted the curfew in Montenegro"
 # Types that say something even with no target named: "Russia mobilized", "Lukashenko refuses".
@@ -133,7 +134,7 @@ class _Document:
     _claimed_nouns: set[int] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self.named = frozenset(t.i for t in self.doc if t.idx in self.owners)
+        self.named = frozenset(i for i, offset in enumerate(token_table(self.doc).idx) if offset in self.owners)
 
     def claim_noun(self, noun: Token) -> None:
         """A light verb's noun is part of the verb's trigger (`held talks`), not a trigger of its own."""
@@ -213,8 +214,10 @@ class _Document:
 def _control_verb(document: _Document, verb: Token) -> list[Found] | None:
     """`refused to send troops`, `plans to invade`, `asked Putin to help`, `threatened to attack`."""
     control = document.lexicon.control.get(verb.lemma_.lower())
+    if not control:
+        return None
     inner = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-    if not control or inner is None:
+    if inner is None:
         return None
     return _controlled(document, verb, inner, control)
 
@@ -222,9 +225,11 @@ def _control_verb(document: _Document, verb: Token) -> list[Found] | None:
 def _control_adjective(document: _Document, verb: Token) -> list[Found] | None:
     """`is ready to contribute troops`: the adjective governs, the verb carries the subject."""
     for adjective in verb.children:
+        if adjective.dep_ != "acomp":
+            continue
         control = document.lexicon.control_adjectives.get(adjective.lemma_.lower())
         governed = next((c for c in adjective.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
-        if adjective.dep_ == "acomp" and control and governed is not None:
+        if control and governed is not None:
             return _controlled(document, verb, governed, control, adjective)
     return None
 
@@ -368,13 +373,15 @@ def _adjective(document: _Document, adjective: Token) -> list[Found] | None:
                          _modality(adjective.head), confidence=document.lexicon.confidence.predicate)
 
 
-def _predicate(token: Token) -> bool:
+def _predicate(tokens: TokenTable, index: int) -> bool:
     """The tokens the verb paths read: verbs, and a sentence's root that is not a noun."""
-    return token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT" and token.pos_ != "NOUN"
+    pos = tokens.pos[index]
+    return pos in {"VERB", "AUX"} or tokens.dep[index] == "ROOT" and pos != "NOUN"
 
 
-def _every_token(token: Token) -> bool:
-    return True
+def _nominal(tokens: TokenTable, index: int) -> bool:
+    """The tokens the noun and adjective paths read (each returns None for any other part of speech)."""
+    return tokens.pos[index] in {"NOUN", "PROPN", "ADJ"}
 
 
 # -- post-steps: each rewrites what the paths found, in the order of POST_STEPS -------------------
@@ -424,10 +431,11 @@ class Path(NamedTuple):
 
 
 class Pass(NamedTuple):
-    """One walk over the document: each token it selects goes to the first of its paths that applies."""
+    """One walk over the document: each token it selects (by its row of the token table, so the walk makes
+    a Token only for those) goes to the first of its paths that applies."""
 
     name: str
-    selects: Callable[[Token], bool]
+    selects: Callable[[TokenTable, int], bool]
     paths: tuple[Path, ...]
 
 
@@ -448,7 +456,7 @@ PASSES: tuple[Pass, ...] = (
         Path("trigger verb", _trigger_verb),
         Path("obligation", _obligation),
     )),
-    Pass("nouns and adjectives", _every_token, (
+    Pass("nouns and adjectives", _nominal, (
         Path("noun", _noun),
         Path("adjective", _adjective),
     )),
@@ -493,10 +501,11 @@ class ExtractRelations:
             return
         document = _Document(self.lexicon, doc, analysis.mention_owners())
         found: list[Found] = []
+        tokens = token_table(doc)
         for walk in self.passes:
-            for token in doc:
-                if walk.selects(token):
-                    found.extend(_first_path(walk.paths, document, token))
+            for index in range(len(tokens)):
+                if walk.selects(tokens, index):
+                    found.extend(_first_path(walk.paths, document, doc[index]))
         for step in self.post_steps:
             found = step.apply(found, self.lexicon)
         analysis.relations = self._output(analysis, doc, found)

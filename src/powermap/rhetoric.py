@@ -25,6 +25,7 @@ from powermap.learn.techniques import TechniqueModel, View, view_of
 from powermap.lexicon import intense_words, load_stance_words, valences
 from powermap.offsets import Intervals
 from powermap.schema import Actor, Genre, Span, Stance, Technique
+from powermap.tokens import token_table
 from powermap.voice import Voices
 
 _REPEAT_MIN_WORDS = 2
@@ -100,15 +101,16 @@ class LexiconMatcher:
 
     def _phrases(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         found = []
-        words = [(t.lower_, t.lemma_.lower()) for t in doc]
-        for token, (lower, lemma) in zip(doc, words, strict=True):
+        table = token_table(doc)
+        words = list(zip(table.lower, table.lemma, strict=True))
+        for index, (lower, lemma) in enumerate(words):
             for key in {lower, lemma}:
                 for rule, phrase in self.first_words.get(key, ()):
                     if key != lower and not rule.lemma:
                         continue
-                    end = _match(words, token.i, phrase, rule.lemma, doc)
+                    end = _match(words, index, phrase, rule.lemma, table.is_space)
                     if end is not None:
-                        found.append(_technique(analysis, rule, doc[token.i : end], owners, 0.6))
+                        found.append(_technique(analysis, rule, doc[index:end], owners, 0.6))
         return found
 
     def _intense(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
@@ -117,9 +119,12 @@ class LexiconMatcher:
         if rule.intensity_threshold is None:
             return []
         words = intense_words(float(rule.intensity_threshold))
-        return [_technique(analysis, rule, doc[t.i : t.i + 1], owners, 0.4) for t in doc
-                if t.lower_ in words and t.pos_ in {"ADJ", "ADV", "NOUN", "VERB"} and t.idx not in owners
-                and t.dep_ != "compound"]
+        table = token_table(doc)
+        return [_technique(analysis, rule, doc[i : i + 1], owners, 0.4)
+                for i, (lower, pos, dep, offset) in enumerate(zip(table.lower, table.pos, table.dep, table.idx,
+                                                                   strict=True))
+                if lower in words and pos in {"ADJ", "ADV", "NOUN", "VERB"} and offset not in owners
+                and dep != "compound"]
 
     def _patterns(self, analysis: Analysis, doc: Doc, owners: dict[int, Actor]) -> list[Technique]:
         found = []
@@ -133,21 +138,22 @@ class LexiconMatcher:
 
     def _repetition(self, analysis: Analysis, doc: Doc) -> list[Technique]:
         """A content word group said three times or more within a few sentences."""
-        seen: dict[tuple[str, ...], list[TokenSpan]] = defaultdict(list)
+        seen: dict[tuple[str, ...], list[int]] = defaultdict(list)  # word group -> the token index of each
+        table = token_table(doc)
+        size = 3
         for sentence in doc.sents:
-            words = [t for t in sentence if t.is_alpha]
-            for size in (3,):
-                for i in range(len(words) - size + 1):
-                    gram = words[i : i + size]
-                    key = tuple(t.lower_ for t in gram)
-                    if sum(k not in _STOP for k in key) >= _REPEAT_MIN_WORDS and gram[-1].i - gram[0].i == size - 1:
-                        seen[key].append(doc[gram[0].i : gram[-1].i + 1])
+            words = [i for i in range(sentence.start, sentence.end) if table.is_alpha[i]]
+            for i in range(len(words) - size + 1):
+                gram = words[i : i + size]
+                key = tuple(table.lower[index] for index in gram)
+                if sum(k not in _STOP for k in key) >= _REPEAT_MIN_WORDS and gram[-1] - gram[0] == size - 1:
+                    seen[key].append(gram[0])
         found = []
         rule = next(r for r in self.rules if r.name == "repetition")
         names = {m.text.lower() for a in analysis.actors for m in a.mentions}
-        for key, spans in seen.items():
-            if len(spans) >= 3 and " ".join(key) not in names and spans[-1].start_char - spans[0].start_char < 1500:
-                found.extend(_technique(analysis, rule, span, {}, 0.4) for span in spans)
+        for key, starts in seen.items():
+            if len(starts) >= 3 and " ".join(key) not in names and table.idx[starts[-1]] - table.idx[starts[0]] < 1500:
+                found.extend(_technique(analysis, rule, doc[start : start + size], {}, 0.4) for start in starts)
         return found
 
 
@@ -265,10 +271,12 @@ class AnalyseRhetoric:
                 continue
             totals[(technique.target, holder)] += sign * _LABEL_WEIGHT
             evidence[(technique.target, holder)].append(Span.of(analysis.text, technique.start, technique.end))
-        for token in doc:
-            weight = self.stance_words.get(token.lemma_.lower(), self.stance_words.get(token.lower_))
-            if weight is None or token.idx in owners or labelled.first_at(token.idx) is not None:
+        table = token_table(doc)
+        for index, (lemma, lower, offset) in enumerate(zip(table.lemma, table.lower, table.idx, strict=True)):
+            weight = self.stance_words.get(lemma, self.stance_words.get(lower))
+            if weight is None or offset in owners or labelled.first_at(offset) is not None:
                 continue
+            token = doc[index]
             if token.pos_ == "VERB":  # "Lukashenko praised the alliance": the subject's view of the object
                 objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
                 subject = _clause_subject(token)
@@ -292,13 +300,14 @@ class AnalyseRhetoric:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _match(words: list[tuple[str, str]], start: int, phrase: tuple[str, ...], lemma: bool, doc: Doc) -> int | None:
+def _match(words: list[tuple[str, str]], start: int, phrase: tuple[str, ...], lemma: bool,
+           is_space: list[bool]) -> int | None:
     """Where a phrase that starts at `start` ends, skipping whitespace tokens; None if it does not match."""
     index = start
     for word in phrase:
-        while index < len(doc) and doc[index].is_space:
+        while index < len(words) and is_space[index]:
             index += 1
-        if index >= len(doc):
+        if index >= len(words):
             return None
         lower, lemma_form = words[index]
         if word != lower and not (lemma and word == lemma_form):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,6 +31,7 @@ from powermap.datafiles import CorefFile, Pronoun, Salience
 from powermap.gazetteer import Gazetteer, default_gazetteer
 from powermap.offsets import Intervals
 from powermap.schema import Actor, Mention
+from powermap.tokens import sentence_starts, token_table
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent"}
 _OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
@@ -162,7 +163,7 @@ class ResolveCoreference:
         doc = analysis.doc
         if doc is None or not analysis.actors:
             return
-        found = _Document(doc, analysis.actors, self).resolve()
+        found = _Document(doc, analysis.text, analysis.actors, self).resolve()
         added: dict[str, list[Mention]] = {}
         for (start, end), (ids, kind) in found.items():
             span = doc[start:end]
@@ -179,9 +180,9 @@ class ResolveCoreference:
 class _Document:
     """One document's candidates and what has been resolved so far."""
 
-    def __init__(self, doc: Doc, actors: list[Actor], stage: ResolveCoreference) -> None:
+    def __init__(self, doc: Doc, text: str, actors: list[Actor], stage: ResolveCoreference) -> None:
         self.doc = doc
-        self.text = doc.text  # spaCy joins every token again on each `doc.text`
+        self.text = text  # the parsed text: `doc.text` would join every token again
         self.lexicon: CorefFile = stage.lexicon
         self.not_current = stage.gazetteer.not_current
         self.weights: Salience = stage.lexicon.salience
@@ -272,26 +273,28 @@ class _Document:
         """Descriptions first (they lean on names only), then third-person pronouns in text order (each
         becomes a candidate for the next), then I/we inside quotations."""
         pronouns = self.lexicon.pronouns
+        doc, table = self.doc, token_table(self.doc)
         owned: list[Token] = []  # "his predecessor": after "his" is resolved
-        for token in self.doc:
-            if token.i in self.covered or token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound" \
-                    or self.quoted.first_at(token.idx) is not None:
+        for index, (pos, dep, offset) in enumerate(zip(table.pos, table.dep, table.idx, strict=True)):
+            if index in self.covered or pos not in {"NOUN", "PROPN"} or dep == "compound" \
+                    or self.quoted.first_at(offset) is not None:
                 continue  # in a quotation, "the commander-in-chief" is the speaker's to name
+            token = doc[index]
             owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ in pronouns), None)
             if owner is None:
                 self._description(token)
             elif getattr(self.lexicon.role_nouns.get(token.lemma_.lower()), "relational", False):
                 owned.append(token)
         self._find_speakers()
-        for token in self.doc:
-            spec = pronouns.get(token.lower_)
-            if spec is not None and spec.person == "third" and token.i not in self.covered and self._is_pronoun(token):
+        for index, spec in self._pronouns("third"):
+            token = doc[index]
+            if self._is_pronoun(token):
                 self._pronoun(token, spec)
         for token in owned:
             self._description(token)
-        for token in self.doc:
-            spec = pronouns.get(token.lower_)
-            if spec is not None and spec.person == "first" and token.i not in self.covered and self._is_pronoun(token):
+        for index, spec in self._pronouns("first"):
+            token = doc[index]
+            if self._is_pronoun(token):
                 speaker = self._speaker_of(token)
                 # "we" of a person is their side (a government, a party), which has no mention to link to;
                 # "we" of a body or state is that body ("“We will respond,” the Kremlin said")
@@ -299,6 +302,15 @@ class _Document:
                 if speaker and not side:
                     self._link(token.i, token.i + 1, speaker, "pronoun", token)
         return self.found
+
+    def _pronouns(self, person: str) -> Iterator[tuple[int, Pronoun]]:
+        """The tokens, in text order, whose word is a pronoun of that person and that nothing covers yet
+        (asked as each is reached, since linking one covers it)."""
+        pronouns = self.lexicon.pronouns
+        for index, lower in enumerate(token_table(self.doc).lower):
+            spec = pronouns.get(lower)
+            if spec is not None and spec.person == person and index not in self.covered:
+                yield index, spec
 
     @staticmethod
     def _is_pronoun(token: Token) -> bool:
@@ -318,11 +330,12 @@ class _Document:
 
     def _window_start(self, token: Token) -> int:
         """The first token of the sentence `len(salience.sentence) - 1` sentences before the token's."""
-        first = token.sent.start
+        starts = sentence_starts(self.doc)
+        first = starts[token.i]
         for _ in range(len(self.weights.sentence) - 1):
             if first == 0:
                 break
-            first = self.doc[first - 1].sent.start
+            first = starts[first - 1]
         return first
 
     @staticmethod
@@ -334,10 +347,11 @@ class _Document:
 
     def _distance(self, anchor: Anchor, token: Token) -> int:
         """How many sentences back the anchor is (0: the token's own)."""
+        starts = sentence_starts(self.doc)
         distance = 0
-        position = token.sent.start
+        position = starts[token.i]
         while position > anchor.root.i:
-            position = self.doc[position - 1].sent.start
+            position = starts[position - 1]
             distance += 1
         return distance
 
@@ -664,8 +678,9 @@ class _Document:
         return ()
 
     def _speech_verbs_outside(self, sentences: Iterable[Span], start: int, end: int) -> list[Token]:
-        return [t for sentence in sentences for t in sentence
-                if not start <= t.idx < end and t.lemma_.lower() in _speech_verbs() and t.pos_ in {"VERB", "AUX"}]
+        table, verbs = token_table(self.doc), _speech_verbs()
+        return [self.doc[i] for sentence in sentences for i in range(sentence.start, sentence.end)
+                if not start <= table.idx[i] < end and table.lemma[i] in verbs and table.pos[i] in {"VERB", "AUX"}]
 
     def _runs_on(self, previous: Quotation, quotation: Quotation) -> bool:
         """A quotation that follows the last one with at most a short stretch between them."""

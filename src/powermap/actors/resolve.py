@@ -182,7 +182,8 @@ class ResolveActors:
         return candidates
 
     def _candidate(self, ent: Span) -> Candidate | None:
-        if "\n" in ent.text or not any(c.isalpha() for c in ent.text):
+        written = ent.text  # a Span joins its tokens on each `.text`
+        if "\n" in written or not any(map(str.isalpha, written)):
             return None
         if ent.ent_id_:
             actor_id, _, kind = ent.ent_id_.partition("|")
@@ -197,12 +198,12 @@ class ResolveActors:
             return self._known(ent, self.gazetteer.entries[actor_id], kind)
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
             return None
-        if self.gazetteer.is_place(ent.text) or (ent.label_ == "PERSON" and self._beside_place(ent)):
+        if self.gazetteer.is_place(written) or (ent.label_ == "PERSON" and self._beside_place(ent)):
             return None
-        capital = self.gazetteer.capital_of(ent.text)
+        capital = self.gazetteer.capital_of(written)
         if capital is not None:
             return self._known(ent, capital, "metonym") if _stands_for_government(ent) else None
-        found = self.gazetteer.lookup(ent.text, fuzzy=ent.label_ in {"PERSON", "ORG"})
+        found = self.gazetteer.lookup(written, fuzzy=ent.label_ in {"PERSON", "ORG"})
         if found is not None:
             entry, kind = found
             if ent.label_ in {"GPE", "NORP"} and entry.type != "state":

@@ -5,9 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-import trafilatura
-from htmldate import find_date
-
 from powermap.analysis import Source
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -64,6 +61,8 @@ def read_html(raw: str, label: str, url: str | None = None, fallback_date: str |
     except MarkupTooComplex as exc:
         source.error = str(exc)
         return source
+    import trafilatura  # here, not at the top: it takes about a second to import, and text runs never need it
+
     try:
         extracted = trafilatura.bare_extraction(
             markup, url=url, with_metadata=True, favor_recall=True, include_comments=False
@@ -86,6 +85,8 @@ def read_html(raw: str, label: str, url: str | None = None, fallback_date: str |
 def _date(raw: str, extracted: str | None) -> str | None:
     if extracted:
         return extracted[:10]
+    from htmldate import find_date  # comes with trafilatura: imported at first use as well
+
     try:
         found = find_date(raw, extensive_search=False, original_date=True)
     except Exception:  # no date is an answer, not a failure

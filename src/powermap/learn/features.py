@@ -17,6 +17,8 @@ import numpy as np
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as TokenSpan
 
+from powermap.tokens import token_table
+
 EMBEDDINGS = resources.files("powermap") / "models" / "embeddings"
 HASH_BITS = 14
 DENSE_PARTS = 6  # embeddings per pair: between, path, meeting word, left, right, sentence
@@ -54,10 +56,12 @@ class WordVectors:
     def of_doc(self, doc: Doc) -> DocVectors:
         """The document's word vectors, made once per document: its pairs are featurised together."""
         if self._doc is None or self._doc.doc is not doc:
-            words = [t.lower_ for t in doc]
+            tokens = token_table(doc)
+            words = tokens.lower
             self.prepare(words)
             table = np.vstack([self.cache[w] for w in words]) if words else np.zeros((0, self.dim), np.float32)
-            self._doc = DocVectors(doc, table, [not t.is_punct and not t.is_space for t in doc])
+            is_word = [not punct and not space for punct, space in zip(tokens.is_punct, tokens.is_space, strict=True)]
+            self._doc = DocVectors(doc, table, is_word)
         return self._doc
 
 

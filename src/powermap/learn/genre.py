@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from powermap import datafiles
 from powermap.learn import corpus
 from powermap.lexicon import intense_words, load_stance_words
+from powermap.tokens import TokenTable, token_table
 from powermap.voice import Voices
 
 MODEL_PATH = resources.files("powermap") / "models" / "genre.json"
@@ -90,9 +91,12 @@ def genre_features(analysis: Any) -> dict[str, float]:
     voices = Voices(len(text), analysis.quotes)
     author_text = "".join(" " * (s.end - s.start) if s.quote is not None else text[s.start : s.end]
                           for s in voices.segments).lower()
-    tokens = [t for t in doc if not t.is_space] if doc is not None else []
-    own = [t for t, segment in zip(tokens, voices.walk(t.idx for t in tokens), strict=True) if segment.quote is None]
-    words = [t for t in own if t.is_alpha]
+    table = token_table(doc) if doc is not None else TokenTable.empty()
+    lower, pos, tag = table.lower, table.pos, table.tag
+    tokens = [i for i, space in enumerate(table.is_space) if not space]
+    own = [i for i, segment in zip(tokens, voices.walk(table.idx[i] for i in tokens), strict=True)
+           if segment.quote is None]
+    words = [i for i in own if table.is_alpha[i]]
     n_words = max(1, len(words))
     sentences = list(doc.sents) if doc is not None else []
     own_sentences = [s for s in sentences if voices.is_author(s.start_char) and voices.is_author(s.end_char - 1)]
@@ -100,12 +104,12 @@ def genre_features(analysis: Any) -> dict[str, float]:
     cues = {name: len(pattern.findall(author_text)) for name, pattern in _cue_patterns().items()}
     pronouns = config["pronouns"]
     countries = set(pronouns["countries"])  # "US" is the country, never the pronoun
-    first_singular = sum(1 for t in words if t.lower_ in pronouns["first_singular"] and t.text not in countries)
-    first_plural = sum(1 for t in words if t.lower_ in pronouns["first_plural"] and t.text not in countries
-                       and t.pos_ in {"PRON", "DET"})
-    second = sum(1 for t in words if t.lower_ in pronouns["second"])
-    past = sum(1 for t in own if t.tag_ == "VBD")
-    present = sum(1 for t in own if t.tag_ in _FINITE_PRESENT)
+    first_singular = sum(1 for i in words if lower[i] in pronouns["first_singular"] and table.text[i] not in countries)
+    first_plural = sum(1 for i in words if lower[i] in pronouns["first_plural"] and table.text[i] not in countries
+                       and pos[i] in {"PRON", "DET"})
+    second = sum(1 for i in words if lower[i] in pronouns["second"])
+    past = sum(1 for i in own if tag[i] == "VBD")
+    present = sum(1 for i in own if tag[i] in _FINITE_PRESENT)
     evaluative = _evaluative_words()
     labelled = _labelled_genres(analysis, config["section_labels"])
     lowered = text.lower()
@@ -124,18 +128,19 @@ def genre_features(analysis: Any) -> dict[str, float]:
         "first_person_singular": _rate(first_singular, n_words),
         "first_person_plural": _rate(first_plural, n_words),
         "second_person": _rate(second, n_words),
-        "imperatives": _rate(sum(1 for s in own_sentences if _imperative(s)), max(1, len(own_sentences)), 1.0),
-        "questions": _rate(sum(1 for s in own_sentences if s.text.rstrip().endswith("?")),
+        "imperatives": _rate(sum(1 for s in own_sentences if _imperative(s, table.is_alpha)),
+                             max(1, len(own_sentences)), 1.0),
+        "questions": _rate(sum(1 for s in own_sentences if text[s.start_char : s.end_char].rstrip().endswith("?")),
                            max(1, len(own_sentences)), 1.0),
         "headline_question": float(title.endswith("?")),
         "past_tense": past / (past + present) if past + present else 0.0,
         "forecast_cues": _rate(cues["forecast"], n_words),
         "analytic_cues": _rate(cues["analytic"], n_words),
         "opinion_cues": _rate(cues["opinion"], n_words),
-        "evaluative_words": _rate(sum(1 for t in words if t.lower_ in evaluative and t.pos_ in {"ADJ", "ADV"}),
+        "evaluative_words": _rate(sum(1 for i in words if lower[i] in evaluative and pos[i] in {"ADJ", "ADV"}),
                                   n_words),
         "time_words": _rate(cues["time"], n_sentences, 1.0),
-        "numbers": _rate(sum(1 for t in own if t.like_num), n_words),
+        "numbers": _rate(sum(1 for i in own if table.like_num[i]), n_words),
         "author_techniques": _rate(sum(1 for t in analysis.rhetoric if t.confidence >= config["technique_confidence"]
                                        and voices.is_author(t.start)), n_words),
         "satire_marker": float(any(m in lowered for m in config["satire_markers"])),
@@ -163,10 +168,10 @@ def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0] if text.strip() else ""
 
 
-def _imperative(sentence: Any) -> bool:
+def _imperative(sentence: Any, is_alpha: list[bool]) -> bool:
     """A sentence led by a bare verb with no subject: "Stop pretending", "Let us be clear"."""
     root = sentence.root
-    return (root.tag_ == "VB" and root.i == next((t.i for t in sentence if t.is_alpha), -1)
+    return (root.tag_ == "VB" and root.i == next((i for i in range(sentence.start, sentence.end) if is_alpha[i]), -1)
             and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children))
 
 

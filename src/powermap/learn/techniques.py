@@ -30,6 +30,7 @@ from powermap import datafiles
 from powermap.learn.features import WordVectors, word_vectors
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.schema import TechniqueName
+from powermap.tokens import TokenTable, token_table
 
 MODEL_PATH = resources.files("powermap") / "models" / "techniques.npz"
 TECHNIQUES: tuple[str, ...] = get_args(TechniqueName)
@@ -101,7 +102,7 @@ def rows_of(view: View, vectors: WordVectors) -> Rows:
     from scipy.sparse import csr_matrix
 
     doc = view.doc
-    words = _Words(doc)
+    words = token_table(doc)
     table = vectors.of_doc(doc)
     sentence_of = np.zeros(len(doc), dtype=np.int32)
     bounds = []
@@ -174,28 +175,10 @@ def _dense(table: Any, positions: np.ndarray, sentence_of: np.ndarray, bounds: l
     ]).astype(np.float32)
 
 
-class _Words:
-    """The attributes the features read of every token of a Doc, read once (spaCy makes a Python object
-    for each token and attribute asked)."""
-
-    def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SHAPE, TAG
-
-        strings = doc.vocab.strings
-        columns = doc.to_array([LOWER, ORTH, LEMMA, POS, TAG, DEP, SHAPE, HEAD, IS_STOP, IS_SPACE, IS_PUNCT])
-        names = {key: strings[key] for key in np.unique(columns[:, :7]).tolist()}
-        self.lower, self.text, lemma, self.pos, self.tag, self.dep, shape = (
-            [names[key] for key in columns[:, k].tolist()] for k in range(7))
-        self.lemma = [word.lower() for word in lemma]
-        self.shape = [word[:4] for word in shape]
-        self.head = (np.arange(len(doc)) + columns[:, 7].astype(np.int64)).tolist()  # HEAD is relative
-        self.is_stop, self.is_space, self.is_punct = (columns[:, k].astype(bool).tolist() for k in (8, 9, 10))
-
-
 class _SentenceFacts:
     """Facts of a sentence shared by its words (made once per sentence, when first asked)."""
 
-    def __init__(self, words: _Words, bounds: list[tuple[int, int]], view: View) -> None:
+    def __init__(self, words: TokenTable, bounds: list[tuple[int, int]], view: View) -> None:
         self.words, self.bounds, self.view = words, bounds, view
         self.known: dict[int, list[str]] = {}
 
@@ -222,14 +205,14 @@ _SENTENCE_WORDS = frozenset({
 })
 
 
-def _token_strings(i: int, w: _Words, view: View, content: Counter[str], sentence: list[str]) -> list[str]:
+def _token_strings(i: int, w: TokenTable, view: View, content: Counter[str], sentence: list[str]) -> list[str]:
     lower, lemma, pos, dep = w.lower[i], w.lemma[i], w.pos[i], w.dep[i]
     head = w.head[i]
     strings = [
         f"w={lower}", f"l={lemma}", f"p={pos}", f"t={w.tag[i]}", f"d={dep}",
         f"h={w.lemma[head]}", f"hp={w.pos[head]}|{dep}",
         f"b={w.lower[i - 1] if i > 0 else '<s>'}", f"a={w.lower[i + 1] if i + 1 < len(w.lower) else '</s>'}",
-        f"shape={w.shape[i]}", *sentence,
+        f"shape={w.shape[i][:4]}", *sentence,
     ]
     if w.is_stop[i]:
         strings.append("stop")
