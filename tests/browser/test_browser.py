@@ -78,15 +78,15 @@ def test_from_overview_to_document_to_actor_to_network(server, page):
     # Every highlight's characters are exactly the document's text at its offsets.
     pieces = page.eval_on_selector_all(
         "mark.ev", "marks => marks.map(m => [m.dataset.layer, +m.dataset.start, +m.dataset.end, m.textContent,"
-        " m.classList.contains('ev-part')])")
+        " m.classList.contains('ev-part'), m.title])")
     assert pieces
-    joined: dict[tuple[str, int, int], str] = {}
-    for layer, start, end, content, part in pieces:
+    joined: dict[tuple[str, int, int, str], str] = {}  # two items of a layer may share offsets (two techniques)
+    for layer, start, end, content, part, label in pieces:
         if part:
-            joined[(layer, start, end)] = joined.get((layer, start, end), "") + content
+            joined[(layer, start, end, label)] = joined.get((layer, start, end, label), "") + content
         else:
             assert content == text[start:end], (layer, start, end)
-    for (_, start, end), content in joined.items():
+    for (_, start, end, _), content in joined.items():
         assert text[start:end].startswith(content) or content in text[start:end]
     page.uncheck("input.layer-toggle[value=actors]")
     assert "hide-actors" in page.evaluate("document.body.className")
