@@ -82,7 +82,7 @@ def view_of(doc: Doc, hits: Iterable[tuple[str, int, int]], quotes: Iterable[tup
         span = doc.char_span(start, end, alignment_mode="contract")
         quoted.update(range(span.start, span.end) if span is not None else ())
     offsets = set(mention_offsets)
-    mentions = frozenset(t.i for t in doc if t.idx in offsets)
+    mentions = frozenset(i for i, offset in enumerate(token_table(doc).idx) if offset in offsets)
     return View(doc, {i: frozenset(v) for i, v in by_token.items()}, frozenset(quoted), mentions)
 
 
@@ -114,26 +114,23 @@ def rows_of(view: View, vectors: WordVectors) -> Rows:
     content = Counter(words.lemma[i] for i in positions if not words.is_stop[i])
     facts = _SentenceFacts(words, bounds, view)
     document = _document_facts(view, len(positions))
-    rows, cols, values = [], [], []
-    size = 1 << HASH_BITS
-    for row, i in enumerate(positions.tolist()):
+    columns: list[int] = []
+    lengths = []
+    for i in positions.tolist():
         strings = _token_strings(i, words, view, content, facts.of(int(sentence_of[i]))) + document
-        counts: dict[int, float] = {}
-        for string in strings:
-            index = _HASHES.get(string)
-            if index is None:
-                index = _HASHES[string] = zlib.crc32(string.encode("utf-8")) % size
-            counts[index] = counts.get(index, 0.0) + 1.0
-        rows.extend([row] * len(counts))
-        cols.extend(counts)
-        values.extend(counts.values())
+        columns.extend([_HASHES[string] for string in strings])
+        lengths.append(len(strings))
     if len(_HASHES) > 500_000:  # memory stays flat over a long batch
         _HASHES.clear()
+    size = 1 << HASH_BITS
+    rows = np.repeat(np.arange(len(positions)), lengths)
+    sparse = csr_matrix((np.ones(len(columns), np.float32), (rows, np.array(columns, dtype=np.int64))),
+                        shape=(len(positions), size), dtype=np.float32)  # a string said twice counts twice
     return Rows(
         positions=positions,
         sentences=sentence_of[positions],
         dense=_dense(table, positions, sentence_of, bounds, len(doc), vectors.dim),
-        sparse=csr_matrix((values, (rows, cols)), shape=(len(positions), size), dtype=np.float32),
+        sparse=sparse,
         wording=np.array([words.pos[i] in _WORDING and i not in view.mentions for i in positions.tolist()], dtype=bool),
     )
 
@@ -146,7 +143,15 @@ def _document_facts(view: View, words: int) -> list[str]:
     return [f"doc_lex={_bucket(int(per_hundred))}", f"doc_quoted={int(quoted * 4)}"]
 
 
-_HASHES: dict[str, int] = {}  # feature string -> its hashed column (crc32, as `features.hashed`)
+class _Columns(dict[str, int]):
+    """Feature string -> its hashed column (crc32, as `features.hashed`), each string hashed once."""
+
+    def __missing__(self, string: str) -> int:
+        column = self[string] = zlib.crc32(string.encode("utf-8")) % (1 << HASH_BITS)
+        return column
+
+
+_HASHES = _Columns()
 
 
 def _dense(table: Any, positions: np.ndarray, sentence_of: np.ndarray, bounds: list[tuple[int, int]], length: int,
