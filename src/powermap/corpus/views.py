@@ -22,6 +22,7 @@ RELATED_DOCUMENTS = 200  # the documents of an actor its quotes, stances and men
 CONFLICT_SUBJECTS = 50  # subjects of disagreeing claims looked at, most documents first
 CONFLICT_CLAIMS = 100  # claims of one subject compared
 SEARCH_HITS = 50
+RANKED = 2000  # matches ranked by bm25 per search, in index order (a common word in a big store)
 CONTEXT = 60  # characters of text either side of a search hit
 
 
@@ -201,7 +202,8 @@ def _hit(text: str, words: list[str]) -> tuple[int, int]:
 
 def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
     """Actors whose spellings contain the query, and passages of text, quotes and claims that hold its
-    words as a phrase (FTS5, best first), each with the words in context and their exact offsets.
+    words as a phrase (FTS5, best first among the first `RANKED` that hold them, so that a common word
+    costs the same in a large store as in a small one), each with the words in context and their exact offsets.
     Apostrophes and quotation marks are folded: `putin's` finds `Putin’s`."""
     words = _words(q)
     if not words:
@@ -213,9 +215,10 @@ def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
                                                                                   limit))]
     phrase = '"' + " ".join(words) + '"'
     hits, seen = [], set()
-    for r in store.rows("SELECT p.kind, p.doc_id, p.start, p.text, d.title, d.source FROM search "
-                        "JOIN passages p ON p.rowid = search.rowid JOIN documents d ON d.id = p.doc_id "
-                        "WHERE search MATCH ? ORDER BY search.rank LIMIT ?", (phrase, limit)):
+    for r in store.rows("SELECT p.kind, p.doc_id, p.start, p.text, d.title, d.source FROM "
+                        "(SELECT rowid, rank FROM search WHERE search MATCH ? LIMIT ?) AS s "
+                        "JOIN passages p ON p.rowid = s.rowid JOIN documents d ON d.id = p.doc_id "
+                        "ORDER BY s.rank LIMIT ?", (phrase, RANKED, limit)):
         start, end = _hit(r["text"], words)
         if (r["doc_id"], r["start"] + start) in seen:  # the same words found again in a quote or claim
             continue
