@@ -97,9 +97,12 @@ def _analyse(files: list[str], folder: Path, settings: Settings, limits: Limits,
     import dask.bag as db
     from distributed import Client, LocalCluster
 
-    asyncio_log = logging.getLogger("asyncio")
-    asyncio_level = asyncio_log.level
-    asyncio_log.setLevel(logging.CRITICAL)  # an interrupted gather is reported once, by the caller
+    # An interrupted gather is reported once, by the caller: not by asyncio, nor by distributed's comms closing
+    # under it ("Batched Comm Closed", with a traceback, logged in this process).
+    quiet = [logging.getLogger(name) for name in ("asyncio", "distributed")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
     cluster = None
     try:
         with _starting_workers(folder / "workers.log"):
@@ -126,4 +129,5 @@ def _analyse(files: list[str], folder: Path, settings: Settings, limits: Limits,
     finally:
         if cluster is not None:
             cluster.close()
-        asyncio_log.setLevel(asyncio_level)
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
