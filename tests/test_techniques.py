@@ -137,3 +137,19 @@ def test_the_model_card_says_what_it_was_trained_on():
     assert model.card["passages"] >= 400 and model.card["seed"] == 11
     assert set(model.card["held_out"]) == set(TECHNIQUES)
     assert all(name.endswith(".jsonl") for name in model.card["trained_on"])
+
+
+def test_training_is_reproducible_on_a_small_subset(tmp_path):
+    from powermap.learn import techniques as module
+
+    lines = [line for path in sorted((ROOT / "training" / "techniques").glob("*-01.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()[:8]]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
+    card = module.train([subset], first)
+    module.train([subset], second)
+    one, two = TechniqueModel.load(first), TechniqueModel.load(second)
+    assert card["passages"] == len(lines) and card["seed"] == module.SEED
+    assert np.array_equal(one.dense_weights, two.dense_weights) and np.array_equal(one.thresholds, two.thresholds)
+    assert np.array_equal(one.sparse_weights, two.sparse_weights) and one.card == two.card
