@@ -89,13 +89,13 @@ class LexiconMatcher:
                 "intense": self._intense(analysis, doc, owners), "repetition": self._repetition(analysis, doc)}
 
     def view(self, analysis: Analysis, owners: dict[int, Actor] | None = None,
-             matches: list[Technique] | None = None) -> View:
+             matches: list[Technique] | None = None, voices: Voices | None = None) -> View:
         """What the technique model reads of an analysed document (parse, quotes, mentions, lexicon matches)."""
         doc = analysis.doc
         assert doc is not None
         owners = analysis.mention_owners() if owners is None else owners
         matches = self.matches(analysis, doc, owners) if matches is None else matches
-        voices = Voices(len(analysis.text), analysis.quotes)
+        voices = Voices(len(analysis.text), analysis.quotes) if voices is None else voices
         quoted = [(s.start, s.end) for s in voices.segments if s.quote is not None]
         return view_of(doc, ((t.technique, t.start, t.end) for t in matches), quoted, owners)
 
@@ -208,7 +208,7 @@ class AnalyseRhetoric:
             found = _without_duplicates(matches)
         else:
             found = []
-            for item in self.technique_model.find(self.lexicon.view(analysis, owners, matches)):
+            for item in self.technique_model.find(self.lexicon.view(analysis, owners, matches, voices)):
                 span = doc[item.start : item.end]
                 target = _target(span, owners) if item.technique in self.targeted else None
                 found.append(Technique.of(analysis.text, span.start_char, span.end_char, technique=item.technique,

@@ -213,12 +213,29 @@ def sparse_features(candidate: Candidate) -> list[str]:
     return features
 
 
-def hashed(features: Iterable[str], bits: int = HASH_BITS) -> dict[int, float]:
-    """Stable across processes and Python versions (crc32, not hash())."""
+class HashedColumns(dict[str, int]):
+    """Feature string -> its column among 2^bits, stable across processes and Python versions (crc32, not
+    hash()); each string is hashed once, and the memory stays flat over a long batch."""
+
+    def __init__(self, bits: int, most: int = 500_000) -> None:
+        super().__init__()
+        self.size, self.most = 1 << bits, most
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) >= self.most:
+            self.clear()
+        column = self[feature] = zlib.crc32(feature.encode("utf-8")) % self.size
+        return column
+
+
+_PAIR_COLUMNS = HashedColumns(HASH_BITS)
+
+
+def hashed(features: Iterable[str]) -> dict[int, float]:
+    """The pair's features as column -> count."""
     out: dict[int, float] = {}
-    size = 1 << bits
     for feature in features:
-        index = zlib.crc32(feature.encode("utf-8")) % size
+        index = _PAIR_COLUMNS[feature]
         out[index] = out.get(index, 0.0) + 1.0
     return out
 

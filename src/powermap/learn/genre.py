@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from powermap import datafiles
 from powermap.learn import corpus
+from powermap.learn.model_file import model_file
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.tokens import TokenTable, token_table
 from powermap.voice import Voices
@@ -189,9 +189,7 @@ class GenreModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenreModel:
-        with resources.as_file(MODEL_PATH) if path is None else nullcontext(path) as real:
-            if not Path(real).is_file():
-                raise ModelMissing(f"no genre model at {real}: train one with `powermap train genre`")
+        with model_file(MODEL_PATH, path, "genre", ModelMissing, "`powermap train genre`") as real:
             try:
                 data = json.loads(Path(real).read_text(encoding="utf-8"))
                 model = cls(classes=data["classes"], features=data["features"], mean=np.array(data["mean"]),

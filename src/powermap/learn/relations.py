@@ -12,7 +12,6 @@ import random
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -31,6 +30,7 @@ from powermap.learn.features import (
     sparse_features,
     word_vectors,
 )
+from powermap.learn.model_file import model_file
 
 MODEL_PATH = resources.files("powermap") / "models" / "relations.npz"
 MODALITIES = ("asserted", "possible", "intended", "demanded", "hypothetical")
@@ -90,10 +90,7 @@ class RelationModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> RelationModel:
-        with resources.as_file(MODEL_PATH) if path is None else nullcontext(path) as real:
-            if not Path(real).is_file():
-                raise ModelMissing(f"no relation model at {real}: train one with `make train` "
-                                   "(powermap train relations)")
+        with model_file(MODEL_PATH, path, "relation", ModelMissing, "`make train` (powermap train relations)") as real:
             arrays = np.load(real, allow_pickle=False)
             card = json.loads(str(arrays["card"]))
             return cls(

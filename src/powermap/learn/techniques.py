@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import warnings
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,7 +26,8 @@ import numpy as np
 from spacy.tokens import Doc
 
 from powermap import datafiles
-from powermap.learn.features import WordVectors, word_vectors
+from powermap.learn.features import HashedColumns, WordVectors, word_vectors
+from powermap.learn.model_file import model_file
 from powermap.lexicon import intense_words, load_stance_words
 from powermap.schema import TechniqueName
 from powermap.tokens import TokenTable, token_table
@@ -120,8 +120,6 @@ def rows_of(view: View, vectors: WordVectors) -> Rows:
         strings = _token_strings(i, words, view, content, facts.of(int(sentence_of[i]))) + document
         columns.extend([_HASHES[string] for string in strings])
         lengths.append(len(strings))
-    if len(_HASHES) > 500_000:  # memory stays flat over a long batch
-        _HASHES.clear()
     size = 1 << HASH_BITS
     rows = np.repeat(np.arange(len(positions)), lengths)
     sparse = csr_matrix((np.ones(len(columns), np.float32), (rows, np.array(columns, dtype=np.int64))),
@@ -143,15 +141,7 @@ def _document_facts(view: View, words: int) -> list[str]:
     return [f"doc_lex={_bucket(int(per_hundred))}", f"doc_quoted={int(quoted * 4)}"]
 
 
-class _Columns(dict[str, int]):
-    """Feature string -> its hashed column (crc32, as `features.hashed`), each string hashed once."""
-
-    def __missing__(self, string: str) -> int:
-        column = self[string] = zlib.crc32(string.encode("utf-8")) % (1 << HASH_BITS)
-        return column
-
-
-_HASHES = _Columns()
+_HASHES = HashedColumns(HASH_BITS)  # feature string -> its column
 
 
 def _dense(table: Any, positions: np.ndarray, sentence_of: np.ndarray, bounds: list[tuple[int, int]], length: int,
@@ -268,9 +258,7 @@ class TechniqueModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> TechniqueModel:
-        with resources.as_file(MODEL_PATH) if path is None else nullcontext(path) as real:
-            if not Path(real).is_file():
-                raise ModelMissing(f"no technique model at {real}: train one with `powermap train techniques`")
+        with model_file(MODEL_PATH, path, "technique", ModelMissing, "`powermap train techniques`") as real:
             arrays = np.load(real, allow_pickle=False)
             card = json.loads(str(arrays["card"]))
             if tuple(card["techniques"]) != TECHNIQUES:
@@ -371,7 +359,7 @@ def _in_clean_text(record: Any, clean: str) -> list[tuple[str, int, int]]:
         if clean[start:end] == words:
             spans.append((technique, start, end))
             continue
-        found = [i for i in range(len(clean)) if clean.startswith(words, i)]
+        found = [m.start() for m in re.finditer(re.escape(words), clean)]
         if found:
             near = min(found, key=lambda i: abs(i - start))
             spans.append((technique, near, near + len(words)))
