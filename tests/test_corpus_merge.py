@@ -12,6 +12,7 @@ from powermap.cli import app
 from powermap.corpus.edges import aggregate, edge_key
 from powermap.corpus.merge import merge_key
 from powermap.corpus.store import Store, StoreError
+from powermap.corpus.views import search
 from powermap.ingest import read_sources
 from tests.conftest import EXAMPLES
 
@@ -176,7 +177,7 @@ def _downgrade_to_layout_two(path):
                                  ).fetchall():
         conn.execute(f"DROP INDEX {index}")
     for table in ("corpus_actors", "quotes", "claims", "claim_facts", "stance", "search", "passages", "fingerprints",
-                  "signatures", "copies"):
+                  "signatures", "copies", "actor_index", "actor_names"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE actors DROP COLUMN corpus_id")
     conn.execute("ALTER TABLE documents DROP COLUMN genre")
@@ -202,7 +203,7 @@ def test_a_store_of_the_previous_layout_is_refused_with_the_fix_and_upgraded_by_
             store.save(document, document.text)
     _downgrade_to_layout_two(path)
     for readonly in (True, False):
-        with pytest.raises(StoreError, match=r"store layout 2, this powermap uses 3: run `powermap rebuild "):
+        with pytest.raises(StoreError, match=r"store layout 2, this powermap uses 4: run `powermap rebuild "):
             Store(path, readonly=readonly)
     result = runner.invoke(app, ["rebuild", str(path)])
     assert result.exit_code == 0, result.output
@@ -216,6 +217,26 @@ def test_a_store_of_the_previous_layout_is_refused_with_the_fix_and_upgraded_by_
         assert edge_table(store) == reference_edges(dumped, mapping, store)
     again = runner.invoke(app, ["rebuild", str(path)])
     assert "0 merged, 0 split" in again.output and "0 added, 0 removed, 0 changed" in again.output
+
+
+def test_a_layout_three_store_gains_the_actor_name_index_by_rebuild(analysed, tmp_path):
+    path = tmp_path / "three.db"
+    with Store(path) as store:
+        for document in analysed:
+            store.save(document, document.text)
+        spelled = {n: [a["id"] for a in search(store, n)["actors"]] for n in ("lukash", "PUTIN", "russia")}
+    assert all(spelled.values()), spelled
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE actor_index")
+    conn.execute("DROP TABLE actor_names")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'store_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=r"store layout 3, this powermap uses 4: run `powermap rebuild "):
+        Store(path, readonly=True)
+    assert runner.invoke(app, ["rebuild", str(path)]).exit_code == 0
+    with Store(path, readonly=True) as store:
+        assert {n: [a["id"] for a in search(store, n)["actors"]] for n in spelled} == spelled
 
 
 def test_rebuild_refuses_what_is_not_a_store(tmp_path):

@@ -121,3 +121,11 @@ def test_search_finds_quotes_and_claims_and_nothing_for_words_not_there(stored):
     assert hostile["hits"] == [] or all("near" in h["match"].lower() for h in hostile["hits"])
     with Store(stored[0], readonly=True) as store:
         assert [a["name"] for a in views.search(store, "petraitis")["actors"]] == ["Jonas Petraitis"]
+
+
+def test_actor_search_through_the_name_index_finds_what_a_scan_of_every_spelling_finds(stored):
+    with Store(stored[0], readonly=True) as store:
+        every = views.actors(store, 0, views.MOST)
+        for needle in ("russ", "PUTIN", "ukr", "ia", "pol", "ras", 'a"b', "zzz"):
+            scanned = [a["id"] for a in every if needle.lower() in json.dumps(a["aliases"], ensure_ascii=False).lower()]
+            assert [a["id"] for a in views.search(store, needle)["actors"]] == scanned, needle

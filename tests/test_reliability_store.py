@@ -104,7 +104,7 @@ def _other_schema(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("make", "reason"), [(_foreign_database, "not a powermap database"),
-                                              (_layout_one_store, "store layout 1, this powermap uses 3"),
+                                              (_layout_one_store, "store layout 1, this powermap uses 4"),
                                               (_other_schema, "schema someone-else/7")],
                          ids=["foreign-app", "layout-1", "other-schema"])
 def test_refused_databases_are_left_byte_for_byte_unchanged(tmp_path, make, reason):

@@ -23,8 +23,8 @@ from powermap.corpus.merge import Merger, block, first_match, kind, merge_key
 from powermap.dates import bounds, readable
 from powermap.schema import SCHEMA_VERSION, Document, Problem
 
-STORE_VERSION = "3"
-MIGRATES_FROM = "2"  # the layout `powermap rebuild` upgrades in place
+STORE_VERSION = "4"
+MIGRATES_FROM = ("2", "3")  # the layouts `powermap rebuild` upgrades in place
 BUSY_SECONDS = 60  # how long a writer waits for another process's write transaction
 _ERRORS_INDEX = "CREATE INDEX IF NOT EXISTS errors_by_source ON errors (source, stage, message)"
 
@@ -168,6 +168,33 @@ END;
 CREATE TRIGGER IF NOT EXISTS passages_unindexed AFTER DELETE ON passages BEGIN
     INSERT INTO search (search, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;
+CREATE TABLE IF NOT EXISTS actor_names (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    aliases TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS actor_index USING fts5 (
+    aliases, content = 'actor_names', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS corpus_actor_named AFTER INSERT ON corpus_actors BEGIN
+    INSERT INTO actor_names (id, aliases) VALUES (new.id, new.aliases);
+END;
+CREATE TRIGGER IF NOT EXISTS corpus_actor_renamed AFTER UPDATE OF aliases ON corpus_actors BEGIN
+    UPDATE actor_names SET aliases = new.aliases WHERE id = new.id;
+END;
+CREATE TRIGGER IF NOT EXISTS corpus_actor_gone AFTER DELETE ON corpus_actors BEGIN
+    DELETE FROM actor_names WHERE id = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS actor_names_indexed AFTER INSERT ON actor_names BEGIN
+    INSERT INTO actor_index (rowid, aliases) VALUES (new.rowid, new.aliases);
+END;
+CREATE TRIGGER IF NOT EXISTS actor_names_reindexed AFTER UPDATE ON actor_names BEGIN
+    INSERT INTO actor_index (actor_index, rowid, aliases) VALUES ('delete', old.rowid, old.aliases);
+    INSERT INTO actor_index (rowid, aliases) VALUES (new.rowid, new.aliases);
+END;
+CREATE TRIGGER IF NOT EXISTS actor_names_unindexed AFTER DELETE ON actor_names BEGIN
+    INSERT INTO actor_index (actor_index, rowid, aliases) VALUES ('delete', old.rowid, old.aliases);
+END;
 CREATE TABLE IF NOT EXISTS errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
@@ -176,7 +203,8 @@ CREATE TABLE IF NOT EXISTS errors (
     at TEXT NOT NULL
 );
 """
-# Columns added by layout 3, so that a layout-2 store can be upgraded in place (`powermap rebuild`).
+# Columns added by layout 3, so that a layout-2 store can be upgraded in place (`powermap rebuild`); layout 4
+# adds the actor name index (`actor_names`, `actor_index`: substring search over every spelling).
 _ADDED_COLUMNS = (("actors", "corpus_id TEXT"), ("relations", "corpus_source TEXT"),
                   ("relations", "corpus_target TEXT"), ("relations", "weight REAL"),
                   ("relations", "date_first TEXT"), ("relations", "date_last TEXT"), ("relations", "evidence TEXT"),
@@ -271,10 +299,10 @@ def _check_layout(conn: sqlite3.Connection, path: Path, upgrade: bool = False) -
         raise StoreError(f"{path}: schema {meta.get('schema', 'none')}, this powermap reads {SCHEMA_VERSION}; "
                          "refusing to change it")
     layout = meta.get("store_version")
-    if layout == MIGRATES_FROM and not upgrade:
+    if layout in MIGRATES_FROM and not upgrade:
         raise StoreError(f"{path}: store layout {layout}, this powermap uses {STORE_VERSION}: run "
                          f"`powermap rebuild {path}` once to upgrade it in place (it merges the corpus actors)")
-    if layout != STORE_VERSION and not (upgrade and layout == MIGRATES_FROM):
+    if layout != STORE_VERSION and not (upgrade and layout in MIGRATES_FROM):
         raise StoreError(f"{path}: store layout {layout or 'unknown'}, this powermap uses "
                          f"{STORE_VERSION}: analyse into a new database (or `powermap load` an export into one)")
     return False
@@ -576,12 +604,15 @@ class Store:
         moved: corpus actors merged and split, edges added, removed and changed."""
         try:
             with self._transaction():
-                if self.layout == MIGRATES_FROM:
-                    for table, column in _ADDED_COLUMNS:
-                        self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+                layout = self.layout
+                if layout in MIGRATES_FROM:
+                    if layout == "2":
+                        for table, column in _ADDED_COLUMNS:
+                            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
                     self._create_tables()
                     self.conn.execute("UPDATE meta SET value = ? WHERE key = 'store_version'", (STORE_VERSION,))
-                    self._fill_from_documents()
+                    if layout == "2":
+                        self._fill_from_documents()
                 before = dict(self.conn.execute("SELECT actor_id, COALESCE(corpus_id, actor_id) FROM actors"))
                 edges_before = self._edge_totals()
                 merger = Merger()

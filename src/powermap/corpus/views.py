@@ -200,6 +200,24 @@ def _hit(text: str, words: list[str]) -> tuple[int, int]:
     return (found.start(), found.end()) if found else (0, 0)
 
 
+TRIGRAM = 3  # the shortest spelling the actor name index finds (FTS5 trigram)
+
+
+def _actors_spelled(store: Store, needle: str, limit: int) -> list[dict[str, Any]]:
+    """Corpus actors with a spelling that contains `needle`, most mentioned first: through the trigram index
+    of their spellings, or, for one or two letters, by walking the actors most mentioned first."""
+    columns = "id, name, type, country, qid, origin, aliases, documents, mentions"
+    if len(needle) >= TRIGRAM:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        rows = store.rows(f"SELECT {columns} FROM corpus_actors WHERE id IN (SELECT n.id FROM actor_index f "
+                          "JOIN actor_names n ON n.rowid = f.rowid WHERE actor_index MATCH ?) "
+                          "ORDER BY mentions DESC, id LIMIT ?", (phrase, limit))
+    else:
+        rows = store.rows(f"SELECT {columns} FROM corpus_actors WHERE instr(lower(aliases), ?) > 0 "
+                          "ORDER BY mentions DESC, id LIMIT ?", (needle, limit))
+    return [_actor(r) for r in rows]
+
+
 def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
     """Actors whose spellings contain the query, and passages of text, quotes and claims that hold its
     words as a phrase (FTS5, best first among the first `RANKED` that hold them, so that a common word
@@ -209,10 +227,7 @@ def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
     if not words:
         return {"actors": [], "hits": []}
     needle = " ".join(words)
-    found_actors = [_actor(r) for r in store.rows(
-        "SELECT id, name, type, country, qid, origin, aliases, documents, mentions FROM corpus_actors "
-        "WHERE instr(lower(aliases), ?) > 0 ORDER BY mentions DESC, id LIMIT ?", (q.strip().translate(_QUOTES).lower(),
-                                                                                  limit))]
+    found_actors = _actors_spelled(store, q.strip().translate(_QUOTES).lower(), limit)
     phrase = '"' + " ".join(words) + '"'
     hits, seen = [], set()
     for r in store.rows("SELECT p.kind, p.doc_id, p.start, p.text, d.title, d.source FROM "
