@@ -12,7 +12,8 @@ How the main event is chosen: each relation scores
 - prominence: 0.5 + 0.5 x the share of the two sides' mentions in those of the document's most mentioned
   actor (twice), so that a relation between the actors the text is about outranks one between bystanders.
 
-Ties keep text order. One line per (source, type, target, negation): the best scored.
+Ties keep text order. One line per (source, type, target, negation), the sides of a symmetric type in
+either order: the best scored.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def rank(relations: Iterable[Mapping[str, Any]], names: Mapping[str, str], menti
     """The `limit` best scored relations (see the module's docstring). `names` and `mentions` are by the
     document's actor ids; `length` is the length of the text."""
     most = max(mentions.values(), default=0) or 1
-    best: dict[tuple[str, str, str | None, bool], Line] = {}
+    best: dict[tuple[Any, ...], Line] = {}
     for relation in relations:
         evidence = relation["evidence"]
         lead = 1 - 0.5 * evidence["start"] / max(length, 1)
@@ -66,7 +67,10 @@ def rank(relations: Iterable[Mapping[str, Any]], names: Mapping[str, str], menti
                     names.get(relation["target"], relation["target"]) if relation["target"] else None,
                     bool(relation["negated"]), relation["trigger"]["text"], voice, relation["confidence"],
                     evidence["start"], evidence["end"], score)
-        key = (relation["source"], relation["type"], relation["target"], line.negated)
+        sides = (relation["source"], relation["target"])
+        if ontology.symmetric(relation["type"]):  # "A and B agreed" is one event whichever side is named first
+            sides = tuple(sorted(sides, key=str))
+        key = (*sides, relation["type"], line.negated)
         if key not in best or score > best[key].score:
             best[key] = line
     return sorted(best.values(), key=lambda line: (-line.score, line.start))[:limit]

@@ -228,7 +228,7 @@ def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
             continue
         seen.add((r["doc_id"], r["start"] + start))
         left, right = max(0, start - CONTEXT), min(len(r["text"]), end + CONTEXT)
-        hits.append({"kind": r["kind"], "document": r["doc_id"], "title": r["title"] or r["source"],
+        hits.append({"kind": r["kind"], "document": r["doc_id"], "title": document_name(r["title"], r["source"]),
                      "start": r["start"] + start, "end": r["start"] + end, "before": r["text"][left:start],
                      "match": r["text"][start:end], "after": r["text"][end:right],
                      "clipped": (left > 0, right < len(r["text"]))})
@@ -269,12 +269,14 @@ def titles(store: Store, ids: Iterable[str | None]) -> dict[str, str]:
 
 
 def digests(store: Store, doc_ids: list[str], lines: int = 1) -> dict[str, list[Line]]:
-    """The summary lines of these documents (a page of them), from their relations and actors only."""
+    """The summary lines of these documents (a page of them), from their relations and actors only; actors
+    by their corpus names, as the document page shows them."""
     found: dict[str, list[Line]] = {}
     for chunk in _chunks(doc_ids):
         marks = _marks(len(chunk))
         actors_of: dict[str, list[dict[str, Any]]] = {}
-        for r in store.rows(f"SELECT doc_id, actor_id, name, mention_count FROM actors WHERE doc_id IN ({marks})",
+        for r in store.rows("SELECT a.doc_id, a.actor_id, COALESCE(c.name, a.name) AS name, a.mention_count FROM "
+                            f"actors a LEFT JOIN corpus_actors c ON c.id = a.corpus_id WHERE a.doc_id IN ({marks})",
                             chunk):
             actors_of.setdefault(r["doc_id"], []).append(r)
         for r in store.rows("SELECT id, json_extract(document, '$.relations') AS relations, "
