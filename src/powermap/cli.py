@@ -853,6 +853,9 @@ def report(
 ) -> None:
     """Write a self-contained HTML report of the corpus or one document (no scripts, no outside links)."""
     target = None if output == "-" else Path(output)
+    if not path.exists():
+        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
     if target is not None and not target.parent.is_dir():
         err.print(f"powermap: {target.parent}: no such directory (make it, or choose another -o)", markup=False,
                   soft_wrap=True)
