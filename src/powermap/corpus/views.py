@@ -293,8 +293,8 @@ def actor_groups(store: Store, corpus_id: str, limit: int = GROUPS) -> list[Grou
     counts, first and last dates and one piece of evidence each, most relations first."""
     side = ("SELECT type, '{direction}' AS direction, negated, {other} AS other, COUNT(*) AS n, "
             "MIN(CASE WHEN date_first IS NOT NULL THEN date END) AS first, "  # the dates as written, checked ones only
-            "MAX(CASE WHEN date_first IS NOT NULL THEN date END) AS last, MIN(doc_id || char(31) || id) AS example FROM relations "
-            "WHERE {column} = ? AND counted = 1 GROUP BY type, negated, {other}")
+            "MAX(CASE WHEN date_first IS NOT NULL THEN date END) AS last, MIN(doc_id || char(31) || id) AS example "
+            "FROM relations WHERE {column} = ? AND counted = 1 GROUP BY type, negated, {other}")
     query = (side.format(direction="out", other="corpus_target", column="corpus_source") + " UNION ALL " +
              side.format(direction="in", other="corpus_source", column="corpus_target") +
              " ORDER BY n DESC, type, direction, other LIMIT ?")
