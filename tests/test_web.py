@@ -315,6 +315,30 @@ def test_the_comparison_puts_each_outlet_side_by_side(client, corpus_db):
     assert client.get("/compare", params={"actor": "nobody"}).status_code == 404
 
 
+def test_the_comparison_of_one_story_reads_the_documents_naming_both_actors(client, corpus_db):
+    from powermap.corpus import views
+
+    with Store(corpus_db, readonly=True) as store:
+        actor = views.actors(store, 0, 1)[0]
+        group = next(g for g in views.actor_groups(store, actor["id"]) if g.other)
+        story = views.framing(store, actor["id"], other=group.other)
+        both = {r["doc_id"] for r in store.rows("SELECT doc_id FROM actors WHERE corpus_id = ? INTERSECT "
+                                                "SELECT doc_id FROM actors WHERE corpus_id = ?",
+                                                (actor["id"], group.other))}
+        pair = store.rows("SELECT type, COUNT(*) AS n FROM relations WHERE counted = 1 AND corpus_source IN (?, ?) "
+                          "AND corpus_target IN (?, ?) AND (corpus_source = ? OR corpus_target = ?) GROUP BY type",
+                          (actor["id"], group.other, actor["id"], group.other, actor["id"], actor["id"]))
+    assert {d for o in story["outlets"] for d in o["documents"]} == both
+    reported: dict[str, int] = {}
+    for outlet in story["outlets"]:
+        for (type_, _), n in outlet["relations"].items():
+            reported[type_] = reported.get(type_, 0) + n
+    assert reported == {r["type"]: r["n"] for r in pair}
+    page = client.get("/compare", params={"actor": actor["id"], "other": group.other}).text
+    assert "in the story of" in page and f'value="{group.other}" selected' in page
+    assert client.get("/compare", params={"actor": actor["id"], "other": "nobody"}).status_code == 404
+
+
 def test_unknown_pages_are_html_and_the_api_stays_json(client):
     for url in ["/doc/nope", "/actor/nobody", "/no/such/page", "/compare?actor=nobody"]:
         answer = client.get(url)

@@ -306,20 +306,27 @@ def actor_groups(store: Store, corpus_id: str, limit: int = GROUPS) -> list[Grou
     return groups
 
 
-def _windowed_documents(store: Store, corpus_id: str, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` documents (by id) an actor is in, with its local ids there and their outlets."""
+def _windowed_documents(store: Store, corpus_id: str, limit: int, other: str | None = None) -> dict[str, Any]:
+    """The first `limit` documents (by id) an actor is in (with `other`: that name both), with the actor's
+    local ids there and their outlets."""
+    both = " AND a.doc_id IN (SELECT doc_id FROM actors WHERE corpus_id = ?)" if other else ""
     rows = store.rows("SELECT a.doc_id, a.actor_id, d.title, d.source, d.url FROM actors a JOIN documents d ON "
-                      "d.id = a.doc_id WHERE a.corpus_id = ? ORDER BY a.doc_id LIMIT ?", (corpus_id, limit))
-    return [{**r, "outlet": outlet(r["url"], r["source"]), "name": document_name(r["title"], r["source"])}
-            for r in rows]
+                      f"d.id = a.doc_id WHERE a.corpus_id = ?{both} ORDER BY a.doc_id LIMIT ?",
+                      (corpus_id, *([other] if other else []), limit))
+    found: dict[str, Any] = {}
+    for r in rows:
+        doc = found.setdefault(r["doc_id"], {"outlet": outlet(r["url"], r["source"]), "ids": set(),
+                                             "name": document_name(r["title"], r["source"])})
+        doc["ids"].add(r["actor_id"])
+    return found
 
 
-def framing(store: Store, corpus_id: str, limit: int = COMPARED_DOCUMENTS) -> dict[str, Any]:
+def framing(store: Store, corpus_id: str, limit: int = COMPARED_DOCUMENTS, other: str | None = None) -> dict[str, Any]:
     """Per outlet, how it frames one actor: the authors' and the quoted speakers' stance toward it (mean and
     count), the techniques aimed at it by voice, and the relation types it reports by and on it. Read from
-    the actor's first `limit` documents; `documents` says how many that was."""
-    window = _windowed_documents(store, corpus_id, limit)
-    by_doc = {r["doc_id"]: r for r in window}
+    the actor's first `limit` documents; `documents` says how many that was. With `other` (a second corpus
+    actor), one story: the documents that name both, and only the relations between the two."""
+    by_doc = _windowed_documents(store, corpus_id, limit, other)
     outlets: dict[str, dict[str, Any]] = {}
 
     def row(doc_id: str) -> dict[str, Any]:
@@ -327,26 +334,28 @@ def framing(store: Store, corpus_id: str, limit: int = COMPARED_DOCUMENTS) -> di
         return outlets.setdefault(name, {"outlet": name, "documents": {}, "author_stance": [], "quoted_stance": [],
                                          "techniques": {}, "relations": {}})
 
+    between = " AND corpus_source IN (?, ?) AND corpus_target IN (?, ?)" if other else ""
+    pair = [corpus_id, other] * 2 if other else []
     for doc_id, doc in by_doc.items():
         row(doc_id)["documents"][doc_id] = doc["name"]
     for chunk in _chunks(list(by_doc)):
         marks = _marks(len(chunk))
         for r in store.rows(f"SELECT doc_id, actor, data FROM stance WHERE doc_id IN ({marks})", chunk):
-            if r["actor"] == by_doc[r["doc_id"]]["actor_id"]:
+            if r["actor"] in by_doc[r["doc_id"]]["ids"]:
                 stance = json.loads(r["data"])
                 key = "author_stance" if stance["held_by"] == "author" else "quoted_stance"
                 row(r["doc_id"])[key].append(stance["value"])
         for r in store.rows("SELECT id, json_extract(document, '$.rhetoric') AS rhetoric FROM documents "
                             f"WHERE id IN ({marks})", chunk):
             for technique in json.loads(r["rhetoric"] or "[]"):
-                if technique["target"] == by_doc[r["id"]]["actor_id"]:
+                if technique["target"] in by_doc[r["id"]]["ids"]:
                     voice = "author" if technique.get("held_by") == "author" else "quoted"
                     counts = row(r["id"])["techniques"]
                     counts[(technique["technique"], voice)] = counts.get((technique["technique"], voice), 0) + 1
         for r in store.rows("SELECT doc_id, type, CASE WHEN corpus_source = ? THEN 'by' ELSE 'on' END AS direction, "
                             f"COUNT(*) AS n FROM relations WHERE doc_id IN ({marks}) AND counted = 1 AND "
-                            "(corpus_source = ? OR corpus_target = ?) GROUP BY doc_id, type, direction",
-                            (corpus_id, *chunk, corpus_id, corpus_id)):
+                            f"(corpus_source = ? OR corpus_target = ?){between} GROUP BY doc_id, type, direction",
+                            (corpus_id, *chunk, corpus_id, corpus_id, *pair)):
             counts = row(r["doc_id"])["relations"]
             counts[(r["type"], r["direction"])] = counts.get((r["type"], r["direction"]), 0) + r["n"]
     for found in outlets.values():
@@ -354,7 +363,7 @@ def framing(store: Store, corpus_id: str, limit: int = COMPARED_DOCUMENTS) -> di
             values = found.pop(key)
             found[key] = {"mean": sum(values) / len(values), "count": len(values)} if values else None
     ordered = sorted(outlets.values(), key=lambda o: (-len(o["documents"]), o["outlet"]))
-    return {"outlets": ordered, "documents": len(window), "limit": limit}
+    return {"outlets": ordered, "documents": len(by_doc), "limit": limit}
 
 
 @dataclass(frozen=True)

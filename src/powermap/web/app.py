@@ -192,13 +192,19 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
             return page(request, "search.html", q=q, **views.search(data, q))
 
     @app.get("/compare", response_class=HTMLResponse)
-    def compare_page(request: Request, actor: str = "") -> HTMLResponse:
-        """How each outlet frames one actor: stance, techniques aimed at it and the relations it reports."""
+    def compare_page(request: Request, actor: str = "", other: str = "") -> HTMLResponse:
+        """How each outlet frames one actor (with `other`: one story, the documents naming both): stance,
+        techniques aimed at it and the relations it reports."""
         with store() as data:
             if not actor:
                 return page(request, "compare.html", chosen=None, choices=views.actors(data, 0, 50))
             found = actor_or_404(data, actor)
-            return page(request, "compare.html", chosen=found, choices=[], **views.framing(data, found["id"]))
+            second = actor_or_404(data, other) if other else None
+            partners = list(dict.fromkeys(g.other for g in views.actor_groups(data, found["id"], 100) if g.other))
+            named = views.names(data, partners)
+            return page(request, "compare.html", chosen=found, second=second, choices=[],
+                        partners={p: named.get(p, p) for p in partners},
+                        **views.framing(data, found["id"], other=second["id"] if second else None))
 
     @app.get("/api", response_class=HTMLResponse)
     def api_page(request: Request) -> HTMLResponse:
