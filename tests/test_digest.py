@@ -83,11 +83,12 @@ def test_the_actor_sentence_groups_by_phrase_with_the_most_relations_first():
               digest.Group("SUPPORT", "in", False, "state:rus", 1, None, None, "d2", "rel-1"),
               digest.Group("SUPPORT", "in", False, "state:cub", 1, None, None, "d3", "rel-2"),
               digest.Group("AGREE", "in", False, "state:chn", 1, None, None, "d3", "rel-3"),
-              digest.Group("ACCUSE", "out", True, "state:usa", 1, None, None, "d4", "rel-1")]
+              digest.Group("ACCUSE", "out", True, "state:usa", 1, None, None, "d4", "rel-1"),
+              digest.Group("MOBILIZE", "out", False, None, 1, None, None, "d5", "rel-1")]
     names = {"state:usa": "the United States", "state:rus": "Russia", "state:cub": "Cuba", "state:chn": "China"}
     sentence = digest.actor_sentence("Maduro", groups, names)
     assert sentence == ("Maduro: sanctioned by the United States (3); backed by Cuba, Russia; "
-                        "agreed with China; not accused the United States")
+                        "agreed with China; mobilized; not accused the United States")
     assert digest.actor_sentence("Nobody", [], {}) == "Nobody: no relations"
 
 

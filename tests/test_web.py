@@ -186,8 +186,8 @@ def test_overlapping_nodes_are_spread_apart_so_each_can_be_clicked():
 
 # -- pages: summaries, actors across documents, claims filters, framing, evidence links, 404, names ----
 def _evidence_links(page: str) -> list[tuple[str, str, str]]:
-    """(document, kind, value) of every evidence link on a page: `?hit=START-END` or `?rel=ID`."""
-    return re.findall(r'href="/doc/(\w+)\?(hit|rel)=([\w-]+)#hit"', page)
+    """(document, kind, value) of every evidence link on a page: `?hit=START-END`, `?rel=ID` or `?claim=ID`."""
+    return re.findall(r'href="/doc/(\w+)\?(hit|rel|claim)=([\w-]+)#hit"', page)
 
 
 def test_the_summary_line_leads_the_document_page_and_the_document_list(client):
@@ -221,14 +221,19 @@ def test_every_evidence_link_opens_its_document_at_the_span_it_names(client):
     for url in pages:
         seen |= set(_evidence_links(client.get(url).text))
     kinds = {kind for _, kind, _ in seen}
-    assert kinds == {"hit", "rel"} and len(seen) > 20
+    assert {"hit", "rel"} <= kinds and len(seen) > 20
+    claimed = next(d for d in texts.values() if d["claims"])  # the claims of a conflict are named by id
+    seen.add((claimed["id"], "claim", claimed["claims"][-1]["id"]))
     for doc_id, kind, value in sorted(seen):
         document = texts[doc_id]
         if kind == "hit":
             start, end = map(int, value.split("-"))
-        else:
+        elif kind == "rel":
             relation = next(r for r in document["relations"] if r["id"] == value)
             start, end = relation["evidence"]["start"], relation["evidence"]["end"]
+        else:
+            claim = next(c for c in document["claims"] if c["id"] == value)
+            start, end = claim["start"], claim["end"]
         assert 0 <= start < end <= len(document["text"])
         opened = client.get(f"/doc/{doc_id}?{kind}={value}").text
         assert f'data-start="{start}" data-end="{end}" title="search hit" id="hit"' in opened, (doc_id, kind, value)

@@ -492,6 +492,7 @@ class LanguageFile(DataFile):
 class DigestPhrase(Strict):
     does: Word
     done_to: Word
+    alone: Word | None = None  # a relation with no target: `mobilized`
 
 
 class DigestFile(DataFile):

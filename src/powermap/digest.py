@@ -76,10 +76,11 @@ def rank(relations: Iterable[Mapping[str, Any]], names: Mapping[str, str], menti
     return sorted(best.values(), key=lambda line: (-line.score, line.start))[:limit]
 
 
-def document_lines(document: Mapping[str, Any], limit: int = LINES) -> list[Line]:
-    """A document's main relations, main event first."""
+def document_lines(document: Mapping[str, Any], names: Mapping[str, str] | None = None,
+                   limit: int = LINES) -> list[Line]:
+    """A document's main relations, main event first; actors by `names` (their ids), else their own names."""
     actors = document.get("actors", [])
-    return rank(document.get("relations", []), {a["id"]: a["name"] for a in actors},
+    return rank(document.get("relations", []), names or {a["id"]: a["name"] for a in actors},
                 {a["id"]: len(a["mentions"]) for a in actors}, len(document["text"]), limit)
 
 
@@ -98,11 +99,14 @@ class Group:
     relation: str
 
 
-def phrase(type_: str, direction: str, negated: bool) -> str:
-    """How the relation reads from the actor's side: `sanctioned by`, `not backed`."""
+def phrase(type_: str, direction: str, negated: bool, targetless: bool = False) -> str:
+    """How the relation reads from the actor's side: `sanctioned by`, `not backed`, `mobilized` (no target)."""
     words = datafiles.load("digest.yaml")
     found = words.phrases[type_]
-    text = found.done_to if direction == "in" and not ontology.symmetric(type_) else found.does
+    if targetless and found.alone:
+        text = found.alone
+    else:
+        text = found.done_to if direction == "in" and not ontology.symmetric(type_) else found.does
     return f"{words.negation} {text}" if negated else text
 
 
@@ -112,7 +116,7 @@ def actor_sentence(name: str, groups: Iterable[Group], names: Mapping[str, str],
     than once)."""
     by_phrase: dict[str, dict[str, int]] = {}
     for group in groups:
-        others = by_phrase.setdefault(phrase(group.type, group.direction, group.negated), {})
+        others = by_phrase.setdefault(phrase(group.type, group.direction, group.negated, group.other is None), {})
         other = names.get(group.other, group.other) if group.other else ""
         others[other] = others.get(other, 0) + group.count
     ranked = sorted(by_phrase.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:most]

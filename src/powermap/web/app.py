@@ -78,7 +78,7 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         return response
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(evidence_link=evidence_link, relation_link=relation_link,
+    templates.env.globals.update(evidence_link=evidence_link, relation_link=relation_link, claim_link=claim_link,
                                  document_name=views.document_name)
 
     @app.exception_handler(StarletteHTTPException)
@@ -118,7 +118,7 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         return page(request, "overview.html", **found, digests=lines)
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
-    def document_page(request: Request, doc_id: str, hit: str = "", rel: str = "") -> HTMLResponse:
+    def document_page(request: Request, doc_id: str, hit: str = "", rel: str = "", claim: str = "") -> HTMLResponse:
         with store() as data:
             document = document_or_404(data, doc_id)
             links = views.links(data, document["id"])
@@ -127,12 +127,10 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
             titles = views.titles(data, [copies["copy_of"], *copies["copies"]])
         shown = {actor_id: names.get(corpus_id, actor_id) for actor_id, corpus_id in links.items()}
         shown.update((a["id"], a["name"]) for a in document["actors"] if a["id"] not in shown)
-        span = _span(hit, len(document["text"])) or _relation_span(document, rel)
+        span = _span(hit, len(document["text"])) or _item_span(document, rel, claim)
         return page(request, "document.html", document=document, names=shown, links=links, **copies, titles=titles,
                     heading=views.document_name(document.get("title"), document["source"]),
-                    summary=digest.rank(document.get("relations", []), shown,
-                                        {a["id"]: len(a["mentions"]) for a in document["actors"]},
-                                        len(document["text"])),
+                    summary=digest.document_lines(document, shown),
                     voices=digest.voices(document, shown), marked=Markup(highlight(document, links, span)))
 
     @app.get("/actor/{actor_id}", response_class=HTMLResponse)
@@ -299,11 +297,19 @@ def relation_link(doc_id: str, relation_id: str) -> str:
     return f"/doc/{doc_id}?rel={relation_id}#hit"
 
 
-def _relation_span(document: dict[str, Any], relation_id: str) -> tuple[int, int] | None:
-    """The evidence sentence of the relation with this id, if the document has one."""
+def claim_link(doc_id: str, claim_id: str) -> str:
+    """The address of a claim, for lists that know the claim but not its offsets."""
+    return f"/doc/{doc_id}?claim={claim_id}#hit"
+
+
+def _item_span(document: dict[str, Any], relation_id: str, claim_id: str) -> tuple[int, int] | None:
+    """The evidence sentence of the relation, or the sentence of the claim, with this id, if there is one."""
     for relation in document.get("relations", []) if relation_id else []:
         if relation["id"] == relation_id:
             return relation["evidence"]["start"], relation["evidence"]["end"]
+    for claim in document.get("claims", []) if claim_id else []:
+        if claim["id"] == claim_id:
+            return claim["start"], claim["end"]
     return None
 
 
