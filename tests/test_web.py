@@ -382,3 +382,12 @@ def test_the_new_pages_read_no_whole_corpus(client, monkeypatch):
     actor = client.get("/api/actors").json()[0]["id"]
     for url in ["/", f"/actor/{actor}", f"/compare?actor={actor}", "/compare", "/claims?has_quantity=1&q=the"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_names_in_markup_stay_inert_on_the_new_pages(client):
+    marked = next(a for a in client.get("/api/actors").json() if "<script>alert('actor')</script>" in a["variants"])
+    for url in [f"/actor/{marked['id']}", f"/compare?actor={marked['id']}", "/compare",
+                f"/claims?actor={marked['id']}&outlet=<script>", "/"]:
+        page = client.get(url).text
+        assert "<script>alert(" not in page, url
+    assert "&lt;script&gt;alert(&#39;actor&#39;)&lt;/script&gt;" in client.get(f"/compare?actor={marked['id']}").text
