@@ -37,7 +37,8 @@ RENAMED_TYPES = {"person", "organisation", "group", "party", "medium"}
 # Every page and endpoint measured: {doc} a document, {top} the most mentioned actor, {rare} one of the least
 # mentioned, {name} the surname of an actor not in the gazetteer.
 PAGES = ["/", "/?offset=500", "/doc/{doc}", "/actor/{top}", "/actor/{rare}", "/network",
-         "/network?type=ASSAULT&type=AGREE&since=2022", "/timeline", "/claims", "/search?q=kremlin's",
+         "/network?type=ASSAULT&type=AGREE&since=2022", "/timeline", "/claims", "/claims?has_quantity=1&min_score=0.3",
+         "/claims?actor={top}&q=troops", "/compare?actor={top}", "/search?q=kremlin's",
          "/search?q={name}", "/api/documents", "/api/documents?offset=900", "/api/documents/{doc}", "/api/actors",
          "/api/actors/{top}", "/api/edges", "/api/edges?since=2023", "/api/timeline", "/api/claims",
          "/api/conflicts", "/api/search?q=troops"]

@@ -1,11 +1,14 @@
 """The web app through FastAPI's TestClient: every page and API route, escaping, read-only, no traversal."""
 
+import html
 import json
+import re
 import shutil
 import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from powermap.analysis import Source
 from powermap.corpus.store import Store
@@ -179,3 +182,212 @@ def test_overlapping_nodes_are_spread_apart_so_each_can_be_clicked():
     assert placed["d"] == (400.0, 400.0)  # a node clear of the others stays where the layout put it
     assert all(radii[n] <= x <= 760 - radii[n] and radii[n] <= y <= 760 - radii[n] for n, (x, y) in placed.items())
     assert spread_apart(points, radii, size=760) == placed  # deterministic
+
+
+# -- pages: summaries, actors across documents, claims filters, framing, evidence links, 404, names ----
+def _evidence_links(page: str) -> list[tuple[str, str, str]]:
+    """(document, kind, value) of every evidence link on a page: `?hit=START-END`, `?rel=ID` or `?claim=ID`."""
+    return re.findall(r'href="/doc/(\w+)\?(hit|rel|claim)=([\w-]+)#hit"', page)
+
+
+def test_the_summary_line_leads_the_document_page_and_the_document_list(client):
+    from powermap.digest import document_lines
+
+    overview = client.get("/").text
+    shown = 0
+    for summary in client.get("/api/documents").json():
+        document = client.get(f"/api/documents/{summary['id']}").json()
+        lines = document_lines(document)
+        page = client.get(f"/doc/{summary['id']}").text
+        if lines:
+            shown += 1
+            assert page.index('id="digest"') < page.index('id="text"')  # the main event before the text
+            listed = re.findall(r'<li><a class="evidence-link" href="/doc/\w+\?hit=(\d+-\d+)#hit">([^<]*)</a>',
+                                page.split('id="digest"')[1].split("</ol>")[0])
+            assert [span for span, _ in listed] == [f"{line.start}-{line.end}" for line in lines]  # in rank order
+            for (_, text), line in zip(listed, lines, strict=True):
+                assert f" {line.type}" in text and f"'{line.trigger}' (" in html.unescape(text)
+            assert f'hit={listed[0][0]}#hit">{listed[0][1]}</a>' in overview  # one line per document in the list
+    assert shown >= 2
+
+
+def test_every_evidence_link_opens_its_document_at_the_span_it_names(client):
+    documents = client.get("/api/documents").json()
+    actors = client.get("/api/actors").json()
+    pages = ["/", "/claims", "/search?q=Russia", *(f"/doc/{d['id']}" for d in documents),
+             *(f"/actor/{a['id']}" for a in actors[:8])]
+    texts = {d["id"]: client.get(f"/api/documents/{d['id']}").json() for d in documents}
+    seen = set()
+    for url in pages:
+        seen |= set(_evidence_links(client.get(url).text))
+    kinds = {kind for _, kind, _ in seen}
+    assert {"hit", "rel"} <= kinds and len(seen) > 20
+    claimed = next(d for d in texts.values() if d["claims"])  # the claims of a conflict are named by id
+    seen.add((claimed["id"], "claim", claimed["claims"][-1]["id"]))
+    for doc_id, kind, value in sorted(seen):
+        document = texts[doc_id]
+        if kind == "hit":
+            start, end = map(int, value.split("-"))
+        elif kind == "rel":
+            relation = next(r for r in document["relations"] if r["id"] == value)
+            start, end = relation["evidence"]["start"], relation["evidence"]["end"]
+        else:
+            claim = next(c for c in document["claims"] if c["id"] == value)
+            start, end = claim["start"], claim["end"]
+        assert 0 <= start < end <= len(document["text"])
+        opened = client.get(f"/doc/{doc_id}?{kind}={value}").text
+        assert f'data-start="{start}" data-end="{end}" title="search hit" id="hit"' in opened, (doc_id, kind, value)
+
+
+def test_the_actor_page_sums_up_the_actor_across_documents(client):
+    actor = client.get("/api/actors").json()[0]
+    facts = client.get(f"/api/actors/{actor['id']}").json()
+    page = client.get(f"/actor/{actor['id']}").text
+    sentence = html.unescape(re.search(r'id="actor-summary" class="digest">([^<]*)<', page).group(1))
+    assert sentence.startswith(f"{actor['name']}: ")
+    rows = re.findall(r"<tr><td>(?:not )?(\w+) <span class=\"muted\">\((by|on) [^)]*\)</span></td>.*?<td>(\d+)</td>",
+                      page.split('id="groups"')[1].split("</table>")[0])
+    counted: dict[tuple[str, str], int] = {}
+    for type_, direction, count in rows:
+        key = (type_, "out" if direction == "by" else "in")
+        counted[key] = counted.get(key, 0) + int(count)
+    assert counted == {(c["type"], c["direction"]): c["count"] for c in facts["relation_counts"]}
+    assert 'id="stance-by-outlet"' in page and f'/compare?actor={actor["id"].replace(":", "%3A")}' in page
+
+
+def test_claims_filters_narrow_the_list_as_their_conditions_say(corpus_db):
+    from powermap.corpus import views
+
+    with Store(corpus_db, readonly=True) as store:
+        every = views.filtered_claims(store, views.ClaimFilters(), 1000)
+        assert every == views.ranked_claims(store, 1000)  # no filter: the ranking the API gives
+        links = {d: views.links(store, d) for d in {c["document"] for c in every}}
+        some = every[0]
+        actor = links[some["document"]][some["actors"][0]] if some["actors"] else None
+        word = some["text"].split()[1].lower()
+        cases = {
+            views.ClaimFilters(kind=some["kind"]): lambda c: c["kind"] == some["kind"],
+            views.ClaimFilters(min_score=0.5): lambda c: c["checkworthiness"] >= 0.5,
+            views.ClaimFilters(has_quantity=True): lambda c: bool(c["quantities"]),
+            views.ClaimFilters(q=word.upper()): lambda c: word in c["text"].lower(),
+            views.ClaimFilters(document=some["document"]): lambda c: c["document"] == some["document"],
+            views.ClaimFilters(outlet="opinion"): lambda c: "opinion" in store.document(c["document"])["source"],
+            views.ClaimFilters(actor=actor or "-"):
+                lambda c: actor in [links[c["document"]].get(a) for a in c["actors"]],
+            views.ClaimFilters(kind=some["kind"], min_score=0.3, has_quantity=True):
+                lambda c: c["kind"] == some["kind"] and c["checkworthiness"] >= 0.3 and bool(c["quantities"]),
+        }
+        for filters, wanted in cases.items():
+            found = views.filtered_claims(store, filters, 1000)
+            assert found == [c for c in every if wanted(c)], filters
+        assert any(views.filtered_claims(store, f, 1000) != every for f in cases)
+
+
+def test_the_claims_page_keeps_its_filters_and_pages_with_them(client):
+    everything = client.get("/claims").text
+    filtered = client.get("/claims", params={"kind": "statistic", "has_quantity": "1", "q": "<script>"}).text
+    assert 'value="statistic" selected' in filtered and 'name="has_quantity" value="1" checked' in filtered
+    assert "&lt;script&gt;" in filtered and "<script>" not in filtered.split("<main>")[1]
+    assert filtered.count("<tr>") < everything.count("<tr>")
+    assert client.get("/claims", params={"min_score": 2}).status_code == 422  # out of 0..1
+    assert client.get("/claims", params={"kind": "nonsense"}).status_code == 200  # an unknown kind filters nothing
+
+
+def test_the_comparison_puts_each_outlet_side_by_side(client, corpus_db):
+    from powermap.corpus import views
+
+    actors = client.get("/api/actors").json()
+    assert client.get("/compare").status_code == 200 and 'name="actor"' in client.get("/compare").text
+    for actor in actors[:6]:
+        page = client.get("/compare", params={"actor": actor["id"]}).text
+        with Store(corpus_db, readonly=True) as store:
+            framing = views.framing(store, actor["id"])
+            documents = [store.document(d) for o in framing["outlets"] for d in o["documents"]]
+            ids = {d["id"]: views.links(store, d["id"]) for d in documents}
+        assert sum(len(o["documents"]) for o in framing["outlets"]) == actor["documents"]
+        for outlet in framing["outlets"]:
+            assert f'data-outlet="{escape(outlet["outlet"])}"' in page
+            mine = [d for d in documents if d["id"] in outlet["documents"]]
+            local = {a for d in mine for a, c in ids[d["id"]].items() if c == actor["id"]}
+            stances = [s["value"] for d in mine for s in d["stance"]
+                       if s["actor"] in local and s["held_by"] == "author"]
+            aimed = sum(1 for d in mine for t in d["rhetoric"] if t["target"] in local)
+            assert sum(outlet["techniques"].values()) == aimed
+            if stances:
+                assert outlet["author_stance"]["mean"] == pytest.approx(sum(stances) / len(stances))
+            else:
+                assert outlet["author_stance"] is None
+    assert client.get("/compare", params={"actor": "nobody"}).status_code == 404
+
+
+def test_the_comparison_of_one_story_reads_the_documents_naming_both_actors(client, corpus_db):
+    from powermap.corpus import views
+
+    with Store(corpus_db, readonly=True) as store:
+        actor = views.actors(store, 0, 1)[0]
+        group = next(g for g in views.actor_groups(store, actor["id"]) if g.other)
+        story = views.framing(store, actor["id"], other=group.other)
+        both = {r["doc_id"] for r in store.rows("SELECT doc_id FROM actors WHERE corpus_id = ? INTERSECT "
+                                                "SELECT doc_id FROM actors WHERE corpus_id = ?",
+                                                (actor["id"], group.other))}
+        pair = store.rows("SELECT type, COUNT(*) AS n FROM relations WHERE counted = 1 AND corpus_source IN (?, ?) "
+                          "AND corpus_target IN (?, ?) AND (corpus_source = ? OR corpus_target = ?) GROUP BY type",
+                          (actor["id"], group.other, actor["id"], group.other, actor["id"], actor["id"]))
+    assert {d for o in story["outlets"] for d in o["documents"]} == both
+    reported: dict[str, int] = {}
+    for outlet in story["outlets"]:
+        for (type_, _), n in outlet["relations"].items():
+            reported[type_] = reported.get(type_, 0) + n
+    assert reported == {r["type"]: r["n"] for r in pair}
+    page = client.get("/compare", params={"actor": actor["id"], "other": group.other}).text
+    assert "in the story of" in page and f'value="{group.other}" selected' in page
+    assert client.get("/compare", params={"actor": actor["id"], "other": "nobody"}).status_code == 404
+
+
+def test_unknown_pages_are_html_and_the_api_stays_json(client):
+    for url in ["/doc/nope", "/actor/nobody", "/no/such/page", "/compare?actor=nobody"]:
+        answer = client.get(url)
+        assert answer.status_code == 404 and "text/html" in answer.headers["content-type"], url
+        assert 'id="not-found"' in answer.text and 'href="/"' in answer.text
+    hostile = client.get("/<script>alert(1)</script>")
+    assert hostile.status_code == 404 and "<script>alert(1)" not in hostile.text
+    for url in ["/api/documents/nope", "/api/actors/nobody", "/api/nope"]:
+        answer = client.get(url)
+        assert answer.status_code == 404 and answer.headers["content-type"] == "application/json", url
+        assert "detail" in answer.json()
+
+
+def test_documents_are_named_by_title_or_source_file_never_by_id(client):
+    from powermap.corpus.views import document_name
+
+    assert document_name(None, "corpus/2024/dump.jsonl#17") == "dump.jsonl#17"
+    assert document_name("  ", "C:\\news\\a.html") == "a.html" and document_name("Headline", "x.txt") == "Headline"
+    documents = client.get("/api/documents").json()
+    overview = client.get("/").text
+    for summary in documents:
+        name = escape(document_name(summary["title"], summary["source"]))
+        assert f'href="/doc/{summary["id"]}">{name}</a>' in overview
+        assert f">{summary['id']}<" not in overview
+    actor = client.get("/api/actors").json()[0]
+    page = client.get(f"/actor/{actor['id']}").text
+    assert any(escape(document_name(d["title"], d["source"])) in page for d in documents)
+    assert not any(f">{d['id']}<" in page for d in documents)
+
+
+def test_the_new_pages_read_no_whole_corpus(client, monkeypatch):
+    def refuse(self):
+        raise AssertionError("a page read every document")
+
+    monkeypatch.setattr(Store, "documents", refuse)
+    actor = client.get("/api/actors").json()[0]["id"]
+    for url in ["/", f"/actor/{actor}", f"/compare?actor={actor}", "/compare", "/claims?has_quantity=1&q=the"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_names_in_markup_stay_inert_on_the_new_pages(client):
+    marked = next(a for a in client.get("/api/actors").json() if "<script>alert('actor')</script>" in a["variants"])
+    for url in [f"/actor/{marked['id']}", f"/compare?actor={marked['id']}", "/compare",
+                f"/claims?actor={marked['id']}&outlet=<script>", "/"]:
+        page = client.get(url).text
+        assert "<script>alert(" not in page, url
+    assert "&lt;script&gt;alert(&#39;actor&#39;)&lt;/script&gt;" in client.get(f"/compare?actor={marked['id']}").text

@@ -843,3 +843,41 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+
+
+@app.command()
+def report(
+    path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="The HTML file to write (- for stdout).")],
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or prefix).")] = None,
+) -> None:
+    """Write a self-contained HTML report of the corpus or one document (no scripts, no outside links)."""
+    target = None if output == "-" else Path(output)
+    if not path.exists():
+        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if target is not None and not target.parent.is_dir():
+        err.print(f"powermap: {target.parent}: no such directory (make it, or choose another -o)", markup=False,
+                  soft_wrap=True)
+        raise typer.Exit(2)
+    documents, problems = _documents(path)
+    if doc:
+        documents, problems = [d for d in documents if d["id"].startswith(doc)], []
+        if not documents:
+            err.print(f"powermap: no document {doc!r} in {path} (powermap show {path} lists the ids)", markup=False,
+                      soft_wrap=True)
+            raise typer.Exit(2)
+    from powermap.corpus.views import document_name
+    from powermap.report import render
+
+    title = document_name(documents[0].get("title"), documents[0]["source"]) if len(documents) == 1 else path.name
+    page = render(documents, title, problems)
+    if target is None:
+        sys.stdout.write(page)
+        return
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"powermap: cannot write {target}: {exc.strerror or exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    err.print(f"wrote {target} ({len(documents)} documents)", markup=False, soft_wrap=True)

@@ -489,6 +489,26 @@ class LanguageFile(DataFile):
     letter_share_from: Annotated[int, Field(gt=0)]
 
 
+class DigestPhrase(Strict):
+    does: Word
+    done_to: Word
+    alone: Word | None = None  # a relation with no target: `mobilized`
+
+
+class DigestFile(DataFile):
+    """How a relation type reads in an actor's one-line summary (digest.py)."""
+
+    phrases: dict[RelationName, DigestPhrase]
+    negation: Word
+
+    @model_validator(mode="after")
+    def _every_type(self) -> DigestFile:
+        missing = [name for name in ontology.RELATION_TYPES if name not in self.phrases]
+        if missing:
+            raise ValueError(f"no phrase for {', '.join(missing)} (every relation type needs one)")
+        return self
+
+
 MODELS: dict[str, type[DataFile]] = {
     "triggers.yaml": TriggersFile,
     "cues.yaml": CuesFile,
@@ -507,6 +527,7 @@ MODELS: dict[str, type[DataFile]] = {
     "not_actors.yaml": NotActorsFile,
     "furniture.yaml": FurnitureFile,
     "language.yaml": LanguageFile,
+    "digest.yaml": DigestFile,
 }
 
 

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from powermap.digest import document_lines
 from powermap.schema import Problem
 from powermap.terminal import block, cell, one_line
 
@@ -31,6 +32,8 @@ def document_panel(document: dict[str, Any], max_actors: int = 25) -> Panel:
         if document.get(key):
             facts.add_row(label, cell(str(document[key])))
     facts.add_row("length", f"{len(document['text'])} characters")
+    for number, line in enumerate(document_lines(document), 1):
+        facts.add_row("who did what" if number == 1 else "", cell(f"{number}. {line}"))
     for item in document.get("wire_items", []):
         facts.add_row("wire credit", cell(f"{item['agency_text']} ({item['agency'] or 'unknown agency'})"
                                           f" at {item['start']}: {item['text']}"))

@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_args
+from urllib.parse import urlsplit
 
 from powermap.corpus.claims import Conflict, conflicts
 from powermap.corpus.store import Store, originals
+from powermap.digest import Group, Line, rank
+from powermap.schema import Claim
 
 PAGE = 100  # rows per page of a list
 MOST = 1000  # the largest page a client may ask for
@@ -239,8 +243,188 @@ def search(store: Store, q: str, limit: int = SEARCH_HITS) -> dict[str, Any]:
             continue
         seen.add((r["doc_id"], r["start"] + start))
         left, right = max(0, start - CONTEXT), min(len(r["text"]), end + CONTEXT)
-        hits.append({"kind": r["kind"], "document": r["doc_id"], "title": r["title"] or r["source"],
+        hits.append({"kind": r["kind"], "document": r["doc_id"], "title": document_name(r["title"], r["source"]),
                      "start": r["start"] + start, "end": r["start"] + end, "before": r["text"][left:start],
                      "match": r["text"][start:end], "after": r["text"][end:right],
                      "clipped": (left > 0, right < len(r["text"]))})
     return {"actors": found_actors, "hits": hits, "query": needle}
+
+
+# -- pages: documents by name, digests, actors across documents, outlets, claim filters --------------
+COMPARED_DOCUMENTS = 500  # the documents of an actor the framing comparison reads, first by id
+GROUPS = 300  # (type, direction, other side) groups of one actor's relations shown
+CLAIM_KINDS: tuple[str, ...] = get_args(Claim.model_fields["kind"].annotation)  # the claims filter's choices
+
+
+def document_name(title: str | None, source: str) -> str:
+    """What a document is called: its title, else the file name of its source (with its record)."""
+    if title and title.strip():
+        return title.strip()
+    path, hash_, record = source.partition("#")
+    return (path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path) + hash_ + record
+
+
+def outlet(url: str | None, source: str) -> str:
+    """The outlet a document comes from: the site of its URL (without `www.`), else its source file."""
+    if url:
+        host = urlsplit(url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return document_name(None, source.partition("#")[0])
+
+
+def titles(store: Store, ids: Iterable[str | None]) -> dict[str, str]:
+    """The names of these documents (title, else source file name)."""
+    wanted = sorted({i for i in ids if i})
+    found: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        found.update((r["id"], document_name(r["title"], r["source"])) for r in store.rows(
+            f"SELECT id, title, source FROM documents WHERE id IN ({_marks(len(chunk))})", chunk))
+    return found
+
+
+def digests(store: Store, doc_ids: list[str], lines: int = 1) -> dict[str, list[Line]]:
+    """The summary lines of these documents (a page of them), from their relations and actors only; actors
+    by their corpus names, as the document page shows them."""
+    found: dict[str, list[Line]] = {}
+    for chunk in _chunks(doc_ids):
+        marks = _marks(len(chunk))
+        actors_of: dict[str, list[dict[str, Any]]] = {}
+        for r in store.rows("SELECT a.doc_id, a.actor_id, COALESCE(c.name, a.name) AS name, a.mention_count FROM "
+                            f"actors a LEFT JOIN corpus_actors c ON c.id = a.corpus_id WHERE a.doc_id IN ({marks})",
+                            chunk):
+            actors_of.setdefault(r["doc_id"], []).append(r)
+        for r in store.rows("SELECT id, json_extract(document, '$.relations') AS relations, "
+                            f"length(json_extract(document, '$.text')) AS length FROM documents WHERE id IN ({marks})",
+                            chunk):
+            people = actors_of.get(r["id"], [])
+            found[r["id"]] = rank(json.loads(r["relations"] or "[]"), {a["actor_id"]: a["name"] for a in people},
+                                  {a["actor_id"]: a["mention_count"] for a in people}, r["length"] or 0, lines)
+    return found
+
+
+def actor_groups(store: Store, corpus_id: str, limit: int = GROUPS) -> list[Group]:
+    """An actor's counted relations across the corpus by type, direction, negation and other side, with
+    counts, first and last dates and one piece of evidence each, most relations first."""
+    side = ("SELECT type, '{direction}' AS direction, negated, {other} AS other, COUNT(*) AS n, "
+            "MIN(CASE WHEN date_first IS NOT NULL THEN date END) AS first, "  # the dates as written, checked ones only
+            "MAX(CASE WHEN date_first IS NOT NULL THEN date END) AS last, MIN(doc_id || char(31) || id) AS example "
+            "FROM relations WHERE {column} = ? AND counted = 1 GROUP BY type, negated, {other}")
+    query = (side.format(direction="out", other="corpus_target", column="corpus_source") + " UNION ALL " +
+             side.format(direction="in", other="corpus_source", column="corpus_target") +
+             " ORDER BY n DESC, type, direction, other LIMIT ?")
+    groups = []
+    for r in store.rows(query, (corpus_id, corpus_id, limit)):
+        document, _, relation = r["example"].partition("\x1f")
+        groups.append(Group(r["type"], r["direction"], bool(r["negated"]), r["other"], r["n"], r["first"], r["last"],
+                            document, relation))
+    return groups
+
+
+def _windowed_documents(store: Store, corpus_id: str, limit: int, other: str | None = None) -> dict[str, Any]:
+    """The first `limit` documents (by id) an actor is in (with `other`: that name both), with the actor's
+    local ids there and their outlets."""
+    both = " AND a.doc_id IN (SELECT doc_id FROM actors WHERE corpus_id = ?)" if other else ""
+    rows = store.rows("SELECT a.doc_id, a.actor_id, d.title, d.source, d.url FROM actors a JOIN documents d ON "
+                      f"d.id = a.doc_id WHERE a.corpus_id = ?{both} ORDER BY a.doc_id LIMIT ?",
+                      (corpus_id, *([other] if other else []), limit))
+    found: dict[str, Any] = {}
+    for r in rows:
+        doc = found.setdefault(r["doc_id"], {"outlet": outlet(r["url"], r["source"]), "ids": set(),
+                                             "name": document_name(r["title"], r["source"])})
+        doc["ids"].add(r["actor_id"])
+    return found
+
+
+def framing(store: Store, corpus_id: str, limit: int = COMPARED_DOCUMENTS, other: str | None = None) -> dict[str, Any]:
+    """Per outlet, how it frames one actor: the authors' and the quoted speakers' stance toward it (mean and
+    count), the techniques aimed at it by voice, and the relation types it reports by and on it. Read from
+    the actor's first `limit` documents; `documents` says how many that was. With `other` (a second corpus
+    actor), one story: the documents that name both, and only the relations between the two."""
+    by_doc = _windowed_documents(store, corpus_id, limit, other)
+    outlets: dict[str, dict[str, Any]] = {}
+
+    def row(doc_id: str) -> dict[str, Any]:
+        name = by_doc[doc_id]["outlet"]
+        return outlets.setdefault(name, {"outlet": name, "documents": {}, "author_stance": [], "quoted_stance": [],
+                                         "techniques": {}, "relations": {}})
+
+    between = " AND corpus_source IN (?, ?) AND corpus_target IN (?, ?)" if other else ""
+    pair = [corpus_id, other] * 2 if other else []
+    for doc_id, doc in by_doc.items():
+        row(doc_id)["documents"][doc_id] = doc["name"]
+    for chunk in _chunks(list(by_doc)):
+        marks = _marks(len(chunk))
+        for r in store.rows(f"SELECT doc_id, actor, data FROM stance WHERE doc_id IN ({marks})", chunk):
+            if r["actor"] in by_doc[r["doc_id"]]["ids"]:
+                stance = json.loads(r["data"])
+                key = "author_stance" if stance["held_by"] == "author" else "quoted_stance"
+                row(r["doc_id"])[key].append(stance["value"])
+        for r in store.rows("SELECT id, json_extract(document, '$.rhetoric') AS rhetoric FROM documents "
+                            f"WHERE id IN ({marks})", chunk):
+            for technique in json.loads(r["rhetoric"] or "[]"):
+                if technique["target"] in by_doc[r["id"]]["ids"]:
+                    voice = "author" if technique.get("held_by") == "author" else "quoted"
+                    counts = row(r["id"])["techniques"]
+                    counts[(technique["technique"], voice)] = counts.get((technique["technique"], voice), 0) + 1
+        for r in store.rows("SELECT doc_id, type, CASE WHEN corpus_source = ? THEN 'by' ELSE 'on' END AS direction, "
+                            f"COUNT(*) AS n FROM relations WHERE doc_id IN ({marks}) AND counted = 1 AND "
+                            f"(corpus_source = ? OR corpus_target = ?){between} GROUP BY doc_id, type, direction",
+                            (corpus_id, *chunk, corpus_id, corpus_id, *pair)):
+            counts = row(r["doc_id"])["relations"]
+            counts[(r["type"], r["direction"])] = counts.get((r["type"], r["direction"]), 0) + r["n"]
+    for found in outlets.values():
+        for key in ("author_stance", "quoted_stance"):
+            values = found.pop(key)
+            found[key] = {"mean": sum(values) / len(values), "count": len(values)} if values else None
+    ordered = sorted(outlets.values(), key=lambda o: (-len(o["documents"]), o["outlet"]))
+    return {"outlets": ordered, "documents": len(by_doc), "limit": limit}
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    """What the claims page narrows to; empty fields filter nothing."""
+
+    kind: str = ""
+    min_score: float = 0.0
+    actor: str = ""  # a corpus actor id
+    document: str = ""  # a document id
+    outlet: str = ""  # words of the document's URL or source
+    has_quantity: bool = False
+    q: str = ""  # words of the claim's text
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL conditions (on claims `c` joined to documents `d`) and their parameters."""
+        conditions, parameters = [originals("c.doc_id")], []
+        if self.kind:
+            conditions.append("json_extract(c.data, '$.kind') = ?")
+            parameters.append(self.kind)
+        if self.min_score > 0:
+            conditions.append("c.checkworthiness >= ?")
+            parameters.append(self.min_score)
+        if self.actor:
+            conditions.append("EXISTS (SELECT 1 FROM actors a, json_each(c.data, '$.actors') j WHERE "
+                              "a.doc_id = c.doc_id AND a.corpus_id = ? AND a.actor_id = j.value)")
+            parameters.append(self.actor)
+        if self.document:
+            conditions.append("c.doc_id = ?")
+            parameters.append(self.document)
+        if self.outlet:
+            conditions.append("instr(lower(COALESCE(d.url, '') || ' ' || d.source), ?) > 0")
+            parameters.append(self.outlet.strip().lower())
+        if self.has_quantity:
+            conditions.append("json_array_length(c.data, '$.quantities') > 0")
+        if self.q.strip():
+            conditions.append("instr(lower(json_extract(c.data, '$.text')), ?) > 0")
+            parameters.append(self.q.strip().translate(_QUOTES).lower())
+        return " AND ".join(conditions), parameters
+
+
+def filtered_claims(store: Store, filters: ClaimFilters, limit: int = PAGE, offset: int = 0) -> list[dict[str, Any]]:
+    """Claims across the corpus that pass `filters`, most check-worthy first (the score's index orders them;
+    a page is `limit` rows)."""
+    where, parameters = filters.where()
+    return [{"document": r["doc_id"], "title": document_name(r["title"], r["source"]), **json.loads(r["data"])}
+            for r in store.rows("SELECT c.doc_id, d.title, d.source, c.data FROM claims c JOIN documents d ON "
+                                f"d.id = c.doc_id WHERE {where} ORDER BY c.checkworthiness DESC, c.doc_id, c.start "
+                                "LIMIT ? OFFSET ?", (*parameters, limit, offset))]

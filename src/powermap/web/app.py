@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from powermap import ontology
+from powermap import digest, ontology
 from powermap.corpus import views
 from powermap.corpus.graph import build
 from powermap.corpus.store import Store, StoreError
@@ -76,6 +78,16 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         return response
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(evidence_link=evidence_link, relation_link=relation_link, claim_link=claim_link,
+                                 document_name=views.document_name)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown page, document or actor is an HTML page a reader can go on from; the API keeps JSON."""
+        if exc.status_code != 404 or request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, exc)
+        return templates.TemplateResponse(request, "404.html", {"layers": LAYERS, "detail": exc.detail,
+                                                                "path": request.url.path}, status_code=404)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def store() -> Store:
@@ -101,25 +113,40 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, offset: Offset = 0) -> HTMLResponse:
         with store() as data:
-            return page(request, "overview.html", **views.overview(data, offset))
+            found = views.overview(data, offset)
+            lines = views.digests(data, [d["id"] for d in found["documents"]])
+        return page(request, "overview.html", **found, digests=lines)
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
-    def document_page(request: Request, doc_id: str, hit: str = "") -> HTMLResponse:
+    def document_page(request: Request, doc_id: str, hit: str = "", rel: str = "", claim: str = "") -> HTMLResponse:
         with store() as data:
             document = document_or_404(data, doc_id)
             links = views.links(data, document["id"])
             names = views.names(data, links.values())
             copies = views.copies(data, document["id"])
+            titles = views.titles(data, [copies["copy_of"], *copies["copies"]])
         shown = {actor_id: names.get(corpus_id, actor_id) for actor_id, corpus_id in links.items()}
-        return page(request, "document.html", document=document, names=shown, links=links, **copies,
-                    marked=Markup(highlight(document, links, _span(hit, len(document["text"])))))
+        shown.update((a["id"], a["name"]) for a in document["actors"] if a["id"] not in shown)
+        span = _span(hit, len(document["text"])) or _item_span(document, rel, claim)
+        return page(request, "document.html", document=document, names=shown, links=links, **copies, titles=titles,
+                    heading=views.document_name(document.get("title"), document["source"]),
+                    summary=digest.document_lines(document, shown),
+                    voices=digest.voices(document, shown), marked=Markup(highlight(document, links, span)))
 
     @app.get("/actor/{actor_id}", response_class=HTMLResponse)
     def actor_page(request: Request, actor_id: str) -> HTMLResponse:
         with store() as data:
             actor = actor_or_404(data, actor_id)
             facts = views.actor_facts(data, actor["id"])
-        return page(request, "actor.html", actor=actor, **facts, bars=Markup(relation_bars(facts["counts"])))
+            groups = views.actor_groups(data, actor["id"])
+            framing = views.framing(data, actor["id"])
+            facts["names"].update(views.names(data, [g.other for g in groups]))
+            listed = ("relations_out", "relations_in", "quotes_by", "quotes_about", "stance", "mentions")
+            shown = [g.document for g in groups] + [r["document"] for k in listed for r in facts[k]]
+            titles = views.titles(data, shown)
+        return page(request, "actor.html", actor=actor, **facts, bars=Markup(relation_bars(facts["counts"])),
+                    groups=groups, framing=framing, titles=titles,
+                    sentence=digest.actor_sentence(actor["name"], groups, facts["names"]))
 
     @app.get("/network", response_class=HTMLResponse)
     def network_page(request: Request, type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
@@ -143,15 +170,39 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         return page(request, "timeline.html", rows=rows, svg=Markup(timeline_svg(rows)), names=names)
 
     @app.get("/claims", response_class=HTMLResponse)
-    def claims_page(request: Request, offset: Offset = 0) -> HTMLResponse:
+    def claims_page(request: Request, offset: Offset = 0, kind: str = "",
+                    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0, actor: str = "", doc: str = "",
+                    outlet: str = "", has_quantity: bool = False, q: str = "") -> HTMLResponse:
+        filters = views.ClaimFilters(kind if kind in views.CLAIM_KINDS else "", min_score, actor, doc, outlet,
+                                     has_quantity, q)
+        chosen = {k: v for k, v in {"kind": filters.kind, "min_score": min_score or "", "actor": actor, "doc": doc,
+                                    "outlet": outlet, "has_quantity": "1" if has_quantity else "", "q": q}.items() if v}
         with store() as data:
-            return page(request, "claims.html", claims=views.ranked_claims(data, 200, offset),
-                        conflicts=views.claim_conflicts(data), offset=offset, limit=200)
+            return page(request, "claims.html", claims=views.filtered_claims(data, filters, 200, offset),
+                        conflicts=views.claim_conflicts(data) if not chosen else [], offset=offset, limit=200,
+                        kinds=views.CLAIM_KINDS, filters=filters, chosen=chosen, claim_q=q,
+                        actor_name=views.names(data, [actor]).get(actor, actor),
+                        document_title=views.titles(data, [doc]).get(doc, doc))
 
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = "") -> HTMLResponse:
         with store() as data:
             return page(request, "search.html", q=q, **views.search(data, q))
+
+    @app.get("/compare", response_class=HTMLResponse)
+    def compare_page(request: Request, actor: str = "", other: str = "") -> HTMLResponse:
+        """How each outlet frames one actor (with `other`: one story, the documents naming both): stance,
+        techniques aimed at it and the relations it reports."""
+        with store() as data:
+            if not actor:
+                return page(request, "compare.html", chosen=None, choices=views.actors(data, 0, 50))
+            found = actor_or_404(data, actor)
+            second = actor_or_404(data, other) if other else None
+            partners = list(dict.fromkeys(g.other for g in views.actor_groups(data, found["id"], 100) if g.other))
+            named = views.names(data, partners)
+            return page(request, "compare.html", chosen=found, second=second, choices=[],
+                        partners={p: named.get(p, p) for p in partners},
+                        **views.framing(data, found["id"], other=second["id"] if second else None))
 
     @app.get("/api", response_class=HTMLResponse)
     def api_page(request: Request) -> HTMLResponse:
@@ -234,6 +285,32 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
                               dict.fromkeys((h["document"], h["title"]) for h in found["hits"])]}
 
     return app
+
+
+def evidence_link(doc_id: str, start: int, end: int) -> str:
+    """The address of a span of a document: the page scrolls to it and marks it (`#hit`)."""
+    return f"/doc/{doc_id}?hit={start}-{end}#hit"
+
+
+def relation_link(doc_id: str, relation_id: str) -> str:
+    """The address of a relation's evidence sentence, for lists that know the relation but not its offsets."""
+    return f"/doc/{doc_id}?rel={relation_id}#hit"
+
+
+def claim_link(doc_id: str, claim_id: str) -> str:
+    """The address of a claim, for lists that know the claim but not its offsets."""
+    return f"/doc/{doc_id}?claim={claim_id}#hit"
+
+
+def _item_span(document: dict[str, Any], relation_id: str, claim_id: str) -> tuple[int, int] | None:
+    """The evidence sentence of the relation, or the sentence of the claim, with this id, if there is one."""
+    for relation in document.get("relations", []) if relation_id else []:
+        if relation["id"] == relation_id:
+            return relation["evidence"]["start"], relation["evidence"]["end"]
+    for claim in document.get("claims", []) if claim_id else []:
+        if claim["id"] == claim_id:
+            return claim["start"], claim["end"]
+    return None
 
 
 def _span(hit: str, length: int) -> tuple[int, int] | None:
