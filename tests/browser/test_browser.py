@@ -84,6 +84,12 @@ def page(browser):
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     tab.dialogs = []
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    tab.errors = []  # scripts that failed and what the security policy refused
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("console", lambda message: message.type == "error" and "Failed to load resource" not in message.text
+           and tab.errors.append(message.text))
+    tab.on("response", lambda answer: answer.status >= 400 and not answer.url.endswith("/favicon.ico")
+           and tab.errors.append(f"{answer.status} {answer.url}"))
     return tab
 
 
@@ -178,8 +184,10 @@ def clickable(page, kind: str) -> dict:
 
 
 def test_the_network_draws_on_a_canvas_and_a_click_opens_the_actor(server, page):
+    page.errors.clear()
     page.goto(server + "/network")
     drawn = settled(page)
+    assert page.errors == []
     answer = page.evaluate("fetch('/api/network').then(r => r.json())")
     assert drawn["edges"] == len(answer["edges"]) > 0
     assert sorted(drawn["node_ids"]) == sorted(n["id"] for n in answer["nodes"])

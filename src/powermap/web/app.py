@@ -9,6 +9,7 @@ reach the corpus through DNS rebinding, and every response forbids framing, snif
 from __future__ import annotations
 
 import html
+import math
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from importlib import resources
@@ -354,19 +355,28 @@ def timeline_svg(pairs: list[dict[str, Any]], rows: dict[tuple[str, str], list[d
     low = min(year(r["date"]) for r in dated)
     high = max(year(r["date"]) for r in dated) + 0.01
     left, height = 330, 30 + 22 * len(pairs)
+
+    def across(when: float) -> float:
+        return left + (when - low) / (high - low) * (width - left - 20)
+
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="timeline">']
+    ticks = range(math.ceil(low), math.floor(high) + 1)
+    for tick in ticks:  # a line and a label at each new year
+        parts.append(f'<line x1="{across(tick):.1f}" y1="8" x2="{across(tick):.1f}" y2="{height - 16}" '
+                     f'stroke="#e0e0e0"/><text x="{across(tick) - 12:.1f}" y="{height - 4}">{tick}</text>')
+    if not ticks:  # every relation within one year
+        parts.append(f'<text x="{left}" y="{height - 4}">{int(low)}</text>')
     for index, pair in enumerate(pairs):
         y = 20 + 22 * index
         label = f"{_clip(pair['first_name'])} – {_clip(pair['second_name'])} ({pair['relations']})"
         parts.append(f'<text x="4" y="{y + 4}" class="pair">{html.escape(label)}</text>')
         for row in rows[(pair["first_actor"], pair["second_actor"])]:
-            x = left + (year(row["date"]) - low) / (high - low) * (width - left - 20)
+            x = across(year(row["date"]))
             tip = (f"{row['date']} {names.get(row['source'], row['source'])} "
                    f"{'not ' if row['negated'] else ''}{row['type']} {names.get(row['target'], row['target'])}")
             parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{_colour(row["type"])}" opacity="0.8">'
                          f'<title>{html.escape(tip)}</title></circle>')
-    parts.append(f'<text x="{left}" y="{height - 4}">{int(low)}</text><text x="{width - 40}" y="{height - 4}">'
-                 f'{int(high)}</text></svg>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
