@@ -195,8 +195,12 @@ def test_network_filters_narrow_the_edges_and_name_both_ends(client):
         assert len(evidence["relations"]) == edge["count"]
         assert all(r["confidence"] >= 0.8 for r in evidence["relations"])
     assert sum(e["count"] for e in confident) < sum(e["count"] for e in everything["edges"])
-    for bad in [{"min_confidence": 2}, {"min_confidence": "high"}, {"since": "2024-13"}]:
+    for bad in [{"min_confidence": 2}, {"min_confidence": "high"}, {"since": "2024-13"}, {"type": "ally"}]:
         assert client.get("/api/network", params=bad).status_code in (400, 422), bad
+    answer = client.get("/api/edges", params={"type": "ally"})
+    assert answer.status_code == 400 and "'ally' is not a relation type (one of ACCUSE" in answer.json()["detail"]
+    assert client.get("/api/edges/evidence", params={"source": "x", "relation": "Agree", "target": "y"}
+                      ).status_code == 400
 
 
 def test_an_edges_evidence_points_at_its_documents_text(client):

@@ -1,5 +1,6 @@
 """The local web app: corpus overview, documents with evidence highlighted, actors, network, timeline,
-claims and search, plus a JSON API. Pictures are SVG drawn here, so the app needs no network at all.
+claims and search, plus a JSON API. The pictures are SVG drawn here, but the network, which vis-network draws
+in the browser from the copy the installed `pyvis` package holds (`web/vendor.py`): the app needs no network.
 
 The store is opened read-only; every text goes through Jinja's autoescaping. Only requests that name
 this machine (or the host the app was bound to) in `Host` are served, so a web page elsewhere cannot
@@ -54,6 +55,16 @@ def _period(since: str | None, until: str | None) -> tuple[str | None, str | Non
         except ValueError as exc:
             raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
     return since or None, until or None
+
+
+def _relation_types(types: list[str] | None) -> list[str]:
+    """The relation type filters, checked: `ally` or a typo is the client's error (400), not an empty network."""
+    for name in types or []:
+        try:
+            ontology.kind(name)
+        except ontology.UnknownRelationType as exc:
+            raise HTTPException(status_code=400, detail=f"type: {exc}") from None
+    return types or []
 
 
 def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
@@ -126,7 +137,7 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
                      since: str | None = None, until: str | None = None, actor: str = "",
                      min_confidence: Confidence = 0.0) -> HTMLResponse:
         with store() as data:
-            found = views.network(data, type or [], *_period(since, until), min_confidence, actor)
+            found = views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor)
         return page(request, "network.html", **found, types=sorted(ontology.RELATION_TYPES), chosen=set(type or []),
                     since=since or "", until=until or "", actor=actor, min_confidence=min_confidence)
 
@@ -141,8 +152,7 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
             raise HTTPException(status_code=503, detail=str(exc)) from None
 
     @app.get("/timeline", response_class=HTMLResponse)
-    def timeline_page(request: Request, pairs: Annotated[int, Query(ge=1, le=views.MOST)] = views.TIMELINE_PAIRS
-                      ) -> HTMLResponse:
+    def timeline_page(request: Request, pairs: Limit = views.TIMELINE_PAIRS) -> HTMLResponse:
         with store() as data:
             busiest = views.busiest_pairs(data, pairs)
             rows = {(p["first_actor"], p["second_actor"]): views.pair_relations(data, p["first_actor"],
@@ -216,23 +226,25 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
         """Aggregated relation edges between two actors, most relations first, with both names, filtered by type,
         date, confidence and an actor's name (either end)."""
         with store() as data:
-            return views.network(data, type or [], *_period(since, until), min_confidence, actor, limit)["edges"]
+            found = views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor, limit)
+        return found["edges"]
 
     @app.get("/api/network")
     def api_network(type: Annotated[list[str] | None, Query()] = None, since: str | None = None,  # noqa: A002
                     until: str | None = None, actor: str = "", min_confidence: Confidence = 0.0,
-                    limit: Annotated[int, Query(ge=1, le=views.MOST)] = views.NETWORK_EDGES) -> dict[str, Any]:
+                    limit: Limit = views.NETWORK_EDGES) -> dict[str, Any]:
         """What the network page draws: the busiest edges that pass the filters of `/api/edges`, the actors they
         join (type, mentions, degree) and whether more edges pass (`more`)."""
         with store() as data:
-            return views.network(data, type or [], *_period(since, until), min_confidence, actor, limit)
+            return views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor, limit)
 
     @app.get("/api/edges/evidence")
     def api_edge_evidence(source: str, relation: str, target: str, since: str | None = None,
                           until: str | None = None, min_confidence: Confidence = 0.0) -> dict[str, Any]:
         """The relations behind one edge, most confident first: each sentence with its offsets in its document."""
         with store() as data:
-            return views.edge_evidence(data, source, relation, target, *_period(since, until), min_confidence)
+            return views.edge_evidence(data, source, _relation_types([relation])[0], target, *_period(since, until),
+                                       min_confidence)
 
     @app.get("/api/timeline")
     def api_timeline(limit: Limit = 500) -> list[dict[str, Any]]:
