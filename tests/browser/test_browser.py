@@ -201,6 +201,37 @@ def test_the_network_draws_on_a_canvas_and_a_click_opens_the_actor(server, page)
     assert page.inner_text("#actor-name") == next(n["name"] for n in answer["nodes"] if n["id"] == node["id"])
 
 
+def test_the_network_zooms_pans_and_lets_a_node_be_dragged(server, page):
+    page.goto(server + "/network")
+    settled(page)
+    node = clickable(page, "node")
+    scale = page.evaluate("window.powermapNetwork.getScale()")
+    page.mouse.move(node["x"], node["y"] + 60)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"window.powermapNetwork.getScale() > {scale}")
+    view = page.evaluate("window.powermapNetwork.getViewPosition()")
+    node = clickable(page, "node")
+    before = page.evaluate(f"window.powermapNetwork.getPositions([{node['id']!r}])[{node['id']!r}]")
+    page.mouse.move(node["x"], node["y"])
+    page.mouse.down()
+    page.mouse.move(node["x"] + 60, node["y"] + 40, steps=8)
+    page.mouse.up()
+    after = page.evaluate(f"window.powermapNetwork.getPositions([{node['id']!r}])[{node['id']!r}]")
+    assert abs(after["x"] - before["x"]) > 20 and abs(after["y"] - before["y"]) > 10  # the node moved with the mouse
+    assert page.url.endswith("/network")  # a drag is not a click
+    box = page.locator("#graph canvas").bounding_box()
+    empty = page.evaluate("""() => { const n = window.powermapNetwork;  // a point of the canvas with nothing on it
+      for (let dx = 10; dx < 600; dx += 15) for (let dy = 10; dy < 600; dy += 15) {
+        const at = {x: dx, y: dy}; if (n.getNodeAt(at) === undefined && !n.getEdgeAt(at)) return [dx, dy]; }
+      return null; }""")
+    page.mouse.move(box["x"] + empty[0], box["y"] + empty[1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + empty[0] + 80, box["y"] + empty[1] + 50, steps=8)
+    page.mouse.up()
+    moved = page.evaluate("window.powermapNetwork.getViewPosition()")
+    assert abs(moved["x"] - view["x"]) > 10  # dragging the background pans the view
+
+
 def test_filters_change_the_drawn_edges(server, page):
     page.goto(server + "/network")
     everything = settled(page)
