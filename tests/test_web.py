@@ -10,9 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from powermap import ontology
 from powermap.analysis import Source
+from powermap.corpus import views
 from powermap.corpus.store import Store
-from powermap.web.app import create_app, spread_apart
+from powermap.web.app import create_app
 from tests.conftest import EXAMPLES
 
 
@@ -168,20 +170,6 @@ def test_a_damaged_store_is_a_one_line_answer(corpus_db, tmp_path):
         detail = answer.json()["detail"]
         assert "Traceback" not in answer.text and str(copy) in detail and "\n" not in detail
         assert answer.headers["X-Frame-Options"] == "DENY"
-
-
-def test_overlapping_nodes_are_spread_apart_so_each_can_be_clicked():
-    points = {"a": (100.0, 100.0), "b": (100.0, 100.0), "c": (104.0, 101.0), "d": (400.0, 400.0)}
-    radii = {"a": 10.0, "b": 8.0, "c": 12.0, "d": 6.0}
-    placed = spread_apart(points, radii, size=760)
-    for first in placed:
-        for second in placed:
-            if first < second:
-                (x1, y1), (x2, y2) = placed[first], placed[second]
-                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= radii[first] + radii[second]
-    assert placed["d"] == (400.0, 400.0)  # a node clear of the others stays where the layout put it
-    assert all(radii[n] <= x <= 760 - radii[n] and radii[n] <= y <= 760 - radii[n] for n, (x, y) in placed.items())
-    assert spread_apart(points, radii, size=760) == placed  # deterministic
 
 
 # -- pages: summaries, actors across documents, claims filters, framing, evidence links, 404, names ----
@@ -391,3 +379,116 @@ def test_names_in_markup_stay_inert_on_the_new_pages(client):
         page = client.get(url).text
         assert "<script>alert(" not in page, url
     assert "&lt;script&gt;alert(&#39;actor&#39;)&lt;/script&gt;" in client.get(f"/compare?actor={marked['id']}").text
+
+
+# -- the network and the timeline ------------------------------------------------------------------------------
+def test_network_filters_narrow_the_edges_and_name_both_ends(client):
+    everything = client.get("/api/network").json()
+    actors = {a["id"]: a["name"] for a in client.get("/api/actors", params={"limit": 1000}).json()}
+    assert everything["edges"] and not everything["more"]
+    for edge in everything["edges"]:
+        assert edge["source_name"] == actors[edge["source"]] and edge["target_name"] == actors[edge["target"]]
+        assert edge["target"] and edge["directed"] == (not ontology.symmetric(edge["relation"]))
+        assert edge["sign"] == ontology.sign(edge["relation"])
+    assert {n["id"] for n in everything["nodes"]} == {e[k] for e in everything["edges"] for k in ("source", "target")}
+    relation = everything["edges"][0]["relation"]
+    typed = client.get("/api/network", params={"type": relation}).json()["edges"]
+    assert typed and {e["relation"] for e in typed} == {relation}
+    word = everything["nodes"][0]["name"].split()[-1]
+    named = client.get("/api/edges", params={"actor": word.lower()}).json()
+    assert named and all(word.lower() in (e["source_name"] + " " + e["target_name"]).lower() for e in named)
+    assert client.get("/api/edges", params={"actor": "nobody is called this"}).json() == []
+    confident = client.get("/api/network", params={"min_confidence": 0.8}).json()["edges"]
+    for edge in confident:
+        evidence = client.get("/api/edges/evidence", params={"source": edge["source"], "relation": edge["relation"],
+                                                             "target": edge["target"], "min_confidence": 0.8}).json()
+        assert len(evidence["relations"]) == edge["count"]
+        assert all(r["confidence"] >= 0.8 for r in evidence["relations"])
+    assert sum(e["count"] for e in confident) < sum(e["count"] for e in everything["edges"])
+    for bad in [{"min_confidence": 2}, {"min_confidence": "high"}, {"since": "2024-13"}, {"type": "ally"}]:
+        assert client.get("/api/network", params=bad).status_code in (400, 422), bad
+    answer = client.get("/api/edges", params={"type": "ally"})
+    assert answer.status_code == 400 and "'ally' is not a relation type (one of " in answer.json()["detail"]
+    assert "ALLY" in answer.json()["detail"] and "\n" not in answer.json()["detail"]
+    assert client.get("/api/edges/evidence", params={"source": "x", "relation": "Agree", "target": "y"}
+                      ).status_code == 400
+
+
+def test_an_edges_evidence_points_at_its_documents_text(client):
+    for edge in client.get("/api/network").json()["edges"]:
+        found = client.get("/api/edges/evidence", params={"source": edge["source"], "relation": edge["relation"],
+                                                          "target": edge["target"]}).json()
+        assert len(found["relations"]) == edge["count"]
+        for item in found["relations"]:
+            text = client.get(f"/api/documents/{item['document']}").json()["text"]
+            for span in (item["evidence"], item["trigger"]):
+                assert text[span["start"]:span["end"]] == span["text"]
+            assert item["evidence"]["start"] <= item["trigger"]["start"] < item["evidence"]["end"]
+            assert item["type"] == edge["relation"] and item["asserted_by"]
+    nothing = client.get("/api/edges/evidence", params={"source": "x", "relation": "AGREE", "target": "y"}).json()
+    assert nothing["relations"] == []
+
+
+def test_the_network_page_is_a_table_of_edges_and_loads_its_library_from_this_server(client):
+    page = client.get("/network").text
+    edges = client.get("/api/network").json()["edges"]
+    assert page.count("<tr><td><a href=\"/actor/") == len(edges)
+    assert "<script>alert('actor')" not in page and "<script>alert('actor')" not in client.get("/timeline").text
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert "/vendor/vis-network.min.js" in scripts and all(s.startswith("/") for s in scripts)
+    library = client.get("/vendor/vis-network.min.js")
+    assert library.status_code == 200 and "javascript" in library.headers["content-type"]
+    assert library.text.lstrip().startswith("/**") and "vis-network" in library.text[:200]
+    assert client.get("/vendor/vis-network.css").status_code == 200
+    for url in ["/vendor/app.py", "/vendor/..%2F..%2Fapp.py", "/vendor/vendor.py"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_without_pyvis_the_library_is_a_one_line_answer(client, monkeypatch):
+    from powermap.web import vendor
+
+    monkeypatch.setattr(vendor.importlib.util, "find_spec", lambda name: None)
+    answer = client.get("/vendor/vis-network.min.js")
+    assert answer.status_code == 503 and "pip install pyvis" in answer.json()["detail"]
+    assert client.get("/network").status_code == 200  # the table still works
+
+
+def test_a_network_of_many_edges_draws_the_busiest_and_says_more_exist(tmp_path):
+    from tests.browser.invented import build
+
+    client = TestClient(create_app(build(tmp_path / "invented.db", 120)), base_url="http://127.0.0.1")
+    every = client.get("/api/edges", params={"limit": 1000}).json()
+    drawn = client.get("/api/network", params={"limit": 20}).json()
+    assert len(every) > 20 and len(drawn["edges"]) == 20 and drawn["more"]
+    counts = sorted((e["count"] for e in every), reverse=True)
+    assert [e["count"] for e in drawn["edges"]] == counts[:20]  # the busiest
+    assert not client.get("/api/network", params={"limit": 1000}).json()["more"]
+    page = client.get("/network").text
+    assert len(every) > views.NETWORK_EDGES and "more pass these filters" in page
+    assert page.count('<tr><td><a href="/actor/') == views.NETWORK_EDGES
+    assert 'id="more-note" hidden' in client.get("/network", params={"type": "ALLY", "actor": "republic"}).text
+
+
+def test_the_timeline_shows_the_busiest_pairs_by_name_and_a_way_to_see_more(tmp_path):
+    from tests.browser.invented import build
+
+    client = TestClient(create_app(build(tmp_path / "invented.db", 120)), base_url="http://127.0.0.1")
+    rows = client.get("/api/timeline", params={"limit": 1000}).json()
+    by_pair: dict[tuple[str, str], int] = {}
+    for row in rows:
+        pair = tuple(sorted((row["source"], row["target"])))
+        by_pair[pair] = by_pair.get(pair, 0) + 1
+    found = client.get("/api/timeline/pairs", params={"limit": 1000}).json()
+    assert found["total"] == len(by_pair)
+    assert [p["relations"] for p in found["pairs"]] == sorted(by_pair.values(), reverse=True)
+    assert all(by_pair[(p["first_actor"], p["second_actor"])] == p["relations"] for p in found["pairs"])
+    page = client.get("/timeline", params={"pairs": 5}).text
+    labels = re.findall(r'<text x="4" y="\d+" class="pair">([^<]+)</text>', page)
+    top = found["pairs"][:5]
+    assert len(labels) == 5
+    for label, pair in zip(labels, top, strict=True):  # names longer than 24 characters are clipped
+        first, second = html.unescape(label).rsplit(" (", 1)[0].split(" – ")
+        assert pair["first_name"].startswith(first.rstrip("…")) and pair["second_name"].startswith(second.rstrip("…"))
+        assert label.endswith(f"({pair['relations']})")
+    assert 'href="/timeline?pairs=35"' in page and 'The <span id="pair-count">5</span> busiest of' in page
+    assert "person:" not in "".join(labels)

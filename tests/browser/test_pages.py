@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, SHOTS, page, server  # noqa: F401  (the same server and browser)
+from tests.browser.test_browser import CHROMIUM, SHOTS, browser, page, server  # noqa: F401  (the same server and browser)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 

@@ -679,16 +679,25 @@ class Store:
         self.conn.executemany("INSERT INTO corpus_actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def edges(self, types: Iterable[str] = (), since: str | None = None, until: str | None = None,
-              min_confidence: float = 0.0, limit: int | None = None, documents: bool = True) -> list[dict[str, Any]]:
+              min_confidence: float = 0.0, limit: int | None = None, documents: bool = True,
+              actors: Iterable[str] | None = None, targeted: bool = False) -> list[dict[str, Any]]:
         """The corpus edges, most relations first (`limit` of them), with their documents and asserters.
         Unfiltered they are the `edges` table `save` keeps up to date; filtered by relation type alone, its
         rows of those types; by period (`since`, `until`: ISO at any precision, a relation counts when its
-        date overlaps them) or confidence, the relations that pass, summed up in one query."""
+        date overlaps them), confidence or `actors` (corpus ids at either end), the relations that pass,
+        summed up in one query. `targeted` leaves out edges without a target before the limit is applied."""
         types = sorted(set(types))
         where, parameters = (f"type IN ({', '.join('?' * len(types))})", list(types)) if types else ("1", [])
-        if since is not None or until is not None or min_confidence > 0:
+        if since is not None or until is not None or min_confidence > 0 or actors is not None:
             filters = [where, "confidence >= ?", "counted = 1"]
             parameters.append(min_confidence)
+            if actors is not None:
+                ends = sorted(set(actors))
+                marks = ", ".join("?" * len(ends))
+                filters.append(f"(edge_source IN ({marks}) OR edge_target IN ({marks}))")
+                parameters.extend(ends * 2)
+            if targeted:
+                filters.append("edge_target != ''")
             if since is not None:
                 filters.append("date_last >= ?")
                 parameters.append(bounds(since)[0].isoformat())
@@ -699,7 +708,7 @@ class Store:
             query = ("SELECT edge_source, type, edge_target, COUNT(*) AS n, SUM(negated), SUM(weight), MIN(date), "
                      f"MAX(date) FROM relations WHERE {where} GROUP BY edge_source, type, edge_target")
         else:
-            query = f"SELECT * FROM edges WHERE {where}"
+            query = f"SELECT * FROM edges WHERE {where}" + (" AND target != ''" if targeted else "")
         query += " ORDER BY 4 DESC, 1, 2, 3" + (f" LIMIT {int(limit)}" if limit is not None else "")
         related = ("SELECT DISTINCT doc_id, asserted_by FROM relations WHERE edge_source = ? AND type = ? "
                    f"AND edge_target = ? AND {where} AND counted = 1")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
+from powermap import ontology
 from powermap.corpus.claims import Conflict, conflicts
 from powermap.corpus.store import Store, originals
+from powermap.dates import bounds
 from powermap.digest import Group, Line, rank
 from powermap.schema import Claim
 
@@ -28,6 +31,12 @@ CONFLICT_CLAIMS = 100  # claims of one subject compared
 SEARCH_HITS = 50
 RANKED = 2000  # matches ranked by bm25 per search, in index order (a common word in a big store)
 CONTEXT = 60  # characters of text either side of a search hit
+NETWORK_EDGES = 150  # the busiest edges the network page draws: enough to read, few enough to stay fast
+ACTOR_MATCHES = 50  # actors an actor filter of the network keeps, most mentioned first
+EVIDENCE = 50  # relations listed as the evidence of one edge, most confident first
+TIMELINE_PAIRS = 30  # actor pairs the timeline shows at first (and adds with each "more")
+PAIR_RELATIONS = 100  # dated relations drawn for one pair of the timeline
+_DATED = "date IS NOT NULL AND target IS NOT NULL AND date_first IS NOT NULL AND counted = 1"
 
 
 def _marks(count: int) -> str:
@@ -157,9 +166,114 @@ def timeline(store: Store, limit: int = 500) -> list[dict[str, Any]]:
     """Dated relations between two actors, oldest first (`limit` of them)."""
     return [{**r, "negated": bool(r["negated"])} for r in store.rows(
         "SELECT date, corpus_source AS source, corpus_target AS target, type, negated, doc_id AS document, "
-        "evidence FROM relations WHERE date IS NOT NULL AND target IS NOT NULL AND date_first IS NOT NULL AND "
-        "counted = 1 "
-        "ORDER BY date, corpus_source, corpus_target LIMIT ?", (limit,))]
+        f"evidence FROM relations WHERE {_DATED} ORDER BY date, corpus_source, corpus_target LIMIT ?", (limit,))]
+
+
+def _period(since: str | None, until: str | None) -> tuple[str, list[str]]:
+    """The SQL condition (and its parameters) that a relation's days overlap the period."""
+    filters, parameters = ["1"], []
+    if since:
+        filters.append("date_last >= ?")
+        parameters.append(bounds(since)[0].isoformat())
+    if until:
+        filters.append("date_first <= ?")
+        parameters.append(bounds(until)[1].isoformat())
+    return " AND ".join(filters), parameters
+
+
+def actors_named(store: Store, query: str, limit: int = ACTOR_MATCHES) -> list[str]:
+    """The corpus actors one of whose spellings contains `query` (case and apostrophes folded), most
+    mentioned first."""
+    needle = query.strip().translate(_QUOTES).lower()
+    return [r["id"] for r in store.rows("SELECT id FROM corpus_actors WHERE instr(lower(aliases), ?) > 0 "
+                                        "ORDER BY mentions DESC, id LIMIT ?", (needle, limit))]
+
+
+def network(store: Store, types: Iterable[str] = (), since: str | None = None, until: str | None = None,
+            min_confidence: float = 0.0, actor: str = "", limit: int = NETWORK_EDGES) -> dict[str, Any]:
+    """The `limit` busiest edges between two actors that pass the filters (relation types, period, confidence,
+    an actor's name at either end), the actors they join with their type, mentions and degree, and whether more
+    edges pass than are given (`more`). Every edge carries both names, its sign and whether it has a direction."""
+    matched = actors_named(store, actor) if actor.strip() else None
+    found = store.edges(types, since, until, min_confidence, limit + 1, documents=False, actors=matched,
+                        targeted=True)
+    edges = found[:limit]
+    degree: Counter[str] = Counter(e[k] for e in edges for k in ("source", "target"))
+    nodes = {r["id"]: {**r, "degree": degree[r["id"]]} for r in _actor_rows(store, list(degree))}
+    shown = [{"source": e["source"], "target": e["target"], "relation": e["type"], "count": e["count"],
+              "negated": e["negated"], "weight": e["weight"], "first": e["first"], "last": e["last"],
+              "sign": ontology.sign(e["type"]), "directed": not ontology.symmetric(e["type"]),
+              "source_name": nodes.get(e["source"], {}).get("name", e["source"]),
+              "target_name": nodes.get(e["target"], {}).get("name", e["target"])} for e in edges]
+    return {"nodes": sorted(nodes.values(), key=lambda n: (-n["mentions"], n["id"])), "edges": shown,
+            "more": len(found) > limit, "limit": limit, "matched_actors": None if matched is None else len(matched)}
+
+
+def _actor_rows(store: Store, ids: list[str]) -> Iterator[dict[str, Any]]:
+    for chunk in _chunks(sorted(ids)):
+        yield from store.rows(f"SELECT id, name, type, country, mentions FROM corpus_actors "
+                              f"WHERE id IN ({_marks(len(chunk))})", chunk)
+
+
+def edge_evidence(store: Store, source: str, type_: str, target: str, since: str | None = None,
+                  until: str | None = None, min_confidence: float = 0.0, limit: int = EVIDENCE) -> dict[str, Any]:
+    """The relations one edge sums up (the `limit` most confident that pass the filters): the sentence each was
+    read from with its offsets in its document, the trigger, confidence, modality, date and who asserts it."""
+    period, parameters = _period(since, until)
+    rows = store.rows(
+        "SELECT r.doc_id, r.id, r.type, r.negated, r.modality, r.date, r.confidence, r.asserted_by, "
+        "r.corpus_source, r.corpus_target, d.title, d.source AS document_source, speaker.name AS asserter "
+        "FROM relations r JOIN documents d ON d.id = r.doc_id "
+        "LEFT JOIN actors held ON held.doc_id = r.doc_id AND held.actor_id = r.asserted_by "
+        "LEFT JOIN corpus_actors speaker ON speaker.id = held.corpus_id "
+        f"WHERE r.edge_source = ? AND r.type = ? AND r.edge_target = ? AND r.counted = 1 AND r.confidence >= ? "
+        f"AND {period} ORDER BY r.confidence DESC, r.doc_id, r.id LIMIT ?",
+        (source, type_, target, min_confidence, *parameters, limit))
+    named = names(store, [source, target, *(r[k] for r in rows for k in ("corpus_source", "corpus_target"))])
+    items = []
+    for row in rows:
+        spans = store.rows("SELECT json_extract(j.value, '$.evidence') AS evidence, "
+                           "json_extract(j.value, '$.trigger') AS trigger FROM documents d, "
+                           "json_each(d.document, '$.relations') j WHERE d.id = ? AND "
+                           "json_extract(j.value, '$.id') = ?", (row["doc_id"], row["id"]))
+        if not spans:
+            continue
+        evidence, trigger = json.loads(spans[0]["evidence"]), json.loads(spans[0]["trigger"])
+        asserter = row["asserted_by"] if row["asserted_by"] in (None, "author") else row["asserter"]
+        items.append({"document": row["doc_id"], "title": row["title"] or row["document_source"],
+                      "relation": row["id"], "source": row["corpus_source"], "target": row["corpus_target"],
+                      "source_name": named.get(row["corpus_source"], row["corpus_source"]),
+                      "target_name": named.get(row["corpus_target"], row["corpus_target"]),
+                      "type": row["type"], "negated": bool(row["negated"]), "modality": row["modality"],
+                      "date": row["date"], "confidence": row["confidence"],
+                      "asserted_by": asserter or row["asserted_by"] or "unknown speaker",
+                      "evidence": evidence, "trigger": trigger})
+    return {"source": source, "target": target, "relation": type_, "source_name": named.get(source, source),
+            "target_name": named.get(target, target), "relations": items, "limit": limit}
+
+
+def busiest_pairs(store: Store, limit: int = TIMELINE_PAIRS, offset: int = 0) -> dict[str, Any]:
+    """Actor pairs (either direction) by their number of dated relations, busiest first, with both names,
+    the first and last day, and how many pairs there are."""
+    grouped = (f"SELECT MIN(corpus_source, corpus_target) AS first_actor, MAX(corpus_source, corpus_target) AS "
+               f"second_actor, COUNT(*) AS relations, MIN(date_first) AS first, MAX(date_last) AS last "
+               f"FROM relations WHERE {_DATED} GROUP BY first_actor, second_actor")
+    pairs = store.rows(f"{grouped} ORDER BY relations DESC, first_actor, second_actor LIMIT ? OFFSET ?",
+                       (limit, offset))
+    named = names(store, [p[k] for p in pairs for k in ("first_actor", "second_actor")])
+    return {"pairs": [{**p, "first_name": named.get(p["first_actor"], p["first_actor"]),
+                       "second_name": named.get(p["second_actor"], p["second_actor"])} for p in pairs],
+            "total": store.rows(f"SELECT COUNT(*) AS n FROM ({grouped})")[0]["n"], "offset": offset, "limit": limit}
+
+
+def pair_relations(store: Store, first_actor: str, second_actor: str,
+                   limit: int = PAIR_RELATIONS) -> list[dict[str, Any]]:
+    """The dated relations between two actors, either way, oldest first (`limit` of them)."""
+    return [{**r, "negated": bool(r["negated"])} for r in store.rows(
+        "SELECT date, corpus_source AS source, corpus_target AS target, type, negated, doc_id AS document, "
+        f"evidence FROM relations WHERE ((corpus_source = ? AND corpus_target = ?) OR (corpus_source = ? AND "
+        f"corpus_target = ?)) AND {_DATED} ORDER BY date, doc_id LIMIT ?",
+        (first_actor, second_actor, second_actor, first_actor, limit))]
 
 
 def ranked_claims(store: Store, limit: int = PAGE, offset: int = 0) -> list[dict[str, Any]]:

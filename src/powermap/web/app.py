@@ -1,5 +1,6 @@
 """The local web app: corpus overview, documents with evidence highlighted, actors, network, timeline,
-claims and search, plus a JSON API. Pictures are SVG drawn here, so the app needs no network at all.
+claims and search, plus a JSON API. The pictures are SVG drawn here, but the network, which vis-network draws
+in the browser from the copy the installed `pyvis` package holds (`web/vendor.py`): the app needs no network.
 
 The store is opened read-only; every text goes through Jinja's autoescaping. Only requests that name
 this machine (or the host the app was bound to) in `Host` are served, so a web page elsewhere cannot
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -27,14 +28,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from powermap import digest, ontology
 from powermap.corpus import views
-from powermap.corpus.graph import build
 from powermap.corpus.store import Store, StoreError
 from powermap.dates import bounds
+from powermap.web import vendor
 
 HERE = resources.files("powermap") / "web"
-NETWORK_EDGES = 120  # the edges with most relations the network page draws
-LARGEST_NODE = 30.0  # pixels: the radius of an actor's circle grows with its mentions up to this
+TIMELINE_ROWS = 500  # dated relations the timeline's table lists
 Offset = Annotated[int, Query(ge=0)]
+Confidence = Annotated[float, Query(ge=0, le=1)]
 Limit = Annotated[int, Query(ge=1, le=views.MOST)]
 LAYERS = ("actors", "quotes", "relations", "claims", "techniques")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -56,6 +57,16 @@ def _period(since: str | None, until: str | None) -> tuple[str | None, str | Non
         except ValueError as exc:
             raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
     return since or None, until or None
+
+
+def _relation_types(types: list[str] | None) -> list[str]:
+    """The relation type filters, checked: `ally` or a typo is the client's error (400), not an empty network."""
+    for name in types or []:
+        try:
+            ontology.kind(name)
+        except ontology.UnknownRelationType as exc:
+            raise HTTPException(status_code=400, detail=f"type: {exc}") from None
+    return types or []
 
 
 def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
@@ -150,24 +161,35 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
 
     @app.get("/network", response_class=HTMLResponse)
     def network_page(request: Request, type: Annotated[list[str] | None, Query()] = None,  # noqa: A002
-                     since: str | None = None, until: str | None = None) -> HTMLResponse:
-        period = _period(since, until)
-        type = type or []  # noqa: A001
+                     since: str | None = None, until: str | None = None, actor: str = "",
+                     min_confidence: Confidence = 0.0) -> HTMLResponse:
         with store() as data:
-            graph = build(data, type, *period, limit=NETWORK_EDGES, every_actor=False)
-            if graph.number_of_nodes() == 0 and not (type or since or until):
-                graph.add_nodes_from((a["id"], {"label": a["name"], "type": a["type"], "mentions": a["mentions"]})
-                                     for a in views.actors(data, 0, 40))
-        return page(request, "network.html", svg=Markup(network_svg(graph)), types=sorted(ontology.RELATION_TYPES),
-                    chosen=set(type), since=since or "", until=until or "", edges=graph.number_of_edges(),
-                    nodes=graph.number_of_nodes())
+            found = views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor)
+        return page(request, "network.html", **found, types=sorted(ontology.RELATION_TYPES), chosen=set(type or []),
+                    since=since or "", until=until or "", actor=actor, min_confidence=min_confidence)
+
+    @app.get("/vendor/{name}")
+    def vendor_file(name: str) -> FileResponse:
+        """vis-network's standalone build and stylesheet, served from the installed `pyvis` package."""
+        if name not in vendor.FILES:
+            raise HTTPException(status_code=404, detail="no such file")
+        try:
+            return FileResponse(vendor.library_file(name), media_type=vendor.FILES[name])
+        except vendor.LibraryMissing as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from None
 
     @app.get("/timeline", response_class=HTMLResponse)
-    def timeline_page(request: Request) -> HTMLResponse:
+    def timeline_page(request: Request, pairs: Limit = views.TIMELINE_PAIRS) -> HTMLResponse:
         with store() as data:
-            rows = views.timeline(data)
-            names = views.names(data, [r[k] for r in rows for k in ("source", "target")])
-        return page(request, "timeline.html", rows=rows, svg=Markup(timeline_svg(rows)), names=names)
+            busiest = views.busiest_pairs(data, pairs)
+            rows = {(p["first_actor"], p["second_actor"]): views.pair_relations(data, p["first_actor"],
+                                                                                p["second_actor"])
+                    for p in busiest["pairs"]}
+            names = views.names(data, [r[k] for found in rows.values() for r in found for k in ("source", "target")])
+        listed = sorted((r for found in rows.values() for r in found), key=lambda r: (r["date"], r["document"]))
+        return page(request, "timeline.html", **busiest, rows=listed[:TIMELINE_ROWS], listed_all=len(listed),
+                    svg=Markup(timeline_svg(busiest["pairs"], rows, names)), names=names,
+                    step=views.TIMELINE_PAIRS)
 
     @app.get("/claims", response_class=HTMLResponse)
     def claims_page(request: Request, offset: Offset = 0, kind: str = "",
@@ -250,17 +272,42 @@ def create_app(db: Path, hosts: Iterable[str] = ()) -> FastAPI:
 
     @app.get("/api/edges")
     def api_edges(type: Annotated[list[str] | None, Query()] = None, since: str | None = None,  # noqa: A002
-                  until: str | None = None, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
-        """Aggregated relation edges of the network, most relations first, filtered by type and date."""
+                  until: str | None = None, actor: str = "", min_confidence: Confidence = 0.0,
+                  limit: Limit = views.PAGE) -> list[dict[str, Any]]:
+        """Aggregated relation edges between two actors, most relations first, with both names, filtered by type,
+        date, confidence and an actor's name (either end)."""
         with store() as data:
-            graph = build(data, type or [], *_period(since, until), limit=limit, every_actor=False)
-        return [{"source": s, "target": t, **d} for s, t, d in graph.edges(data=True)]
+            found = views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor, limit)
+        return found["edges"]
+
+    @app.get("/api/network")
+    def api_network(type: Annotated[list[str] | None, Query()] = None, since: str | None = None,  # noqa: A002
+                    until: str | None = None, actor: str = "", min_confidence: Confidence = 0.0,
+                    limit: Limit = views.NETWORK_EDGES) -> dict[str, Any]:
+        """What the network page draws: the busiest edges that pass the filters of `/api/edges`, the actors they
+        join (type, mentions, degree) and whether more edges pass (`more`)."""
+        with store() as data:
+            return views.network(data, _relation_types(type), *_period(since, until), min_confidence, actor, limit)
+
+    @app.get("/api/edges/evidence")
+    def api_edge_evidence(source: str, relation: str, target: str, since: str | None = None,
+                          until: str | None = None, min_confidence: Confidence = 0.0) -> dict[str, Any]:
+        """The relations behind one edge, most confident first: each sentence with its offsets in its document."""
+        with store() as data:
+            return views.edge_evidence(data, source, _relation_types([relation])[0], target, *_period(since, until),
+                                       min_confidence)
 
     @app.get("/api/timeline")
     def api_timeline(limit: Limit = 500) -> list[dict[str, Any]]:
         """Dated relations by actor pair, oldest first."""
         with store() as data:
             return views.timeline(data, limit)
+
+    @app.get("/api/timeline/pairs")
+    def api_timeline_pairs(offset: Offset = 0, limit: Limit = views.TIMELINE_PAIRS) -> dict[str, Any]:
+        """Actor pairs by their number of dated relations, busiest first, with names and the pair count."""
+        with store() as data:
+            return views.busiest_pairs(data, limit, offset)
 
     @app.get("/api/claims")
     def api_claims(offset: Offset = 0, limit: Limit = views.PAGE) -> list[dict[str, Any]]:
@@ -383,92 +430,47 @@ def _colour(type_: str) -> str:
     return "#2e7d32" if sign > 0 else "#c62828" if sign < 0 else "#757575"
 
 
-def spread_apart(points: dict[str, tuple[float, float]], radii: dict[str, float], size: int,
-                 gap: float = 4.0, passes: int = 60, most: int = 400) -> dict[str, tuple[float, float]]:
-    """Nudge overlapping circles apart: the spring layout can put two nodes on one spot, and then the one
-    below cannot be clicked. Each pass moves every overlapping pair half its overlap apart at once (numpy,
-    so a pass costs one array operation however many nodes); deterministic; skipped above `most` nodes."""
-    if len(points) > most or len(points) < 2:
-        return points
-    import numpy as np
+def timeline_svg(pairs: list[dict[str, Any]], rows: dict[tuple[str, str], list[dict[str, Any]]],
+                 names: dict[str, str], width: int = 900) -> str:
+    """One row per actor pair, busiest first, labelled with both names; a dot per dated relation, coloured by
+    its sign, whose tooltip says when, who did it to whom and how."""
+    dated = [r for found in rows.values() for r in found]
+    if not dated:
+        return '<p class="empty">No dated relations yet.</p>'
 
-    nodes = sorted(points)
-    xy = np.array([points[n] for n in nodes], dtype=float)
-    r = np.array([radii[n] for n in nodes], dtype=float)
-    wanted = r[:, None] + r[None, :] + gap
-    later = np.triu(np.ones((len(nodes), len(nodes)), dtype=bool), 1)  # each pair once, in the nodes' order
-    for _ in range(passes):
-        delta = xy[None, :, :] - xy[:, None, :]  # from i to j
-        distance = np.hypot(delta[..., 0], delta[..., 1])
-        overlap = later & (distance < wanted - 1e-9)
-        if not overlap.any():
-            break
-        same = overlap & (distance == 0)  # the same spot: part them along a direction fixed by their order
-        delta[same] = (1.0, 0.0)
-        distance = np.where(same, 1.0, distance)
-        push = np.where(overlap, (wanted - distance) / 2 / np.where(distance == 0, 1.0, distance), 0.0)
-        moves = delta * push[..., None]
-        xy += moves.sum(axis=0) - moves.sum(axis=1)  # j moves along the pair's direction, i against it
-        xy = np.clip(xy, r[:, None], size - r[:, None])
-    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
+    def year(day: str) -> float:
+        return int(day[:4]) + ((int(day[5:7]) - 1) / 12 if len(day) >= 7 else 0)
 
+    low = min(year(r["date"]) for r in dated)
+    high = max(year(r["date"]) for r in dated) + 0.01
+    left, height = 330, 30 + 22 * len(pairs)
 
-def network_svg(graph: Any, size: int = 760) -> str:
-    """Nodes placed by networkx's spring layout (fixed seed), sized by mentions, linked to their pages."""
-    import networkx as nx
+    def across(when: float) -> float:
+        return left + (when - low) / (high - low) * (width - left - 20)
 
-    if graph.number_of_nodes() == 0:
-        return '<p class="empty">No actors match these filters.</p>'
-    connected = graph.subgraph([n for n in graph if graph.degree(n) > 0] or list(graph)[:40])
-    layout = nx.spring_layout(nx.Graph(connected), seed=7)
-    radii = {node: min(5 + 2 * math.sqrt(attributes.get("mentions", 1)), LARGEST_NODE)
-             for node, attributes in connected.nodes(data=True)}
-    pixels = {node: (40 + (x + 1) / 2 * (size - 80), 40 + (y + 1) / 2 * (size - 80)) for node, (x, y) in layout.items()}
-    pixels = spread_apart(pixels, radii, size)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 180} {size}" class="network" '
-             f'role="img" aria-label="power network">']
-    for source, target, edge in connected.edges(data=True):
-        (x1, y1), (x2, y2) = pixels[source], pixels[target]
-        width = 1 + math.log1p(edge["count"])
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                     f'stroke="{_colour(edge["relation"])}" stroke-width="{width:.1f}" opacity="0.6">'
-                     f'<title>{html.escape(edge["relation"])} ×{edge["count"]}</title></line>')
-    for node, attributes in connected.nodes(data=True):
-        x, y = pixels[node]
-        radius = radii[node]
-        label = html.escape(attributes.get("label", node))
-        parts.append(f'<a href="/actor/{html.escape(node)}" class="node" data-actor="{html.escape(node)}">'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="type-'
-                     f'{html.escape(attributes.get("type", ""))}"><title>{label}</title></circle>'
-                     f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}">{label}</text></a>')
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="timeline">']
+    ticks = range(math.ceil(low), math.floor(high) + 1)
+    for tick in ticks:  # a line and a label at each new year
+        parts.append(f'<line x1="{across(tick):.1f}" y1="8" x2="{across(tick):.1f}" y2="{height - 16}" '
+                     f'stroke="#e0e0e0"/><text x="{across(tick) - 12:.1f}" y="{height - 4}">{tick}</text>')
+    if not ticks:  # every relation within one year
+        parts.append(f'<text x="{left}" y="{height - 4}">{int(low)}</text>')
+    for index, pair in enumerate(pairs):
+        y = 20 + 22 * index
+        label = f"{_clip(pair['first_name'])} – {_clip(pair['second_name'])} ({pair['relations']})"
+        parts.append(f'<text x="4" y="{y + 4}" class="pair">{html.escape(label)}</text>')
+        for row in rows[(pair["first_actor"], pair["second_actor"])]:
+            x = across(year(row["date"]))
+            tip = (f"{row['date']} {names.get(row['source'], row['source'])} "
+                   f"{'not ' if row['negated'] else ''}{row['type']} {names.get(row['target'], row['target'])}")
+            parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{_colour(row["type"])}" opacity="0.8">'
+                         f'<title>{html.escape(tip)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def timeline_svg(rows: list[dict[str, Any]], width: int = 760) -> str:
-    """One row per actor pair, a dot per dated relation."""
-    if not rows:
-        return '<p class="empty">No dated relations yet.</p>'
-    pairs = sorted({(r["source"], r["target"]) for r in rows})[:30]
-    years = [int(r["date"][:4]) + (int(r["date"][5:7]) - 1) / 12 if len(r["date"]) >= 7 else int(r["date"][:4])
-             for r in rows]
-    low, high = min(years), max(years) + 0.01
-    height = 30 + 22 * len(pairs)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="timeline">']
-    for row, year in zip(rows, years, strict=True):
-        pair = (row["source"], row["target"])
-        if pair not in pairs:
-            continue
-        x = 200 + (year - low) / (high - low) * (width - 230)
-        y = 20 + 22 * pairs.index(pair)
-        parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{_colour(row["type"])}">'
-                     f'<title>{html.escape(row["date"])} {html.escape(row["type"])}</title></circle>')
-    for index, (source, target) in enumerate(pairs):
-        parts.append(f'<text x="4" y="{24 + 22 * index}">{html.escape(str(source))[:28]} → '
-                     f'{html.escape(str(target))[:28]}</text>')
-    parts.append(f'<text x="200" y="{height - 4}">{int(low)}</text><text x="{width - 40}" y="{height - 4}">'
-                 f'{int(high)}</text></svg>')
-    return "".join(parts)
+def _clip(name: str, most: int = 24) -> str:
+    return name if len(name) <= most else name[:most - 1] + "…"
 
 
 def relation_bars(counts: dict[tuple[str, str], int], width: int = 520) -> str:
