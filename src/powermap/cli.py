@@ -566,7 +566,8 @@ EDGE_COLUMNS = ["source", "source_name", "type", "target", "target_name", "count
 @app.command()
 def edges(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
-    types: Annotated[list[RelationType] | None, typer.Option("--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
+    types: Annotated[list[RelationType] | None, typer.Option(
+        "--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Deprecated: the same as --format csv.")] = False,
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
@@ -642,7 +643,8 @@ def graph(
     fmt: Annotated[Literal["graphml", "gexf", "json", "csv"], typer.Option(
         "--format", case_sensitive=False, help="graphml, gexf, json or csv.")] = "graphml",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write it.")] = None,
-    types: Annotated[list[RelationType] | None, typer.Option("--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
+    types: Annotated[list[RelationType] | None, typer.Option(
+        "--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
     since: Annotated[str | None, typer.Option(parser=iso_date, help=(
         "Only relations dated on or after (YYYY[-MM[-DD]])."))] = None,
     until: Annotated[str | None, typer.Option(parser=iso_date, help="Only relations dated on or before.")] = None,
