@@ -109,6 +109,7 @@ def test_directory_takes_article_files_and_glob_chooses(tmp_path: Path):
     (folder / "make_pages.py").write_text("print('Belarus and Russia')\n", encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(folder)])
     assert [Path(json.loads(line)["source"]).name for line in result.stdout.splitlines()] == ["story.txt"]
+    assert "note: 2 files not read (README.md, make_pages.py): not article files by name" in result.stderr
     result = runner.invoke(app, ["analyze", str(folder), "--glob", "*.md", "--glob", "*.py"])
     assert sorted(Path(json.loads(line)["source"]).name for line in result.stdout.splitlines()) == [
         "README.md", "make_pages.py"]

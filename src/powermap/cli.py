@@ -14,7 +14,7 @@ from enum import Enum
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -211,6 +211,7 @@ def analyze(
     settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
     article_globs = tuple(globs or ARTICLE_GLOBS)
+    _say_unread(paths, article_globs, quiet)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet, article_globs)
         return
@@ -255,7 +256,18 @@ def analyze(
 app.command("analyse", hidden=True, help="The same as `analyze`.")(analyze)
 
 
-def _usage_error(message: str) -> None:
+def _say_unread(paths: list[str], globs: tuple[str, ...], quiet: bool) -> None:
+    """One line naming the files of the input folders that are not read (not article files by name)."""
+    from powermap.ingest import unread_files
+
+    unread = [] if quiet else unread_files(paths, globs)
+    if unread:
+        shown = ", ".join(path.name for path in unread[:3]) + (", ..." if len(unread) > 3 else "")
+        err.print(f"note: {len(unread)} files not read ({shown}): not article files by name; --glob PATTERN "
+                  "reads them", markup=False, soft_wrap=True)
+
+
+def _usage_error(message: str) -> NoReturn:
     """One line on stderr with the fix, exit 2: the user asked for something that cannot be done."""
     err.print(f"powermap: {message}", markup=False, soft_wrap=True)
     raise typer.Exit(2)

@@ -192,6 +192,14 @@ def expand_paths(inputs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) ->
             yield path
 
 
+def unread_files(inputs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) -> list[Path]:
+    """The non-hidden files of the input directories that `globs` leaves out, so a caller can say what a
+    walk did not read instead of dropping it silently."""
+    globs = tuple(globs)
+    return [path for item in inputs if item != "-" and Path(item).is_dir() for path in _files(Path(item), ("*",))
+            if not wanted(path.relative_to(item), globs)]
+
+
 def count_documents(inputs: list[str], globs: Iterable[str] = ARTICLE_GLOBS) -> int | None:
     """How many documents the inputs hold, when that is known without reading them (no WARC, JSON(L), stdin)."""
     if "-" in inputs:
