@@ -66,7 +66,11 @@ def test_missing_gazetteer_folder(article: Path, no_model: None):
     one_line_error(result, "/nonexistent-gazetteer", "does not exist")
 
 
-def test_user_gazetteer_record_without_a_name(article: Path, tmp_path: Path, no_model: None):
+def test_user_gazetteer_record_without_a_name(article: Path, tmp_path: Path, no_model: None,
+                                              monkeypatch: pytest.MonkeyPatch):
+    from powermap import datafiles
+
+    monkeypatch.setenv(datafiles.DATA_ENV, "")  # --data-dir sets it for the workers: restored after the test
     folder = tmp_path / "mine" / "gazetteer"
     folder.mkdir(parents=True)
     (folder / "people.yaml").write_text("version: 1\npeople:\n- {aliases: [Ivan Petrov], country: BLR}\n",

@@ -55,7 +55,7 @@ class OneLineErrors(TyperGroup):
         except click_errors.ClickException as exc:
             typer.echo(f"powermap: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(exc.exit_code)
-        except click_errors.Abort:
+        except typer.Abort:
             typer.echo("powermap: aborted", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
