@@ -118,7 +118,7 @@ def test_analyze_with_a_bad_data_dir_fails_at_start_up(tmp_path: Path, monkeypat
     _write(data, "triggers.yaml", {"verbs": {"invade": "ASSUALT"}})
     (tmp_path / "a.txt").write_text("Russia invaded Ukraine.", encoding="utf-8")
     result = CliRunner().invoke(app, ["analyze", str(tmp_path / "a.txt"), "--data-dir", str(data)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a mistake in the user's data: a usage error
     assert "triggers.yaml: verbs.invade: 'ASSUALT' is not a relation type" in result.output
     assert "ok " not in result.output
 

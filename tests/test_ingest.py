@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from powermap.ingest import Limits, read_sources
+from powermap.ingest import Limits, count_documents, read_sources
 
 
 def test_directory_of_mixed_files_reads_each_and_reports_the_bad(tmp_path: Path):
@@ -15,9 +15,10 @@ def test_directory_of_mixed_files_reads_each_and_reports_the_bad(tmp_path: Path)
         + "</p></article></body></html>",
         encoding="utf-8",
     )
-    sources = list(read_sources([str(tmp_path)]))
+    sources = list(read_sources([str(tmp_path), str(tmp_path / "image.bin")]))
     by_name = {Path(s.label).name: s for s in sources}
     assert set(by_name) == {"good.txt", "empty.txt", "image.bin", "page.html"}
+    assert len(sources) == 4  # image.bin is read once: named, not found by the walk
     assert by_name["good.txt"].error is None and "Belarus" in by_name["good.txt"].body
     assert by_name["empty.txt"].error == "empty file"
     assert "binary" in by_name["image.bin"].error
@@ -92,3 +93,60 @@ def test_size_limit(tmp_path: Path):
     big.write_text("word " * 1000, encoding="utf-8")
     (source,) = read_sources([str(big)], Limits(max_bytes=100))
     assert "too large" in source.error
+
+
+def _folder_of_everything(folder: Path) -> None:
+    article = "Headline\n\nBelarus and Russia signed a deal on Monday."
+    for name in ("a.txt", "b.text", "c.html", "d.HTM", "e.jsonl", "notes.md", "tool.py", "data.csv", "sub/f.txt"):
+        (folder / name).parent.mkdir(exist_ok=True)
+        content = json.dumps({"text": article}) if name.endswith("jsonl") else article
+        (folder / name).write_text(content, encoding="utf-8")
+
+
+def test_directory_walk_reads_article_files_only(tmp_path: Path):
+    _folder_of_everything(tmp_path)
+    names = {Path(s.label.split(":")[0]).name for s in read_sources([str(tmp_path)])}
+    assert names == {"a.txt", "b.text", "c.html", "d.HTM", "e.jsonl", "f.txt"}
+
+
+def test_explicit_files_are_read_whatever_their_extension(tmp_path: Path):
+    _folder_of_everything(tmp_path)
+    (source,) = read_sources([str(tmp_path / "notes.md")])
+    assert source.error is None and "Belarus" in source.body
+
+
+def test_globs_choose_the_files_of_a_walk(tmp_path: Path):
+    _folder_of_everything(tmp_path)
+    assert [Path(s.label).name for s in read_sources([str(tmp_path)], globs=["*.md", "*.PY"])] == [
+        "notes.md", "tool.py"]
+    assert [Path(s.label).name for s in read_sources([str(tmp_path)], globs=["sub/*"])] == ["f.txt"]
+    assert count_documents([str(tmp_path)], ["*.txt"]) == 2
+
+
+def test_trafilatura_json_keys_keep_date_author_and_url(tmp_path: Path):
+    record = {"title": "Talks stall in Minsk", "author": "Jane Roe", "date": "2024-03-05",
+              "source": "https://news.example/minsk-talks", "source-hostname": "Example News",
+              "raw_text": "Belarus and Poland failed to agree on the border.", "text": "",
+              "fingerprint": "abc", "language": "en"}
+    (tmp_path / "page.json").write_text(json.dumps(record, indent=2), encoding="utf-8")  # one record, pretty
+    (tmp_path / "pages.jsonl").write_text(json.dumps(record) + "\n" + json.dumps({**record, "source": "Wire"})
+                                          + "\n", encoding="utf-8")
+    first, second, third = read_sources([str(tmp_path / "page.json"), str(tmp_path / "pages.jsonl")])
+    for source in (first, second, third):
+        assert source.error is None
+        assert (source.title, source.author, source.published) == ("Talks stall in Minsk", "Jane Roe", "2024-03-05")
+        assert source.body == record["raw_text"]
+    assert first.url == second.url == "https://news.example/minsk-talks"
+    assert third.url is None  # a source that is not an address is no URL
+
+
+def test_json_file_with_an_array_and_bad_records(tmp_path: Path):
+    items = [{"text": "Russia and China met."}, {"title": "no text"}, 7]
+    (tmp_path / "many.json").write_text(json.dumps(items), encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    sources = list(read_sources([str(tmp_path)]))
+    by_label = {s.label: s for s in sources}
+    assert by_label[f"{tmp_path / 'many.json'}:1"].body == "Russia and China met."
+    assert "no \"text\"" in by_label[f"{tmp_path / 'many.json'}:2"].error
+    assert "no \"text\"" in by_label[f"{tmp_path / 'many.json'}:3"].error
+    assert "invalid JSON" in by_label[str(tmp_path / "broken.json")].error

@@ -1,4 +1,7 @@
-"""The `powermap` command: thin, options in, calls out."""
+"""The `powermap` command: thin, options in, calls out.
+
+Imports are light: spaCy, the pipeline, the store, pandas and the web app are imported inside the
+commands that need them, so `--help`, completion and usage errors answer at once."""
 
 from __future__ import annotations
 
@@ -7,26 +10,94 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing, contextmanager
+from enum import Enum
+from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TextIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
-from powermap import __version__, datafiles
-from powermap.corpus.edges import confident
-from powermap.corpus.export import safe_row
-from powermap.corpus.store import Store, StoreError
-from powermap.ingest import Limits, count_documents, read_sources
-from powermap.nlp import ModelError
-from powermap.schema import Document, Problem, json_schema
-from powermap.summary import print_summary
-from powermap.terminal import SafeConsole, cell
+from powermap import __version__
+from powermap.ontology import RELATION_TYPES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-err = SafeConsole(stderr=True, highlight=False)  # names and messages from inputs printed escaped
+try:  # typer 0.2x carries its own copy of click; older releases use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
+if TYPE_CHECKING:
+    from powermap.corpus.store import Store
+    from powermap.ingest import Limits
+    from powermap.schema import Problem
+
+
+class OneLineErrors(TyperGroup):
+    """Usage mistakes (a bad option value, a missing argument) are one line on stderr and exit 2, the way
+    every other refusal of powermap reads, instead of a boxed usage screen."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **extra)
+        try:
+            code = super().main(*args, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click_errors.UsageError as exc:
+            where = f"; see {exc.ctx.command_path} --help" if exc.ctx is not None else ""
+            message = " ".join(exc.format_message().replace("Value error, ", "").split())  # pydantic's prefix
+            typer.echo(f"powermap: {message}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click_errors.ClickException as exc:
+            typer.echo(f"powermap: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("powermap: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=OneLineErrors, add_completion=True, no_args_is_help=True, help=__doc__.split("\n")[0])
+
+
+@cache
+def _stderr_console() -> Any:
+    from powermap.terminal import SafeConsole
+
+    return SafeConsole(stderr=True, highlight=False)  # names and messages from inputs printed escaped
+
+
+class _LazyConsole:
+    """The stderr console, built on first use (rich and the ingest helpers are not needed for `--help`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_stderr_console(), name)
+
+
+err: Any = _LazyConsole()
+
+
+def iso_date(value: str) -> str:
+    """`--since`/`--until`: an ISO date at any precision (YYYY, YYYY-MM, YYYY-MM-DD); `yesterday` or
+    `2024-13` is a usage error naming the forms."""
+    from powermap.dates import bounds
+
+    try:
+        bounds(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+# The ontology's list of relation types as a choice (typer reads an Enum in a list option, not a Literal).
+RelationType = Enum("RelationType", {name: name for name in RELATION_TYPES}, type=str)  # type: ignore[misc]
+TYPE_HELP = f"Only these relation types (repeatable, any case): {', '.join(RELATION_TYPES)}."
+OutputFormat = Literal["table", "json", "csv"]
+OUTPUT_FORMAT_HELP = "table (tab-separated when piped), json (JSON Lines: one object a line) or csv."
 
 
 def _version(value: bool) -> None:
@@ -97,8 +168,10 @@ def refuse_overwrites(inputs: Iterable[str | Path], files: dict[str, Path | None
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write documents as JSONL.")] = None,
+    paths: Annotated[list[str], typer.Argument(help="Files (read whatever their name), directories (recursive: the "
+                                                    "files --glob matches) or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write documents as JSONL to this file (- for "
+                                                "stdout, the default when there is no --db).")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="Store documents in this SQLite file.")] = None,
     errors: Annotated[Path | None, typer.Option("--errors", help="Write error records as JSONL.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name.")] = None,
@@ -109,49 +182,61 @@ def analyze(
     max_docs: Annotated[int | None, typer.Option(help="Stop after this many documents.", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse documents already stored.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.", min=1)] = 1,
-    engine: Annotated[str, typer.Option(help="local, or dask (writes --out-dir).")] = "local",
+    engine: Annotated[Literal["local", "dask"], typer.Option(
+        case_sensitive=False, help="local, or dask (writes --out-dir).")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address; default a LocalCluster.")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Dask engine: folder for the partitioned results.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Dask engine: jsonl or parquet.")] = "jsonl",
+    fmt: Annotated[Literal["jsonl", "parquet"], typer.Option(
+        "--format", case_sensitive=False, help="Dask engine: jsonl or parquet.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is recorded as failed "
                                                 "(local engine).", min=0.01)] = 120.0,
     data_dir: Annotated[Path | None, typer.Option(help="A folder of your own data files (gazetteer/, triggers.yaml, "
                                                        "cues.yaml, ...), added to the packaged ones.")] = None,
+    globs: Annotated[list[str] | None, typer.Option(
+        "--glob", help="Which files of a directory to read (repeatable; default: "
+                       "*.txt *.text *.html *.htm *.xhtml *.warc *.warc.gz *.arc.gz *.jsonl *.ndjson *.json).")] = None,
 ) -> None:
-    """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
+    """Analyse articles; exit 0 if every document succeeded, 1 if any failed (also spelt `analyse`)."""
     from powermap.engines.local import Settings
+    from powermap.ingest import ARTICLE_GLOBS, Limits, count_documents, read_sources
 
+    to_stdout = str(output) == "-" or (output is None and db is None and engine == "local")
+    output = None if str(output) == "-" else output
+    _refuse_engine_options(engine, fmt, out_dir)
     refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
+    for option, target in (("-o", output), ("--errors", errors), ("--db", db)):
+        refuse_unwritable(option, target)
     _use_data_dir(data_dir)
     settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
+    article_globs = tuple(globs or ARTICLE_GLOBS)
+    _say_unread(paths, article_globs, quiet)
     if engine == "dask":
-        _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
+        _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet, article_globs)
         return
-    if engine != "local":
-        err.print(f"powermap: unknown engine {engine!r} (local or dask)", markup=False)
-        raise typer.Exit(2)
+    from powermap.corpus.store import Store, StoreError
+    from powermap.engines.local import Interrupted, _pipeline, run
+    from powermap.nlp import ModelError
+
     with ExitStack() as stack:
         try:
             store = stack.enter_context(Store(db)) if db else None
             if workers == 1:
-                from powermap.engines.local import _pipeline
-
                 _pipeline(settings)  # load the model now, so that a missing one is a clear error
         except (StoreError, ModelError) as exc:
             err.print(f"powermap: {exc}", markup=False)
             raise typer.Exit(1) from exc
-        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
-        error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
+        out = sys.stdout if to_stdout else stack.enter_context(_open_output("-o", output)) if output else None
+        error_file = stack.enter_context(_open_output("--errors", errors)) if errors else None
         sink = Sink(store, out, error_file, quiet, force)
         progress = None if quiet or not err.is_terminal else stack.enter_context(_progress())
-        task = progress.add_task("analysing", total=count_documents(paths), tokens=0, failed=0) if progress else None
+        total = count_documents(paths, article_globs) if progress else None
+        task = progress.add_task("analysing", total=total, tokens=0, failed=0) if progress else None
         sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
                                                         failed=sink.counts["failed"])) if progress else None
-        sources = islice(read_sources(paths, limits), max_docs) if max_docs else read_sources(paths, limits)
-        from powermap.engines.local import Interrupted, run
-
+        sources = read_sources(paths, limits, article_globs)
+        sources = islice(sources, max_docs) if max_docs else sources
         try:
             with closing(run(sink.fresh(sources), settings, workers)) as results:
                 for result in results:
@@ -168,15 +253,73 @@ def analyze(
     raise typer.Exit(1 if sink.counts["failed"] else 0)
 
 
+app.command("analyse", hidden=True, help="The same as `analyze`.")(analyze)
+
+
+def _say_unread(paths: list[str], globs: tuple[str, ...], quiet: bool) -> None:
+    """One line naming the files of the input folders that are not read (not article files by name)."""
+    from powermap.ingest import unread_files
+
+    unread = [] if quiet else unread_files(paths, globs)
+    if unread:
+        shown = ", ".join(path.name for path in unread[:3]) + (", ..." if len(unread) > 3 else "")
+        err.print(f"note: {len(unread)} files not read ({shown}): not article files by name; --glob PATTERN "
+                  "reads them", markup=False, soft_wrap=True)
+
+
+def _usage_error(message: str) -> NoReturn:
+    """One line on stderr with the fix, exit 2: the user asked for something that cannot be done."""
+    err.print(f"powermap: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _refuse_engine_options(engine: str, fmt: str, out_dir: Path | None) -> None:
+    """Options that only the Dask engine reads are refused on the local engine instead of being ignored."""
+    if engine == "dask":
+        return
+    if fmt != "jsonl":
+        _usage_error(f"--format {fmt} needs --engine dask --out-dir DIR (the local engine writes JSONL with -o, "
+                     "or a store with --db; `powermap export` writes Parquet tables from a store)")
+    if out_dir is not None:
+        _usage_error("--out-dir needs --engine dask (the local engine writes -o FILE or --db STORE)")
+
+
+def refuse_unwritable(option: str, path: Path | None) -> None:
+    """Exit 2 before the model loads when an output cannot be created: its folder is missing or read-only,
+    or the path is a folder."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        _usage_error(f"{option} {path} is a folder; name a file")
+    if not folder.is_dir():
+        _usage_error(f"{option} {path}: the folder {folder} does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _usage_error(f"{option} {path}: not writable; choose another path")
+
+
+@contextmanager
+def _open_output(option: str, path: Path) -> Iterator[TextIO]:
+    try:
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        _usage_error(f"{option} {path}: cannot write: {exc.strerror or exc}; choose another path")
+    with handle:
+        yield handle
+
+
 def _use_data_dir(data_dir: Path | None) -> None:
-    """Point every data file at the user's folder (workers inherit it) and check them all now."""
+    """Point every data file at the user's folder (workers inherit it) and check them all now: a bad
+    file of the user's (or a missing folder) is a usage error, exit 2, before the model loads."""
+    from powermap import datafiles
+
     if data_dir is not None:
         os.environ[datafiles.DATA_ENV] = str(data_dir)
     try:
         datafiles.check_all()
     except datafiles.DataFileError as exc:
         err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise typer.Exit(2) from exc
 
 
 def _progress() -> Any:
@@ -223,6 +366,8 @@ class Sink:
             err.print(f"skip  {label} ({why})", markup=False, soft_wrap=True)
 
     def take(self, result: Any) -> None:
+        from powermap.schema import Problem
+
         if result.problem is not None:
             self.counts["failed"] += 1
             _report(Problem(**result.problem), self.store, self.error_file)
@@ -232,6 +377,9 @@ class Sink:
             self.on_done(result.tokens)
 
     def _keep(self, result: Any) -> None:
+        from powermap.corpus.store import StoreError
+        from powermap.schema import Document, Problem
+
         document = Document.model_validate(result.document)
         if document.id in self.seen:  # the same content came twice in this batch: the first copy stays
             self._skip(document.source, "same content as an earlier document of this batch")
@@ -256,15 +404,15 @@ class Sink:
 
 
 def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
-                     out_dir: Path | None, fmt: str, quiet: bool) -> None:
+                     out_dir: Path | None, fmt: str, quiet: bool, globs: tuple[str, ...]) -> None:
     from powermap.engines import dask as dask_engine
+    from powermap.ingest import expand_paths
 
-    if out_dir is None or fmt not in {"jsonl", "parquet"} or "-" in paths:
-        err.print("powermap: --engine dask needs --out-dir DIR, --format jsonl|parquet and files, not stdin",
-                  markup=False)
-        raise typer.Exit(2)
+    if out_dir is None or "-" in paths:
+        _usage_error("--engine dask needs --out-dir DIR and files, not stdin")
+    files = [str(path) for path in expand_paths(paths, globs)]  # the walk with --glob; named files as given
     try:
-        counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+        counts = dask_engine.run(files, out_dir, settings, limits, scheduler, workers, fmt)
     except KeyboardInterrupt:
         err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
                   "loaded", markup=False, soft_wrap=True)
@@ -284,6 +432,7 @@ def load(
 ) -> None:
     """Put analysed documents (JSONL, complete Dask runs) into a store; exit 1 if any record was refused."""
     from powermap.corpus.load import load as load_records
+    from powermap.corpus.store import Store, StoreError
 
     refuse_overwrites(paths, {}, store=db)
     try:
@@ -301,6 +450,8 @@ def rebuild(
     db: Annotated[Path, typer.Argument(help="The SQLite store to rebuild (or upgrade from the previous layout).")],
 ) -> None:
     """Recompute the merge of corpus actors and every edge of a store, and say what moved."""
+    from powermap.corpus.store import Store, StoreError
+
     if not db.is_file():
         err.print(f"powermap: {db}: no such database", markup=False)
         raise typer.Exit(2)
@@ -321,6 +472,8 @@ def _write(out: TextIO | None, data: dict[str, Any] | None) -> None:
 
 
 def _report(problem: Problem, store: Store | None, error_file: TextIO | None) -> None:
+    from powermap.corpus.store import StoreError
+
     err.print(f"error: {problem.source}: {problem.message} [{problem.stage}]", markup=False, soft_wrap=True)
     if store is not None:
         try:
@@ -330,38 +483,57 @@ def _report(problem: Problem, store: Store | None, error_file: TextIO | None) ->
     _write(error_file, problem.model_dump())
 
 
-def _documents(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Documents and errors from a database or a JSONL file; a clear exit for anything else."""
-    if not path.exists():
-        err.print(f"powermap: {path}: no such file", markup=False)
-        raise typer.Exit(2)
-    from powermap.corpus.load import document_file
-
-    try:
-        if path.suffix in {".jsonl", ".json", ".ndjson"}:
-            return document_file(path), []
-        with Store(path, readonly=True) as store:
-            return list(store.documents()), store.problems()
-    except (StoreError, ValueError) as exc:
-        err.print(f"powermap: {exc}", markup=False)
-        raise typer.Exit(1) from exc
-
-
 @contextmanager
 def _reading(path: Path) -> Iterator[Store]:
     """The store behind a reading command (a database, or a JSONL file put into a temporary one); a clear
-    exit for anything else."""
+    exit for anything else: a file that is not powermap output is a usage error (exit 2), a damaged
+    store a failure (exit 1)."""
     if not path.exists():
         err.print(f"powermap: {path}: no such file", markup=False)
         raise typer.Exit(2)
     from powermap.corpus.load import readable_store
+    from powermap.corpus.store import StoreError
 
     try:
         with readable_store(path) as store:
             yield store
-    except (StoreError, ValueError) as exc:
+    except ValueError as exc:
+        _usage_error(f"{exc} (reading commands take a store or the JSONL of `powermap analyze`; analyse "
+                     "articles first)")
+    except StoreError as exc:
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
+
+
+def _output_format(fmt: str | None, csv_out: bool) -> str:
+    """The format a reading command prints; `--csv` stays as a deprecated spelling of `--format csv`."""
+    if not csv_out:
+        return fmt or "table"
+    if fmt not in (None, "csv"):
+        _usage_error(f"--csv and --format {fmt} disagree; use --format alone")
+    err.print("powermap: --csv is deprecated; use --format csv", markup=False)
+    return "csv"
+
+
+def _machine(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
+    """JSON Lines or CSV on stdout (CSV cells guarded against spreadsheet formulas)."""
+    from powermap.corpus.export import safe_row
+    from powermap.terminal import write_records
+
+    write_records(rows, columns, fmt, safe=safe_row)
+
+
+SHOW_COLUMNS = ["id", "source", "title", "section", "author", "published", "language", "url", "genre", "actors",
+                "quotes", "relations", "claims", "techniques", "warnings"]
+
+
+def _document_row(document: dict[str, Any]) -> dict[str, Any]:
+    """One document as a row of `show --format json|csv`: its facts, its actors by name, and counts."""
+    return {**{key: document.get(key) for key in SHOW_COLUMNS[:8]},
+            "genre": (document.get("genre") or {}).get("label"),
+            "actors": [actor["name"] for actor in document.get("actors", [])],
+            **{layer: len(document.get(layer, [])) for layer in ("quotes", "relations", "claims")},
+            "techniques": len(document.get("rhetoric", [])), "warnings": document.get("warnings", [])}
 
 
 @app.command()
@@ -369,19 +541,27 @@ def show(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
     doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or prefix).")] = None,
     text: Annotated[bool, typer.Option("--text", help="Also print the text with techniques marked.")] = False,
+    fmt: Annotated[OutputFormat | None, typer.Option("--format", case_sensitive=False, help=(
+        "table (a summary per document), json (JSON Lines: one row per document) or csv."))] = None,
 ) -> None:
-    """Print a readable summary of analysed documents."""
-    console = Console()
-    if not path.exists():
-        err.print(f"powermap: {path}: no such file", markup=False, soft_wrap=True)
-        raise typer.Exit(2)
-    documents, problems = _documents(path)
+    """Print a readable summary of analysed documents (or one row per document for machines)."""
+    from powermap.summary import print_summary
+    from powermap.terminal import cell, output_console
+
+    with _reading(path) as store:
+        documents = list(store.documents())
+        problems = [] if doc else store.problems()
     if doc:
         documents = [d for d in documents if d["id"].startswith(doc)]
-        problems = []
         if not documents:
             err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
             raise typer.Exit(1)
+    if fmt in ("json", "csv"):
+        _machine([_document_row(document) for document in documents], SHOW_COLUMNS, fmt)
+        for problem in problems:
+            err.print(f"error: {problem.source}: {problem.message} [{problem.stage}]", markup=False, soft_wrap=True)
+        return
+    console = output_console()
     print_summary(console, documents, problems)
     if text:
         from powermap.summary import marked_text
@@ -391,110 +571,105 @@ def show(
             console.print(marked_text(document))
 
 
+EDGE_COLUMNS = ["source", "source_name", "type", "target", "target_name", "count", "negated", "weight", "first",
+                "last", "documents", "asserted_by"]
+
+
 @app.command()
 def edges(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
-    types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
-    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    types: Annotated[list[RelationType] | None, typer.Option(
+        "--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Deprecated: the same as --format csv.")] = False,
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
+    fmt: Annotated[OutputFormat | None, typer.Option("--format", case_sensitive=False, help=OUTPUT_FORMAT_HELP)] = None,
 ) -> None:
     """Relations aggregated into edges (source, type, target) with counts, dates and signed weight."""
-    import csv
-
     from powermap.corpus.views import names
+    from powermap.terminal import print_table
 
+    fmt = _output_format(fmt, csv_out)
     with _reading(path) as store:
-        rows = store.edges(types or (), min_confidence=min_confidence)
+        rows = store.edges([kind.value for kind in types or ()], min_confidence=min_confidence)
         named = names(store, [row[k] for row in rows for k in ("source", "target")])
     rows = [{**row, "source_name": named.get(row["source"], row["source"]),
              "target_name": named.get(row["target"] or "", row["target"])} for row in rows]
-    if csv_out:
-        columns = ["source", "source_name", "type", "target", "target_name", "count", "negated", "weight",
-                   "first", "last", "documents", "asserted_by"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(safe_row({**row, "documents": " ".join(row["documents"]),
-                                      "asserted_by": " ".join(row["asserted_by"])}))
+    if fmt != "table":
+        _machine(rows, EDGE_COLUMNS, fmt)
         return
-    table = Table(title=f"{len(rows)} edges")
-    for column in ("source", "type", "target", "count", "negated", "weight", "first", "last", "docs"):
-        table.add_column(column, justify="right" if column in {"count", "negated", "weight", "docs"} else "left")
-    for row in rows:
-        table.add_row(cell(row["source_name"]), cell(row["type"]), cell(row["target_name"] or "-"), str(row["count"]),
-                      str(row["negated"]), f"{row['weight']:+.2f}", row["first"] or "", row["last"] or "",
-                      str(len(row["documents"])))
-    Console().print(table)
+    print_table(f"{len(rows)} edges", ["source", "type", "target", "count", "negated", "weight", "first", "last",
+                                       "docs"],
+                ([row["source_name"], row["type"], row["target_name"] or "-", str(row["count"]), str(row["negated"]),
+                  f"{row['weight']:+.2f}", row["first"] or "", row["last"] or "", str(len(row["documents"]))]
+                 for row in rows), right={"count", "negated", "weight", "docs"})
 
 
 @app.command()
 def claims(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
     show_conflicts: Annotated[bool, typer.Option("--conflicts", help="List disagreeing claims.")] = False,
-    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Deprecated: the same as --format csv.")] = False,
     top: Annotated[int, typer.Option(help="How many claims to list.", min=1)] = 50,
+    fmt: Annotated[OutputFormat | None, typer.Option("--format", case_sensitive=False, help=OUTPUT_FORMAT_HELP)] = None,
 ) -> None:
     """Claims ranked by check-worthiness across the corpus, or the conflicts between them."""
-    import csv
-
     from powermap.corpus.views import claim_conflicts, ranked_claims
+    from powermap.terminal import print_table
 
+    fmt = _output_format(fmt, csv_out)
     with _reading(path) as store:
         found = claim_conflicts(store) if show_conflicts else ranked_claims(store, top)
     if show_conflicts:
-        rows = [{"kind": c.kind, "actors": " ".join(c.actors), "predicate": c.predicate, "unit": c.unit,
+        rows = [{"kind": c.kind, "actors": list(c.actors), "predicate": c.predicate, "unit": c.unit,
                  "document": e["document"], "claim": e["claim"], "value": e.get("value", e.get("date")),
                  "text": e["text"]} for c in found for e in c.claims]
         columns = ["kind", "actors", "predicate", "unit", "document", "claim", "value", "text"]
     else:
         rows = [{"score": r["checkworthiness"], "kind": r["kind"], "document": r["document"], "claim": r["id"],
-                 "quantities": "; ".join(f"{q['text']}={q['value']:g} {q['unit'] or ''}".strip()
-                                         for q in r["quantities"]),
-                 "dates": "; ".join(f"{d['text']}={d['iso'] or '?'}" for d in r["dates"]),
-                 "reasons": " ".join(r["reasons"]), "text": r["text"]} for r in found]
+                 "quantities": [{"text": q["text"], "value": q["value"], "unit": q["unit"]} for q in r["quantities"]],
+                 "dates": [{"text": d["text"], "iso": d["iso"]} for d in r["dates"]],
+                 "reasons": list(r["reasons"]), "text": r["text"]} for r in found]
         columns = ["score", "kind", "document", "claim", "quantities", "dates", "reasons", "text"]
-    if csv_out:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(safe_row(row) for row in rows)
+    if fmt != "table":
+        _machine(rows, columns, fmt)
         return
-    table = Table(title=f"{len(rows)} {'conflicting claims' if show_conflicts else 'claims'}")
-    for column in columns:
-        table.add_column(column, ratio=4 if column == "text" else 1)
-    for row in rows:
-        table.add_row(*(cell(str(row[c] if row[c] is not None else "")) for c in columns))
-    Console().print(table)
+    print_table(f"{len(rows)} {'conflicting claims' if show_conflicts else 'claims'}", columns,
+                ([_claim_cell(column, row[column]) for column in columns] for row in rows), ratios={"text": 4})
+
+
+def _claim_cell(column: str, value: Any) -> str:
+    """A claims table cell for people: figures as `text=value unit`, dates as `text=iso`, lists joined."""
+    if column == "quantities":
+        return "; ".join(f"{q['text']}={q['value']:g} {q['unit'] or ''}".strip() for q in value)
+    if column == "dates":
+        return "; ".join(f"{d['text']}={d['iso'] or '?'}" for d in value)
+    if isinstance(value, list):
+        return " ".join(value)
+    return "" if value is None else str(value)
 
 
 @app.command()
 def graph(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json or csv.")] = "graphml",
+    fmt: Annotated[Literal["graphml", "gexf", "json", "csv"], typer.Option(
+        "--format", case_sensitive=False, help="graphml, gexf, json or csv.")] = "graphml",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write it.")] = None,
-    types: Annotated[list[str] | None, typer.Option("--type", help="Only these relation types.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only relations dated on or after (YYYY[-MM[-DD]]).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only relations dated on or before.")] = None,
+    types: Annotated[list[RelationType] | None, typer.Option(
+        "--type", case_sensitive=False, metavar="TYPE", help=TYPE_HELP)] = None,
+    since: Annotated[str | None, typer.Option(parser=iso_date, help=(
+        "Only relations dated on or after (YYYY[-MM[-DD]])."))] = None,
+    until: Annotated[str | None, typer.Option(parser=iso_date, help="Only relations dated on or before.")] = None,
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
     """The power network: actors (type, country, mentions) and aggregated relation edges."""
     from powermap.corpus.graph import build, write
-    from powermap.dates import bounds
 
-    if fmt not in {"graphml", "gexf", "json", "csv"}:
-        err.print(f"powermap: unknown format {fmt!r} (graphml, gexf, json, csv)", markup=False)
-        raise typer.Exit(2)
     refuse_overwrites([path], {"-o": output or Path(f"powermap-graph.{fmt}")})
-    for option, value in (("--since", since), ("--until", until)):
-        try:
-            if value is not None:
-                bounds(value)
-        except ValueError as exc:
-            err.print(f"powermap: {option}: {exc}", markup=False)
-            raise typer.Exit(2) from exc
+    refuse_unwritable("-o", output)
     with _reading(path) as store:
-        network = build(store, types or (), since, until, min_confidence)
+        network = build(store, [kind.value for kind in types or ()], since, until, min_confidence)
     target = output or Path(f"powermap-graph.{fmt}")
     write(network, target, fmt)
     err.print(f"{network.number_of_nodes()} actors, {network.number_of_edges()} edges -> {target}", markup=False)
@@ -503,17 +678,16 @@ def graph(
 @app.command()
 def export(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
+    fmt: Annotated[Literal["csv", "jsonl", "parquet"], typer.Option(
+        "--format", case_sensitive=False, help="csv, jsonl or parquet.")] = "csv",
     out_dir: Annotated[Path, typer.Option("-o", "--out-dir", help="Folder for the tables.")] = Path("export"),
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
     """Tables of documents, actors, mentions, relations, quotes, claims and rhetoric."""
+    from powermap.corpus.edges import confident
     from powermap.corpus.export import write
 
-    if fmt not in {"csv", "jsonl", "parquet"}:
-        err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
-        raise typer.Exit(2)
     refuse_overwrites([path], {}, {"-o": out_dir})
     with _reading(path) as store:
         for written in write(confident(store.documents(), min_confidence), out_dir, fmt):
@@ -531,6 +705,7 @@ def serve(
     """The local web app over a database, opened read-only."""
     import uvicorn
 
+    from powermap.corpus.store import Store, StoreError
     from powermap.web.app import create_app
 
     if not path.exists():
@@ -821,6 +996,7 @@ def pipeline(
     data_dir: Annotated[Path | None, typer.Option(help="Check your own data files too.")] = None,
 ) -> None:
     """Print the stages in order with what each requires and assigns; refuse a chain that cannot run."""
+    from powermap.nlp import ModelError
     from powermap.pipeline import Pipeline, PipelineError
 
     _use_data_dir(data_dir)
@@ -840,6 +1016,8 @@ def pipeline(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document (powermap/1)."""
+    from powermap.schema import json_schema
+
     typer.echo(json.dumps(json_schema(), indent=2))
 
 

@@ -26,7 +26,8 @@ def run(folder: Path) -> dict[str, object]:
     command = [sys.executable, "-m", "powermap", "analyze"]
     subprocess.run([*command, str(good), "--db", str(db), "--quiet"], check=True)
     before = sqlite3.connect(db).execute("SELECT id, raw, document FROM documents").fetchall()
-    result = subprocess.run([*command, str(inputs), "--db", str(db), "--errors", str(folder / "errors.jsonl")],
+    result = subprocess.run([*command, str(inputs), "--glob", "*", "--db", str(db),  # every file, whatever its name
+                             "--errors", str(folder / "errors.jsonl")],
                             capture_output=True, text=True, timeout=1800)
     lines = result.stderr.splitlines()
     checks = []

@@ -5,6 +5,7 @@ A source that cannot be read comes out with `error` set, so a batch always goes 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 import sys
@@ -16,12 +17,17 @@ from typing import BinaryIO
 from powermap.analysis import Source
 from powermap.ingest.decode import DecodeError, decode, escaped, valid_text
 from powermap.ingest.html import read_html
-from powermap.ingest.jsonl import read_jsonl
+from powermap.ingest.jsonl import read_json, read_jsonl
 from powermap.ingest.warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+# What a directory walk reads unless `--glob` says otherwise: article files, not the scripts, notes and
+# READMEs that sit beside them (a file named explicitly is always read, whatever its name).
+ARTICLE_GLOBS: tuple[str, ...] = ("*.txt", "*.text", "*.html", "*.htm", "*.xhtml", "*.warc", "*.warc.gz",
+                                  "*.arc.gz", "*.jsonl", "*.ndjson", "*.json")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ def _kind(path: Path, head: bytes) -> str:
         return "html"
     if path.suffix.lower() in JSONL_SUFFIXES:
         return "jsonl"
+    if path.suffix.lower() in JSON_SUFFIXES:
+        return "json"
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text"
     return _sniff(head)
@@ -116,6 +124,9 @@ def read_path(path: Path, limits: Limits) -> Iterator[Source]:
         if kind == "jsonl":
             yield from read_jsonl(handle, label, limits.max_bytes)
             return
+        if kind == "json":
+            yield from read_json(handle, label, limits.max_bytes)
+            return
         data = handle.read(limits.max_bytes + 1)  # never trust st_size: it can change, or lie
         if len(data) > limits.max_bytes:
             reported = os.fstat(handle.fileno()).st_size
@@ -151,50 +162,70 @@ def _sanitised(source: Source) -> Source:
                    published=name(source.published), given_id=name(source.given_id), error=error)
 
 
-def _files(directory: Path) -> Iterator[Path]:
-    """Every non-hidden entry below `directory` that is not a folder: FIFOs and devices too, so that
-    each gets its own refusal instead of vanishing from the batch."""
+def wanted(relative: Path, globs: Iterable[str]) -> bool:
+    """Whether a file found by a walk matches one of `globs` (case aside): a pattern with a `/` is matched
+    against the path below the folder, any other against the file name."""
+    name, below = relative.name.lower(), relative.as_posix().lower()
+    return any(fnmatch.fnmatchcase(below if "/" in pattern else name, pattern.lower()) for pattern in globs)
+
+
+def _files(directory: Path, globs: Iterable[str] = ARTICLE_GLOBS) -> Iterator[Path]:
+    """Every non-hidden entry below `directory` that is not a folder and matches `globs`: FIFOs and
+    devices too, so that each gets its own refusal instead of vanishing from the batch."""
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if not path.is_dir():
+        if not path.is_dir() and wanted(relative, globs):
             yield path
 
 
-def expand_paths(inputs: Iterable[str]) -> Iterator[Path]:
-    """Every file named by `inputs`, directories expanded (for engines that split work by file)."""
+def expand_paths(inputs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) -> Iterator[Path]:
+    """Every file named by `inputs`, directories expanded to the files matching `globs` (for engines that
+    split work by file); a file named explicitly is kept whatever its name."""
+    globs = tuple(globs)
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            yield from _files(path)
+            yield from _files(path, globs)
         else:
             yield path
 
 
-def count_documents(inputs: list[str]) -> int | None:
-    """How many documents the inputs hold, when that is known without reading them (no WARC, JSONL, stdin)."""
+def unread_files(inputs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) -> list[Path]:
+    """The non-hidden files of the input directories that `globs` leaves out, so a caller can say what a
+    walk did not read instead of dropping it silently."""
+    globs = tuple(globs)
+    return [path for item in inputs if item != "-" and Path(item).is_dir() for path in _files(Path(item), ("*",))
+            if not wanted(path.relative_to(item), globs)]
+
+
+def count_documents(inputs: list[str], globs: Iterable[str] = ARTICLE_GLOBS) -> int | None:
+    """How many documents the inputs hold, when that is known without reading them (no WARC, JSON(L), stdin)."""
     if "-" in inputs:
         return None
     total = 0
-    for path in expand_paths(inputs):
+    for path in expand_paths(inputs, globs):
         name = path.name.lower()
-        if name.endswith((".warc", ".warc.gz", ".arc.gz")) or path.suffix.lower() in JSONL_SUFFIXES:
+        if name.endswith((".warc", ".warc.gz", ".arc.gz")) or path.suffix.lower() in JSONL_SUFFIXES | JSON_SUFFIXES:
             return None
         total += 1
     return total
 
 
-def read_sources(inputs: Iterable[str], limits: Limits | None = None) -> Iterator[Source]:
-    """Lazily read every document named by `inputs`: files, directories (recursive) or `-`."""
+def read_sources(inputs: Iterable[str], limits: Limits | None = None,
+                 globs: Iterable[str] = ARTICLE_GLOBS) -> Iterator[Source]:
+    """Lazily read every document named by `inputs`: files, directories (recursive, the files matching
+    `globs`) or `-`."""
     limits = limits or Limits()
+    globs = tuple(globs)
     for item in inputs:
         if item == "-":
             yield from _guarded(_read_stdin(limits), "stdin")
             continue
         path = Path(item)
         if path.is_dir():
-            for file in _files(path):
+            for file in _files(path, globs):
                 yield from _guarded(read_path(file, limits), str(file))
         elif path.exists() or path.is_symlink():
             yield from _guarded(read_path(path, limits), item)
