@@ -1038,9 +1038,11 @@ def report(
         err.print(f"powermap: {target.parent}: no such directory (make it, or choose another -o)", markup=False,
                   soft_wrap=True)
         raise typer.Exit(2)
-    documents, problems = _documents(path)
+    with _reading(path) as store:
+        documents = list(store.documents())
+        problems = [] if doc else store.problems()
     if doc:
-        documents, problems = [d for d in documents if d["id"].startswith(doc)], []
+        documents = [d for d in documents if d["id"].startswith(doc)]
         if not documents:
             err.print(f"powermap: no document {doc!r} in {path} (powermap show {path} lists the ids)", markup=False,
                       soft_wrap=True)
