@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from powermap import __version__, datafiles
-from powermap.corpus.edges import confident
 from powermap.corpus.export import safe_row
 from powermap.corpus.store import Store, StoreError
 from powermap.ingest import Limits, count_documents, read_sources
@@ -508,7 +507,8 @@ def export(
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
-    """Tables of documents, actors, mentions, relations, quotes, claims and rhetoric."""
+    """One table per layer (documents, actors, mentions, wire items, quotes, relations, claims, rhetoric,
+    stance), the corpus edges and the errors, with names beside actor ids."""
     from powermap.corpus.export import write
 
     if fmt not in {"csv", "jsonl", "parquet"}:
@@ -516,7 +516,7 @@ def export(
         raise typer.Exit(2)
     refuse_overwrites([path], {}, {"-o": out_dir})
     with _reading(path) as store:
-        for written in write(confident(store.documents(), min_confidence), out_dir, fmt):
+        for written in write(store, out_dir, fmt, min_confidence):
             err.print(f"wrote {written}", markup=False)
 
 
