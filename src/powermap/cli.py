@@ -117,11 +117,19 @@ def analyze(
                                                 "(local engine).", min=0.01)] = 120.0,
     data_dir: Annotated[Path | None, typer.Option(help="A folder of your own data files (gazetteer/, triggers.yaml, "
                                                        "cues.yaml, ...), added to the packaged ones.")] = None,
+    reanalyse_changed: Annotated[bool, typer.Option(
+        "--reanalyse-changed", help="With --db: also re-analyse stored documents that were analysed with other "
+                                    "data files, models or spaCy pipeline than now.")] = False,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
+    from powermap import versions
     from powermap.engines.local import Settings
 
     refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
+    if reanalyse_changed and (db is None or engine != "local"):
+        err.print("powermap: --reanalyse-changed compares with what a store recorded: give --db STORE (local "
+                  "engine; load a Dask run with `powermap load --force`)", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
     _use_data_dir(data_dir)
     settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
@@ -144,6 +152,7 @@ def analyze(
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
         sink = Sink(store, out, error_file, quiet, force)
+        sink.versions, sink.changed = versions.current(model), reanalyse_changed
         progress = None if quiet or not err.is_terminal else stack.enter_context(_progress())
         task = progress.add_task("analysing", total=count_documents(paths), tokens=0, failed=0) if progress else None
         sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
@@ -168,9 +177,17 @@ def analyze(
 
 
 def _use_data_dir(data_dir: Path | None) -> None:
-    """Point every data file at the user's folder (workers inherit it) and check them all now."""
+    """Point every data file at the user's folder (workers inherit it), else at the one of the environment or
+    of the settings file (powermap.config), and check them all now."""
+    from powermap import config
+
     if data_dir is not None:
         os.environ[datafiles.DATA_ENV] = str(data_dir)
+    try:
+        config.apply()
+    except config.ConfigError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     try:
         datafiles.check_all()
     except datafiles.DataFileError as exc:
@@ -204,15 +221,20 @@ class Sink:
         self.tokens = 0
         self.seen: set[str] = set()  # ids written in this batch: the same content twice is written once
         self.on_done: Any = None
+        self.versions: dict[str, Any] | None = None  # what this run analyses with, recorded with each document
+        self.changed = False  # --reanalyse-changed: what was analysed with other versions is not skipped
 
     def fresh(self, sources: Any) -> Any:
-        """Sources not yet stored by this version (all of them with --force)."""
+        """Sources not yet stored by this version (with --reanalyse-changed, with these versions; all of them
+        with --force)."""
+        compared = self.versions if self.changed else None
         for source in sources:
-            if self.store and not self.force and not source.error and self.store.has(source.id, __version__):
+            if self.store and not self.force and not source.error and self.store.has(source.id, __version__,
+                                                                                     compared):
                 if source.id not in self.seen:
                     self.seen.add(source.id)
                     _write(self.out, self.store.document(source.id))
-                self._skip(source.label, "already stored")
+                self._skip(source.label, "already stored" + (" with these versions" if self.changed else ""))
                 continue
             yield source
 
@@ -236,7 +258,8 @@ class Sink:
             self._skip(document.source, "same content as an earlier document of this batch")
             return
         try:
-            stored = self.store is None or self.store.save(document, result.raw, replace=self.force)
+            stored = self.store is None or self.store.save(document, result.raw, replace=self.force,
+                                                           versions=self.versions, changed=self.changed)
         except StoreError as exc:
             self.counts["failed"] += 1
             _report(Problem(source=document.source, stage="store", message=str(exc)), None, self.error_file)
@@ -264,6 +287,9 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
         raise typer.Exit(2)
     try:
         counts = dask_engine.run(paths, out_dir, settings, limits, scheduler, workers, fmt)
+    except dask_engine.MissingExtra as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
                   "loaded", markup=False, soft_wrap=True)
