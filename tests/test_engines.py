@@ -226,3 +226,19 @@ def test_dask_parquet_parts_read_back_and_load_like_a_local_run(tmp_path):
     assert actors and edges and (actors, edges) == _corpus_view(loaded_db)
     with Store(loaded_db, readonly=True) as store:
         assert all(store.versions(doc_id) == versions.current() for doc_id in local)
+
+
+def test_dask_parquet_without_pandas_is_one_line_naming_the_extra(tmp_path, monkeypatch):
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pandas" else found(name, *a))
+    (tmp_path / "a.txt").write_text("Russia attacked Ukraine.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path / "a.txt"), "--engine", "dask", "--format", "parquet",
+                                      "--out-dir", str(tmp_path / "parts")])
+    assert result.exit_code == 1 and "pip install 'powermap[parquet]'" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "parts").exists()

@@ -209,3 +209,17 @@ def test_reanalyse_changed_redoes_documents_analysed_with_other_user_data(tmp_pa
         assert store.count() == 2 and store.versions(stored[str(before)]["id"]) == recorded[str(after)]
     kestrin = [a for a in stored[str(before)]["actors"] if a["name"] == "Orvald Kestrin"]
     assert kestrin and kestrin[0]["origin"] == "gazetteer" and kestrin[0]["country"] == "NOR"
+
+
+@pytest.mark.parametrize("options", [[], ["--engine", "dask", "--out-dir", "parts"]], ids=["no store", "dask"])
+def test_reanalyse_changed_without_a_store_is_a_one_line_usage_error(tmp_path, options):
+    from typer.testing import CliRunner
+
+    from powermap.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Russia attacked Ukraine.", encoding="utf-8")
+    options = [str(tmp_path / o) if o == "parts" else o for o in options]
+    result = CliRunner().invoke(app, ["analyze", str(article), "--reanalyse-changed", *options])
+    assert result.exit_code == 2 and "give --db STORE" in result.output
+    assert len(result.output.strip().splitlines()) == 1

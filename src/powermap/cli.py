@@ -122,7 +122,7 @@ def analyze(
                                     "data files, models or spaCy pipeline than now.")] = False,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed."""
-    from powermap import versions
+    from powermap import config, versions
     from powermap.engines.local import Settings
 
     refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
@@ -131,7 +131,8 @@ def analyze(
                   "engine; load a Dask run with `powermap load --force`)", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     _use_data_dir(data_dir)
-    settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
+    # The pipeline named on the command line, else in POWERMAP_MODEL, where _use_data_dir put the settings file's.
+    settings = Settings(model=model or os.environ.get(config.MODEL_ENV) or None, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
     if engine == "dask":
         _analyze_on_dask(paths, settings, limits, scheduler, workers, out_dir, fmt, quiet)
@@ -152,7 +153,7 @@ def analyze(
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         error_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
         sink = Sink(store, out, error_file, quiet, force)
-        sink.versions, sink.changed = versions.current(model), reanalyse_changed
+        sink.versions, sink.changed = versions.current(settings.model), reanalyse_changed
         progress = None if quiet or not err.is_terminal else stack.enter_context(_progress())
         task = progress.add_task("analysing", total=count_documents(paths), tokens=0, failed=0) if progress else None
         sink.on_done = (lambda tokens: progress.update(task, advance=1, tokens=sink.tokens,
