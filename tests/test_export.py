@@ -6,11 +6,12 @@ import json
 
 import networkx as nx
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from powermap.cli import app
-from powermap.corpus.export import COLUMNS, TABLES
+from powermap.corpus.export import COLUMNS, TABLES, parquet_schema
 from powermap.corpus.store import Store
 from powermap.schema import Problem
 
@@ -126,6 +127,20 @@ def test_an_empty_store_exports_every_table_with_its_columns(tmp_path, fmt):
         assert len(frame) == 0
         if fmt != "jsonl":  # an empty JSONL file has no lines to carry column names
             assert list(frame.columns) == list(COLUMNS[table])
+        if fmt == "parquet":  # typed as a full table is: numbers stay numbers, in every export
+            assert pq.read_schema(tmp_path / "out" / f"{table}.parquet").equals(parquet_schema(table))
+
+
+def test_parquet_tables_keep_their_types_when_full_and_in_several_row_groups(db, tmp_path, monkeypatch):
+    from powermap.corpus import export
+
+    monkeypatch.setattr(export, "PARQUET_ROWS", 2)  # every few rows a row group of its own
+    assert runner.invoke(app, ["export", str(db), "--format", "parquet", "-o", str(tmp_path)]).exit_code == 0
+    mentions = pq.ParquetFile(tmp_path / "mentions.parquet")
+    assert mentions.metadata.num_row_groups > 1 and mentions.schema_arrow.equals(parquet_schema("mentions"))
+    frame = pd.read_parquet(tmp_path / "relations.parquet")
+    assert str(frame["start"].dtype) == "int64" and str(frame["negated"].dtype) == "bool"
+    assert str(frame["confidence"].dtype) == "float64"
 
 
 @pytest.mark.parametrize(("fmt", "read"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])

@@ -23,10 +23,13 @@ from powermap.schema import SCHEMA_VERSION
 MODELS: Path = Path(str(resources.files("powermap") / "models"))
 
 
-def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file under `folder` (hidden ones too: a user's edit is an edit) with its size and time."""
+DATA_FILES = ("*.yaml", "gazetteer/*.yaml")  # what the data loader reads of a data folder (datafiles)
+
+
+def _listing(folder: Path, patterns: tuple[str, ...] = ("**/*",)) -> tuple[tuple[str, int, int], ...]:
+    """The files of `folder` that match `patterns`, with their sizes and times."""
     found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}):
         status = path.stat()
         found.append((path.relative_to(folder).as_posix(), status.st_size, status.st_mtime_ns))
     return tuple(found)
@@ -38,12 +41,13 @@ def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def folder_digest(folder: Path | None) -> str | None:
-    """The SHA-256 of a folder's file names and contents (16 hex digits); None for no folder."""
+def folder_digest(folder: Path | None, patterns: tuple[str, ...] = DATA_FILES) -> str | None:
+    """The SHA-256 of the names and contents of a folder's data files (16 hex digits); None for no folder.
+    Other files (the packaged evaluation sets, an editor's backup) change no analysis."""
     if folder is None or not folder.is_dir():
         return None
     digest = hashlib.sha256()
-    for name, size, mtime_ns in _listing(folder):
+    for name, size, mtime_ns in _listing(folder, patterns):
         digest.update(f"{name}\0{_file_digest(folder / name, size, mtime_ns)}\0".encode())
     return digest.hexdigest()[:16]
 
@@ -76,7 +80,7 @@ def current(model: str | None = None) -> dict[str, Any]:
     gazetteer = os.environ.get(datafiles.GAZETTEER_ENV)
     return {"powermap": __version__, "schema": SCHEMA_VERSION,
             "data": {"packaged": folder_digest(Path(str(datafiles.PACKAGED))), "user": folder_digest(user),
-                     "gazetteer": folder_digest(Path(gazetteer)) if gazetteer else None},
+                     "gazetteer": folder_digest(Path(gazetteer), ("*.yaml",)) if gazetteer else None},
             "models": model_files(), "spacy": spacy_pipeline(model)}
 
 

@@ -166,34 +166,62 @@ def edge_rows(store: Store, min_confidence: float = 0.0) -> list[dict[str, Any]]
              "target_name": named.get(e["target"] or ""), **{k: e[k] for k in COLUMNS["edges"][5:]}} for e in edges]
 
 
-class _TableFile:
-    """One table's file, written a document's rows at a time: the export never holds the corpus. Parquet
-    keeps its table's rows until the end (a column's type is only known from all of them)."""
+# Column types of the Parquet tables (every other column is text, lists as JSON text), so that a table has
+# the same schema in every export, an empty one or one whose column is all null included.
+_NUMBERS = {"start": "int64", "end": "int64", "trigger_start": "int64", "trigger_end": "int64", "mentions": "int64",
+            "count": "int64", "confidence": "float64", "checkworthiness": "float64", "value": "float64",
+            "weight": "float64", "genre_score": "float64"}
+_TYPES = {("relations", "negated"): "bool_", ("edges", "negated"): "int64"}
+PARQUET_ROWS = 10_000  # rows of a table held before they are written as one row group
 
-    def __init__(self, path: Path, fmt: str, columns: tuple[str, ...]) -> None:
-        self.path, self.fmt, self.columns = path, fmt, columns
+
+def parquet_schema(table: str) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(column, getattr(pa, _TYPES.get((table, column), _NUMBERS.get(column, "string")))())
+                      for column in COLUMNS[table]])
+
+
+class _TableFile:
+    """One table's file, written a document's rows at a time: the export never holds the corpus (Parquet
+    holds at most PARQUET_ROWS rows of a table before it writes them)."""
+
+    def __init__(self, path: Path, fmt: str, table: str) -> None:
+        self.path, self.fmt, self.columns = path, fmt, COLUMNS[table]
         self.handle = path.open("w", newline="", encoding="utf-8") if fmt in {"csv", "jsonl"} else None
-        self.writer = csv.DictWriter(self.handle, fieldnames=list(columns)) if fmt == "csv" else None
+        self.writer = csv.DictWriter(self.handle, fieldnames=list(self.columns)) if fmt == "csv" else None
         if self.writer is not None:
             self.writer.writeheader()
+        self.parquet: Any = None
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            self.parquet = pq.ParquetWriter(path, parquet_schema(table))
         self.kept: list[dict[str, Any]] = []
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         if self.writer is not None:
             self.writer.writerows(safe_row(flat_row(row)) for row in rows)
-        elif self.fmt == "jsonl":
-            self.handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))  # type: ignore[union-attr]
+        elif self.handle is not None:
+            self.handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         else:
             self.kept.extend(flat_row(row) for row in rows)
+            if len(self.kept) >= PARQUET_ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.kept:
+            self.parquet.write_table(pa.Table.from_pylist(self.kept, schema=self.parquet.schema))
+            self.kept = []
 
     def close(self) -> None:
-        if self.fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            table = pa.Table.from_pylist(self.kept) if self.kept else \
-                pa.table({column: pa.array([], pa.string()) for column in self.columns})
-            pq.write_table(table, self.path)
+        if self.parquet is not None:
+            try:
+                self._flush()
+            finally:
+                self.parquet.close()
         if self.handle is not None:
             self.handle.close()
 
@@ -206,7 +234,7 @@ def write_tables(documents: Iterable[dict[str, Any]], folder: Path, fmt: str, el
         raise ValueError(f"unknown export format {fmt!r} ({', '.join(FORMATS)})")
     folder.mkdir(parents=True, exist_ok=True)
     names = [*DOCUMENT_TABLES, *(extra or {})]
-    files = {name: _TableFile(folder / f"{name}.{fmt}", fmt, COLUMNS[name]) for name in names}
+    files = {name: _TableFile(folder / f"{name}.{fmt}", fmt, name) for name in names}
     try:
         for rows in tables(documents, elsewhere):
             for name, found in rows.items():
