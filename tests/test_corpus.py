@@ -46,7 +46,8 @@ def test_graph_files_read_back(corpus_file, tmp_path, fmt):
     assert graph.nodes["state:RUS"]["type"] == "state" and graph.nodes["state:RUS"]["country"] == "RUS"
     attacks = [d for s, t, d in graph.edges(data=True) if (s, t) == ("state:RUS", "state:UKR")
                and d["relation"] == "ASSAULT"]
-    assert attacks and int(attacks[0]["count"]) == 2 and float(attacks[0]["weight"]) < 0
+    assert attacks and int(attacks[0]["count"]) == 2 == float(attacks[0]["weight"])
+    assert int(attacks[0]["sign"]) == -1 and float(attacks[0]["signed_weight"]) < 0
 
 
 def test_graph_filters_by_type_and_date(corpus_file, tmp_path):
@@ -55,7 +56,7 @@ def test_graph_filters_by_type_and_date(corpus_file, tmp_path):
                                  "--type", "ASSAULT", "--since", "2022-01", "--until", "2022-12"])
     assert result.exit_code == 0
     rows = list(csv.DictReader(target.open()))
-    assert [(r["source"], r["type"], r["target"], r["count"]) for r in rows] == [
+    assert [(r["Source"], r["relation"], r["Target"], r["count"]) for r in rows] == [
         ("state:RUS", "ASSAULT", "state:UKR", "1")]
     assert (tmp_path / "g-nodes.csv").exists()
 
@@ -64,7 +65,8 @@ def test_graph_filters_by_type_and_date(corpus_file, tmp_path):
 def test_exports(corpus_file, tmp_path, fmt):
     result = runner.invoke(app, ["export", str(corpus_file), "--format", fmt, "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    for table in ("documents", "actors", "mentions", "relations", "quotes", "claims", "rhetoric"):
+    for table in ("documents", "actors", "mentions", "wire_items", "relations", "quotes", "claims", "rhetoric",
+                  "stance", "edges", "errors"):
         assert (tmp_path / f"{table}.{fmt}").exists()
     relations = tmp_path / f"relations.{fmt}"
     if fmt == "csv":

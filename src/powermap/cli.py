@@ -196,8 +196,12 @@ def analyze(
     globs: Annotated[list[str] | None, typer.Option(
         "--glob", help="Which files of a directory to read (repeatable; default: "
                        "*.txt *.text *.html *.htm *.xhtml *.warc *.warc.gz *.arc.gz *.jsonl *.ndjson *.json).")] = None,
+    reanalyse_changed: Annotated[bool, typer.Option(
+        "--reanalyse-changed", help="With --db: also re-analyse stored documents that were analysed with other "
+                                    "data files, models or spaCy pipeline than now.")] = False,
 ) -> None:
     """Analyse articles; exit 0 if every document succeeded, 1 if any failed (also spelt `analyse`)."""
+    from powermap import config, versions
     from powermap.engines.local import Settings
     from powermap.ingest import ARTICLE_GLOBS, Limits, count_documents, read_sources
 
@@ -207,8 +211,12 @@ def analyze(
     refuse_overwrites(paths, {"-o": output, "--errors": errors}, {"--out-dir": out_dir}, store=db)
     for option, target in (("-o", output), ("--errors", errors), ("--db", db)):
         refuse_unwritable(option, target)
+    if reanalyse_changed and (db is None or engine != "local"):
+        _usage_error("--reanalyse-changed compares with what a store recorded: give --db STORE (local engine; "
+                     "load a Dask run with `powermap load --force`)")
     _use_data_dir(data_dir)
-    settings = Settings(model=model, max_chars=max_chars, timeout=timeout)
+    # The pipeline named on the command line, else in POWERMAP_MODEL, where _use_data_dir put the settings file's.
+    settings = Settings(model=model or os.environ.get(config.MODEL_ENV) or None, max_chars=max_chars, timeout=timeout)
     limits = Limits(max_bytes=max_bytes, max_chars=max_chars, max_archive_bytes=max_archive_bytes)
     article_globs = tuple(globs or ARTICLE_GLOBS)
     _say_unread(paths, article_globs, quiet)
@@ -230,6 +238,7 @@ def analyze(
         out = sys.stdout if to_stdout else stack.enter_context(_open_output("-o", output)) if output else None
         error_file = stack.enter_context(_open_output("--errors", errors)) if errors else None
         sink = Sink(store, out, error_file, quiet, force)
+        sink.versions, sink.changed = versions.current(settings.model), reanalyse_changed
         progress = None if quiet or not err.is_terminal else stack.enter_context(_progress())
         total = count_documents(paths, article_globs) if progress else None
         task = progress.add_task("analysing", total=total, tokens=0, failed=0) if progress else None
@@ -309,12 +318,18 @@ def _open_output(option: str, path: Path) -> Iterator[TextIO]:
 
 
 def _use_data_dir(data_dir: Path | None) -> None:
-    """Point every data file at the user's folder (workers inherit it) and check them all now: a bad
-    file of the user's (or a missing folder) is a usage error, exit 2, before the model loads."""
-    from powermap import datafiles
+    """Point every data file at the user's folder (workers inherit it), else at the one of the environment or
+    of the settings file (powermap.config), and check them all now: a bad file of the user's (or a missing
+    folder) is a usage error, exit 2, before the model loads."""
+    from powermap import config, datafiles
 
     if data_dir is not None:
         os.environ[datafiles.DATA_ENV] = str(data_dir)
+    try:
+        config.apply()
+    except config.ConfigError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     try:
         datafiles.check_all()
     except datafiles.DataFileError as exc:
@@ -348,15 +363,20 @@ class Sink:
         self.tokens = 0
         self.seen: set[str] = set()  # ids written in this batch: the same content twice is written once
         self.on_done: Any = None
+        self.versions: dict[str, Any] | None = None  # what this run analyses with, recorded with each document
+        self.changed = False  # --reanalyse-changed: what was analysed with other versions is not skipped
 
     def fresh(self, sources: Any) -> Any:
-        """Sources not yet stored by this version (all of them with --force)."""
+        """Sources not yet stored by this version (with --reanalyse-changed, with these versions; all of them
+        with --force)."""
+        compared = self.versions if self.changed else None
         for source in sources:
-            if self.store and not self.force and not source.error and self.store.has(source.id, __version__):
+            if self.store and not self.force and not source.error and self.store.has(source.id, __version__,
+                                                                                     compared):
                 if source.id not in self.seen:
                     self.seen.add(source.id)
                     _write(self.out, self.store.document(source.id))
-                self._skip(source.label, "already stored")
+                self._skip(source.label, "already stored" + (" with these versions" if self.changed else ""))
                 continue
             yield source
 
@@ -385,7 +405,8 @@ class Sink:
             self._skip(document.source, "same content as an earlier document of this batch")
             return
         try:
-            stored = self.store is None or self.store.save(document, result.raw, replace=self.force)
+            stored = self.store is None or self.store.save(document, result.raw, replace=self.force,
+                                                           versions=self.versions, changed=self.changed)
         except StoreError as exc:
             self.counts["failed"] += 1
             _report(Problem(source=document.source, stage="store", message=str(exc)), None, self.error_file)
@@ -413,6 +434,9 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
     files = [str(path) for path in expand_paths(paths, globs)]  # the walk with --glob; named files as given
     try:
         counts = dask_engine.run(files, out_dir, settings, limits, scheduler, workers, fmt)
+    except dask_engine.MissingExtra as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
                   "loaded", markup=False, soft_wrap=True)
@@ -684,13 +708,13 @@ def export(
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0, max=1, help="Only relations at least this confident (0-1).")] = 0.0,
 ) -> None:
-    """Tables of documents, actors, mentions, relations, quotes, claims and rhetoric."""
-    from powermap.corpus.edges import confident
+    """One table per layer (documents, actors, mentions, wire items, quotes, relations, claims, rhetoric,
+    stance), the corpus edges and the errors, with names beside actor ids."""
     from powermap.corpus.export import write
 
     refuse_overwrites([path], {}, {"-o": out_dir})
     with _reading(path) as store:
-        for written in write(confident(store.documents(), min_confidence), out_dir, fmt):
+        for written in write(store, out_dir, fmt, min_confidence):
             err.print(f"wrote {written}", markup=False)
 
 

@@ -36,6 +36,7 @@ class Record:
     raw: str | None = None
     problem: dict[str, Any] | None = None
     error: str | None = None
+    versions: dict[str, Any] | None = None  # what a Dask worker analysed it with
 
 
 def _is_part(path: Path) -> bool:
@@ -122,7 +123,9 @@ def _record(data: Any, where: str) -> Record:
     if not isinstance(data, dict):
         return Record(where, error=f"not a JSON object but {type(data).__name__}")
     if "document" in data or "problem" in data:
-        return Record(where, data.get("document"), data.get("raw"), data.get("problem"))
+        versions = data.get("versions")
+        return Record(where, data.get("document"), data.get("raw"), data.get("problem"),
+                      versions=versions if isinstance(versions, dict) else None)
     return Record(where, document=data)
 
 
@@ -134,10 +137,9 @@ def records(paths: Iterable[Path], warn: Callable[[str], None] = lambda message:
 
             for number, row in enumerate(pq.read_table(path).to_pylist(), start=1):
                 try:
-                    yield _record({"document": json.loads(row["document"]) if row.get("document") else None,
-                                   "raw": row.get("raw"),
-                                   "problem": json.loads(row["problem"]) if row.get("problem") else None},
-                                  f"{path}#{number}")
+                    parsed = {column: json.loads(row[column]) if row.get(column) else None
+                              for column in ("document", "problem", "versions")}
+                    yield _record({"raw": row.get("raw"), **parsed}, f"{path}#{number}")
                 except (ValueError, RecursionError) as exc:
                     yield Record(f"{path}#{number}", error=f"not JSON: {exc}")
             continue
@@ -203,7 +205,7 @@ def load(store: Store, paths: Iterable[Path], force: bool, say: Callable[[str], 
             say(f"error: {record.where}: {exc} [load]")
             store.save_problem(Problem(source=record.where, stage="load", message=str(exc)))
             continue
-        if store.save(document, record.raw or document.text, replace=force):
+        if store.save(document, record.raw or document.text, replace=force, versions=record.versions):
             counts["loaded"] += 1
         else:
             counts["skipped"] += 1

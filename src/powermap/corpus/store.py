@@ -22,11 +22,24 @@ from powermap.corpus.fingerprint import bands, near, signature
 from powermap.corpus.merge import Merger, block, first_match, kind, merge_key
 from powermap.dates import bounds, readable
 from powermap.schema import SCHEMA_VERSION, Document, Problem
+from powermap.versions import digest
 
 STORE_VERSION = "4"
 MIGRATES_FROM = ("2", "3")  # the layouts `powermap rebuild` upgrades in place
 BUSY_SECONDS = 60  # how long a writer waits for another process's write transaction
 _ERRORS_INDEX = "CREATE INDEX IF NOT EXISTS errors_by_source ON errors (source, stage, message)"
+
+# What each document was analysed with (`powermap.versions`): one row per set of versions, one link per
+# document. Added without a new layout: a store opened for writing gains these tables (its documents
+# simply have no versions recorded), and a powermap that does not know them reads the store as before.
+_VERSION_TABLES = """
+CREATE TABLE IF NOT EXISTS versions (digest TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS analysed_with (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL REFERENCES versions(digest)
+);
+CREATE INDEX IF NOT EXISTS analysed_with_by_digest ON analysed_with (digest);
+"""
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -356,12 +369,15 @@ class Store:
                 self._check_pages()
                 with self._transaction():
                     self.conn.execute(_ERRORS_INDEX)
+                    if self.layout == STORE_VERSION:
+                        self._create_tables(_VERSION_TABLES)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as a powermap database: {exc}") from exc
 
-    def _create_tables(self) -> None:
-        """Each statement of the layout on its own (`executescript` would commit the open transaction)."""
-        for script in (_TABLES, _INDEXES):
+    def _create_tables(self, *scripts: str) -> None:
+        """Each statement of the layout (or of `scripts`) on its own (`executescript` would commit the open
+        transaction)."""
+        for script in scripts or (_TABLES, _INDEXES, _VERSION_TABLES):
             statement = ""
             for piece in script.split(";"):
                 statement += piece + ";"
@@ -418,24 +434,47 @@ class Store:
             columns = [column[0] for column in cursor.description]
             return [dict(zip(columns, row, strict=True)) for row in cursor]
 
-    def has(self, doc_id: str, pipeline: str) -> bool:
-        """Whether this content was already analysed by this version of the pipeline."""
+    def has(self, doc_id: str, pipeline: str, versions: dict[str, Any] | None = None) -> bool:
+        """Whether this content was already analysed by this version of the pipeline (and, given `versions`,
+        with those versions of everything else)."""
+        query, parameters = "SELECT 1 FROM documents WHERE id = ? AND pipeline = ?", [doc_id, pipeline]
+        if versions is not None:
+            if not self._knows_versions():
+                return False
+            query += " AND id IN (SELECT doc_id FROM analysed_with WHERE doc_id = ? AND digest = ?)"
+            parameters += [doc_id, digest(versions)]
         with self._reading():
-            row = self.conn.execute(
-                "SELECT 1 FROM documents WHERE id = ? AND pipeline = ?", (doc_id, pipeline)
-            ).fetchone()
-        return row is not None
+            return self.conn.execute(query, parameters).fetchone() is not None
 
-    def save(self, document: Document, raw: str, replace: bool = True) -> bool:
-        """Store one document, its actors linked to the corpus actors, its relations and its share of the
-        corpus edges in a single transaction, replacing an older analysis of the same content; with
-        `replace=False` a document this pipeline version already stored is kept as it is. Returns whether
-        anything was written."""
+    def _knows_versions(self) -> bool:
+        """Whether the store has the tables of versions (a store only ever read may be older)."""
+        with self._reading():
+            return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'analysed_with'").fetchone() is not None
+
+    def versions(self, doc_id: str) -> dict[str, Any] | None:
+        """What a stored document was analysed with, or None when that was not recorded."""
+        if not self._knows_versions():
+            return None
+        with self._reading():
+            row = self.conn.execute("SELECT v.data FROM analysed_with a JOIN versions v ON v.digest = a.digest "
+                                    "WHERE a.doc_id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save(self, document: Document, raw: str, replace: bool = True, versions: dict[str, Any] | None = None,
+             changed: bool = False) -> bool:
+        """Store one document, its actors linked to the corpus actors, its relations, its share of the corpus
+        edges and the `versions` it was analysed with in a single transaction, replacing an older analysis of
+        the same content; with `replace=False` a document this pipeline version already stored is kept as it
+        is (with `changed`, only when it was analysed with the same `versions`). Returns whether anything
+        was written."""
         data = document.dump()
+        kept, parameters = "SELECT 1 FROM documents WHERE id = ? AND pipeline = ?", [document.id, document.pipeline]
+        if changed and versions is not None:
+            kept += " AND id IN (SELECT doc_id FROM analysed_with WHERE digest = ?)"
+            parameters.append(digest(versions))
         try:
             with self._transaction():
-                if not replace and self.conn.execute("SELECT 1 FROM documents WHERE id = ? AND pipeline = ?",
-                                                     (document.id, document.pipeline)).fetchone():
+                if not replace and self.conn.execute(kept, parameters).fetchone():
                     return False
                 touched = self._remove(document.id)
                 content = signature(document.text)
@@ -449,6 +488,8 @@ class Store:
                         document.genre.label if document.genre else None,
                     ),
                 )
+                if versions is not None:
+                    self._record_versions(document.id, versions)
                 self._add_fingerprint(document.id, content, copy_of)
                 links = {a.id: self._link(a.id, a.name, a.type, a.origin, a.country, a.qid) for a in document.actors}
                 self._count_in(document, links)
@@ -478,6 +519,11 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: could not store {document.source}: {exc}") from exc
         return True
+
+    def _record_versions(self, doc_id: str, versions: dict[str, Any]) -> None:
+        key = digest(versions)
+        self.conn.execute("INSERT OR IGNORE INTO versions VALUES (?, ?)", (key, json.dumps(versions, sort_keys=True)))
+        self.conn.execute("INSERT INTO analysed_with VALUES (?, ?)", (doc_id, key))
 
     def _add_items(self, doc_id: str, data: dict[str, Any]) -> None:
         """The quotes, claims (and what each is about) and stances of a document, for bounded queries."""

@@ -1,7 +1,7 @@
 """The Dask engine: the same analysis on a Dask cluster, written as partitioned JSONL or Parquet.
 
 Each partition is a group of input files; a worker reads them, runs the pipeline and returns one
-record per document: `{"source", "raw", "document", "problem"}`. Every run writes into its own folder
+record per document: `{"source", "raw", "document", "problem", "versions"}`. Every run writes into its own folder
 `OUT_DIR/run-<time>-<id>/` and finishes with `manifest.json` (parts, their record counts, powermap
 version); `powermap load` reads only runs whose manifest is there and agrees with the parts. With no
 scheduler address a LocalCluster is started on this machine.
@@ -9,6 +9,7 @@ scheduler address a LocalCluster is started on this machine.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -22,15 +23,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from powermap import __version__
+from powermap import __version__, versions
 from powermap.corpus.load import MANIFEST, PART_SUFFIXES, part_records
 from powermap.engines.local import Settings, analyse_chunk
 from powermap.ingest import Limits, expand_paths, read_sources
 
 
+class MissingExtra(RuntimeError):
+    """An optional dependency the asked-for output needs is not installed; the message says what to install."""
+
+
 def _partition(files: list[str], settings: Settings, limits: Limits) -> list[dict[str, Any]]:
+    """Analyse one partition on a worker; each record carries what the worker analysed with (its data
+    files, models and spaCy pipeline), for the store to keep when the run is loaded."""
     sources = list(read_sources(files, limits))
-    return [asdict(result) for result in analyse_chunk(settings, sources)]
+    used = versions.current(settings.model)
+    return [asdict(result) | {"versions": used} for result in analyse_chunk(settings, sources)]
 
 
 def _run_folder(out_dir: Path) -> Path:
@@ -79,21 +87,25 @@ def _starting_workers(log: Path) -> Iterator[None]:
 
 
 def run(paths: list[str], out_dir: Path, settings: Settings, limits: Limits, scheduler: str | None = None,
-        workers: int = 2, fmt: str = "jsonl") -> dict[str, Any]:
+        workers: int = 2, fmt: str = "jsonl", processes: bool = True) -> dict[str, Any]:
     """Analyse every file under `paths` on Dask into a new run folder under `out_dir`; returns the counts of
-    documents, failures and partitions, and the run folder."""
+    documents, failures and partitions, and the run folder. `processes=False` runs the LocalCluster's
+    workers as threads of this process (quick to start: for small runs and tests)."""
+    if fmt == "parquet" and importlib.util.find_spec("pandas") is None:
+        raise MissingExtra("Parquet output from Dask needs pandas: pip install 'powermap[parquet]' (or pandas), or "
+                           "use --format jsonl")
     started = datetime.now(UTC).isoformat(timespec="microseconds")
     files = [str(p) for p in expand_paths(paths)]
     folder = _run_folder(out_dir)
     counts: dict[str, Any] = {"documents": 0, "failed": 0, "partitions": 0}
     if files:
-        counts = _analyse(files, folder, settings, limits, scheduler, workers, fmt)
+        counts = _analyse(files, folder, settings, limits, scheduler, workers, fmt, processes)
     _write_manifest(folder, fmt, counts, started)
     return {**counts, "run": folder}
 
 
 def _analyse(files: list[str], folder: Path, settings: Settings, limits: Limits, scheduler: str | None,
-             workers: int, fmt: str) -> dict[str, Any]:
+             workers: int, fmt: str, processes: bool) -> dict[str, Any]:
     import dask.bag as db
     from distributed import Client, LocalCluster
 
@@ -106,21 +118,13 @@ def _analyse(files: list[str], folder: Path, settings: Settings, limits: Limits,
     cluster = None
     try:
         with _starting_workers(folder / "workers.log"):
-            cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+            cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
                                                           dashboard_address=None, silence_logs=logging.CRITICAL)
         with Client(scheduler or cluster) as client:
             bag = db.from_sequence(files, npartitions=max(1, min(len(files), workers * 4)))
             bag = client.persist(bag.map_partitions(_partition, settings, limits))  # analysed once
             if fmt == "parquet":
-                import pandas as pd
-
-                frame = bag.map(lambda r: {"source": r["source"], "raw": r["raw"],
-                                           "document": json.dumps(r["document"], ensure_ascii=False)
-                                           if r["document"] else None,
-                                           "problem": json.dumps(r["problem"]) if r["problem"] else None})
-                frame.to_dataframe(meta=pd.DataFrame({c: pd.Series(dtype="object")
-                                                      for c in ("source", "raw", "document", "problem")})
-                                   ).to_parquet(str(folder), write_index=False, write_metadata_file=False)
+                _write_parquet(bag, folder)
             else:
                 bag.map(lambda r: json.dumps(r, ensure_ascii=False)).to_textfiles(str(folder / "part-*.jsonl"))
             records = bag.map(lambda r: (r["document"] is not None, r["problem"] is not None)).compute()
@@ -131,3 +135,21 @@ def _analyse(files: list[str], folder: Path, settings: Settings, limits: Limits,
             cluster.close()
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
+
+
+PARQUET_COLUMNS = ("source", "raw", "document", "problem", "versions")
+
+
+def _write_parquet(bag: Any, folder: Path) -> None:
+    """One Parquet part per partition, every column text (the document, problem and versions as JSON), with
+    one schema for all parts: a part whose records all succeeded has no problem to infer a type from."""
+    import pandas as pd
+    import pyarrow as pa
+
+    def as_text(value: Any) -> str | None:
+        return value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    frame = bag.map(lambda r: {column: as_text(r[column]) for column in PARQUET_COLUMNS})
+    meta = pd.DataFrame({column: pd.Series(dtype="object") for column in PARQUET_COLUMNS})
+    frame.to_dataframe(meta=meta).to_parquet(str(folder), write_index=False, write_metadata_file=False,
+                                             schema=pa.schema([(column, pa.string()) for column in PARQUET_COLUMNS]))
