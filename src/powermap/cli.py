@@ -257,6 +257,9 @@ class Sink:
 
 def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
                      out_dir: Path | None, fmt: str, quiet: bool) -> None:
+    _need_extra("dask", "--engine dask")
+    if fmt == "parquet":
+        _need_extra("parquet", "--format parquet")
     from powermap.engines import dask as dask_engine
 
     if out_dir is None or fmt not in {"jsonl", "parquet"} or "-" in paths:
@@ -514,6 +517,8 @@ def export(
     if fmt not in {"csv", "jsonl", "parquet"}:
         err.print(f"powermap: unknown format {fmt!r} (csv, jsonl, parquet)", markup=False)
         raise typer.Exit(2)
+    if fmt == "parquet":
+        _need_extra("parquet", "export --format parquet")
     refuse_overwrites([path], {}, {"-o": out_dir})
     with _reading(path) as store:
         for written in write(confident(store.documents(), min_confidence), out_dir, fmt):
@@ -529,6 +534,7 @@ def serve(
         "--allow-host", help="Also serve requests for this host name (besides localhost and --host).")] = None,
 ) -> None:
     """The local web app over a database, opened read-only."""
+    _need_extra("web", "powermap serve")
     import uvicorn
 
     from powermap.web.app import create_app
@@ -542,6 +548,18 @@ def serve(
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
     uvicorn.run(create_app(path, [host, *(allow_host or [])]), host=host, port=port, log_level="warning")
+
+
+def _need_extra(extra: str, feature: str) -> None:
+    """One line naming `pip install 'powermap[EXTRA]'` when an optional dependency is missing (exit 1)."""
+    from powermap.errors import MissingExtraError
+    from powermap.extras import require
+
+    try:
+        require(extra, feature)
+    except MissingExtraError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)
