@@ -116,6 +116,14 @@ def test_analyze_many_yields_problems_for_bad_items_and_goes_on(tmp_path):
             assert_evidence(document.dump())
 
 
+def test_analyze_many_in_worker_processes_gives_what_one_process_gives(tmp_path):
+    inputs = [TEXT, "", tmp_path / "missing.txt", WIRE]
+    alone = list(powermap.analyze_many(inputs))
+    pooled = list(powermap.analyze_many(inputs, workers=2))
+    assert [r.model_dump() for r in pooled] == [r.model_dump() for r in alone]
+    assert [type(r).__name__ for r in pooled] == ["Document", "Problem", "Problem", "Document"]
+
+
 def test_model_dump_agrees_with_dump(text_document):
     dumped = text_document.model_dump(mode="json")
     assert dumped == text_document.dump() and dumped["schema"] == "powermap/1" and "schema_" not in dumped

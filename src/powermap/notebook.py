@@ -78,7 +78,8 @@ def rows_with_names(documents: Iterable[dict[str, Any]]) -> dict[str, list[dict[
     for document in documents:
         rows = next(tables([document]))
         for layer, build in _EXTRA_LAYERS.items():
-            rows.setdefault(layer, build(document))
+            if layer not in rows:
+                rows[layer] = build(document)
         _named(rows, {a["id"]: a["name"] for a in document.get("actors", [])})
         for table, table_rows in rows.items():
             found.setdefault(table, []).extend(table_rows)
