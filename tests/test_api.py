@@ -89,11 +89,23 @@ def test_missing_binary_and_wrong_inputs_raise_typed_errors_with_the_fix(tmp_pat
     (tmp_path / "empty.txt").write_bytes(b"")
     with pytest.raises(EmptyInputError):
         powermap.analyze(tmp_path / "empty.txt")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(EmptyInputError, match="no document in it"):
+        powermap.analyze(tmp_path / "folder")
     with pytest.raises(InputError, match="cannot analyse a int"):
         powermap.analyze(42)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="holds 2 documents.*analyze_many"):
         powermap.analyze(EXAMPLES / "briefs.jsonl")
     assert issubclass(InputError, ValueError) and issubclass(EmptyInputError, PowermapError)
+
+
+def test_an_archive_of_several_documents_is_refused_with_their_count(warc_example):
+    from powermap.ingest import read_sources
+
+    records = sum(1 for _ in read_sources([str(warc_example)]))
+    assert records > 1
+    with pytest.raises(InputError, match=f"holds {records} documents"):
+        powermap.analyze(warc_example)
 
 
 def test_an_uninstalled_model_is_a_model_error_naming_the_fix():

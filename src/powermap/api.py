@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +26,7 @@ from powermap.schema import Document, Problem
 if TYPE_CHECKING:
     import pandas
 
-    from powermap.analysis import Analysis, Source
+    from powermap.analysis import Source
     from powermap.corpus.store import Store
 
 Input = str | os.PathLike[str] | bytes
@@ -106,23 +106,19 @@ def analyze(text_or_path: Input, *, model: str | None = None, title: str | None 
     found = _sources(text_or_path, Limits(max_bytes=max_bytes, max_chars=max_chars))
     source = next(found, None)
     if source is None:
-        raise EmptyInputError(f"{os.fspath(text_or_path)!s}: no document in it (an empty folder or file?)")  # type: ignore[arg-type]
+        raise EmptyInputError(f"{text_or_path!s}: no document in it (an empty folder?)")
     more = sum(1 for _ in found)
     if more:
         raise InputError(f"{source.label}: the input holds {more + 1} documents: analyse them with "
                          "powermap.analyze_many(...), or give one of them")
     overrides = {key: value for key, value in (("title", title), ("published", _iso(date)), ("author", author),
                                                ("url", url)) if value is not None}
-    analysis = _analyse([replace(source, **overrides)], _settings(model, max_chars, timeout))[0]
+    from powermap.engines.local import _pipeline
+
+    analysis = next(_pipeline(_settings(model, max_chars, timeout)).pipe([replace(source, **overrides)]))
     if analysis.problem is not None:
         raise _error(analysis.problem)
     return analysis.to_document()
-
-
-def _analyse(sources: Sequence[Source], settings: Any) -> list[Analysis]:
-    from powermap.engines.local import _pipeline
-
-    return list(_pipeline(settings).pipe(sources))
 
 
 def analyze_many(inputs: Iterable[Input], *, model: str | None = None, max_chars: int = 1_000_000,
