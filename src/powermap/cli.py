@@ -426,6 +426,9 @@ class Sink:
 
 def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler: str | None, workers: int,
                      out_dir: Path | None, fmt: str, quiet: bool, globs: tuple[str, ...]) -> None:
+    _need_extra("dask", "--engine dask")
+    if fmt == "parquet":
+        _need_extra("parquet", "--format parquet")
     from powermap.engines import dask as dask_engine
     from powermap.ingest import expand_paths
 
@@ -434,9 +437,6 @@ def _analyze_on_dask(paths: list[str], settings: Any, limits: Limits, scheduler:
     files = [str(path) for path in expand_paths(paths, globs)]  # the walk with --glob; named files as given
     try:
         counts = dask_engine.run(files, out_dir, settings, limits, scheduler, workers, fmt)
-    except dask_engine.MissingExtra as exc:
-        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print(f"powermap: interrupted; the unfinished run under {out_dir} has no manifest and will not be "
                   "loaded", markup=False, soft_wrap=True)
@@ -712,6 +712,8 @@ def export(
     stance), the corpus edges and the errors, with names beside actor ids."""
     from powermap.corpus.export import write
 
+    if fmt == "parquet":
+        _need_extra("parquet", "export --format parquet")
     refuse_overwrites([path], {}, {"-o": out_dir})
     with _reading(path) as store:
         for written in write(store, out_dir, fmt, min_confidence):
@@ -727,6 +729,7 @@ def serve(
         "--allow-host", help="Also serve requests for this host name (besides localhost and --host).")] = None,
 ) -> None:
     """The local web app over a database, opened read-only."""
+    _need_extra("web", "powermap serve")
     import uvicorn
 
     from powermap.corpus.store import Store, StoreError
@@ -741,6 +744,18 @@ def serve(
         err.print(f"powermap: {exc}", markup=False)
         raise typer.Exit(1) from exc
     uvicorn.run(create_app(path, [host, *(allow_host or [])]), host=host, port=port, log_level="warning")
+
+
+def _need_extra(extra: str, feature: str) -> None:
+    """One line naming `pip install 'powermap[EXTRA]'` when an optional dependency is missing (exit 1)."""
+    from powermap.errors import MissingExtraError
+    from powermap.extras import require
+
+    try:
+        require(extra, feature)
+    except MissingExtraError as exc:
+        err.print(f"powermap: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 eval_app = typer.Typer(help="Measure a layer against public evaluation data.", no_args_is_help=True)

@@ -209,7 +209,8 @@ class Problem(BaseModel):
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # `schema` is the field's name in files; serialising by alias makes model_dump() agree with dump()
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
     schema_: Literal["powermap/1"] = Field(default=SCHEMA_VERSION, alias="schema")
     id: str = Field(description="First 16 hex digits of the SHA-256 of the decoded raw content.")
@@ -248,6 +249,19 @@ class Document(BaseModel):
     def dump(self) -> dict[str, Any]:
         """The JSON form, with `schema` spelled as in the files."""
         return self.model_dump(mode="json", by_alias=True)
+
+    def to_frames(self) -> dict[str, Any]:
+        """One pandas DataFrame per layer (actors, mentions, relations, quotes, claims, rhetoric, stance,
+        wire_items, documents) with actor names beside ids; needs `pip install 'powermap[notebook]'`."""
+        from powermap.notebook import frames
+
+        return frames([self.dump()])
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: title, genre, main actors, most confident relations, counts."""
+        from powermap.notebook import document_html
+
+        return document_html(self)
 
 
 def _spans(value: Any) -> Any:

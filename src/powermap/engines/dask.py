@@ -9,7 +9,6 @@ scheduler address a LocalCluster is started on this machine.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -26,11 +25,8 @@ from typing import Any
 from powermap import __version__, versions
 from powermap.corpus.load import MANIFEST, PART_SUFFIXES, part_records
 from powermap.engines.local import Settings, analyse_chunk
+from powermap.extras import require
 from powermap.ingest import Limits, expand_paths, read_sources
-
-
-class MissingExtra(RuntimeError):
-    """An optional dependency the asked-for output needs is not installed; the message says what to install."""
 
 
 def _partition(files: list[str], settings: Settings, limits: Limits) -> list[dict[str, Any]]:
@@ -91,9 +87,8 @@ def run(paths: list[str], out_dir: Path, settings: Settings, limits: Limits, sch
     """Analyse every file under `paths` on Dask into a new run folder under `out_dir`; returns the counts of
     documents, failures and partitions, and the run folder. `processes=False` runs the LocalCluster's
     workers as threads of this process (quick to start: for small runs and tests)."""
-    if fmt == "parquet" and importlib.util.find_spec("pandas") is None:
-        raise MissingExtra("Parquet output from Dask needs pandas: pip install 'powermap[parquet]' (or pandas), or "
-                           "use --format jsonl")
+    if fmt == "parquet":
+        require("parquet", "Parquet output from Dask (or use --format jsonl)")
     started = datetime.now(UTC).isoformat(timespec="microseconds")
     files = [str(p) for p in expand_paths(paths)]
     folder = _run_folder(out_dir)
