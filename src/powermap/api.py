@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powermap.errors import AnalysisError, EmptyInputError, InputError, NotFoundError, PowermapError
-from powermap.ingest import Limits, _sniff, read_bytes, read_sources
+from powermap.ingest import Limits, read_bytes, read_sources, sniff
 from powermap.ingest.decode import valid_text
 from powermap.ingest.html import read_html
 from powermap.schema import Document, Problem
@@ -51,7 +51,7 @@ def _text_source(text: str, label: str) -> Source:
     from powermap.analysis import Source
 
     text = valid_text(text)
-    if _sniff(text[:4096].encode("utf-8", "replace")) == "html":
+    if sniff(text[:4096].encode("utf-8", "replace")) == "html":
         return read_html(text, label)
     return Source(label=label, format="text", raw=text, body=text)
 
@@ -65,7 +65,7 @@ def _sources(item: Any, limits: Limits) -> Iterator[Source]:
     elif isinstance(item, str):
         yield _text_source(item, TEXT_LABEL)
     elif isinstance(item, bytes | bytearray):
-        yield from read_bytes(bytes(item), "bytes", _sniff(bytes(item)))
+        yield from read_bytes(bytes(item), "bytes", sniff(bytes(item)))
     else:
         yield Source(label=repr(item)[:80], format="text",
                      error=f"cannot analyse a {type(item).__name__}: give a str of text, bytes, or a path")

@@ -153,17 +153,6 @@ def records(paths: Iterable[Path], warn: Callable[[str], None] = lambda message:
                     yield Record(f"{path}:{number}", error=f"not JSON: {str(exc)[:200]}")
 
 
-def document_file(path: Path) -> list[dict[str, Any]]:
-    """The documents of one JSONL file (`-o` output) for reading commands; ValueError naming the first bad line."""
-    found = []
-    for record in records([path]):
-        if record.error is not None:
-            raise ValueError(f"{record.where}: {record.error}")
-        if record.document is not None:
-            found.append(record.document)
-    return found
-
-
 def _reason(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "document"

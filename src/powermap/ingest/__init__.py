@@ -55,10 +55,11 @@ def _kind(path: Path, head: bytes) -> str:
         return "json"
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text"
-    return _sniff(head)
+    return sniff(head)
 
 
-def _sniff(head: bytes) -> str:
+def sniff(head: bytes) -> str:
+    """What the first bytes of an input look like: html, warc or text."""
     lowered = head[:2048].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered:
         return "html"
@@ -239,4 +240,4 @@ def _read_stdin(limits: Limits) -> Iterator[Source]:
         yield Source(label="stdin", format="text",
                      error=f"standard input too large: more than {limits.max_bytes} bytes (see --max-bytes)")
         return
-    yield from read_bytes(data, "stdin", _sniff(data))
+    yield from read_bytes(data, "stdin", sniff(data))
