@@ -213,3 +213,15 @@ def test_min_confidence_filters_edges_graphs_and_exports(tmp_path):
 
     assert 1 <= links("--min-confidence", str(cut)) < links()
     assert runner.invoke(app, ["edges", str(out), "--min-confidence", "2"]).exit_code == 2
+
+
+def test_each_relation_says_whether_the_rules_the_model_or_both_found_it(pipeline):
+    threshold = RelationModel.load().threshold
+    text = ("Poland accused Belarus of staging provocations at the border. Hungary and Serbia signed a treaty "
+            "on energy. The Kremlin pledged support for the junta in Niger, and Algeria condemned Morocco.")
+    relations = pipeline.analyse_text(text).to_document().relations
+    assert len({r.made_by for r in relations}) >= 2, [(r.type, r.made_by) for r in relations]
+    for relation in relations:
+        assert relation.made_by in {"rules", "model", "rules and model"}
+        if relation.made_by != "rules":  # the model spoke: above its own threshold
+            assert relation.confidence >= round(threshold, 3) and relation.target is not None

@@ -61,7 +61,8 @@ class OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-app = typer.Typer(cls=OneLineErrors, add_completion=True, no_args_is_help=True, help=__doc__.split("\n")[0])
+app = typer.Typer(cls=OneLineErrors, add_completion=True, no_args_is_help=True,
+                  help="Reads political news and opinion writing and reconstructs the power map it describes.")
 
 
 @cache

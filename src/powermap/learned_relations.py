@@ -51,7 +51,8 @@ class ClassifyRelations:
                 if r.target is None or (r.evidence.start, frozenset((r.source, r.target))) not in decided]
         learned: list[Relation] = []
         same_sentence = _by_sentence(rules)
-        context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published))
+        context = _Context(analysis, Asserters(analysis.quotes), SentenceDates(doc, analysis.published),
+                           self.model.threshold)
         predicted = self.model.predict(candidates, self.vectors)
         for (sent, first, a, second, b), predictions in zip(pairs, predicted, strict=True):
             word = _trigger(first, second) if predictions else None
@@ -129,6 +130,7 @@ class _Context:
     analysis: Analysis
     asserters: Asserters
     dates: SentenceDates
+    threshold: float  # the model's own decision threshold: below it a relation stands on its rule
 
 
 def _relation(context: _Context, sent: TokenSpan, word: Token | None, source: Actor,
@@ -141,8 +143,10 @@ def _relation(context: _Context, sent: TokenSpan, word: Token | None, source: Ac
         trigger = Span.of(text, word.idx, word.idx + len(word.text))
         mode, negated, modality = None, prediction.negated, prediction.modality
     day, day_source = context.dates.of(sent)
+    confident = prediction.probability >= context.threshold
+    made_by = "model" if rule is None else "rules and model" if confident else "rules"
     return Relation(
         id="rel", source=source.id, target=target.id, type=type_, mode=mode, negated=negated, modality=modality,
         asserted_by=context.asserters.at(trigger.start), date=day, date_source=day_source, trigger=trigger,
-        evidence=evidence_span(text, sent), confidence=round(prediction.probability, 3),
+        evidence=evidence_span(text, sent), confidence=round(prediction.probability, 3), made_by=made_by,
     )

@@ -120,6 +120,9 @@ class Relation(BaseModel):
     trigger: Span = Field(description="The word or phrase that expresses the relation.")
     evidence: Span = Field(description="The sentence it was read from.")
     confidence: float = Field(ge=0, le=1)
+    made_by: Literal["rules", "model", "rules and model"] = Field(
+        default="rules", description="What found it: the trigger rules (data/triggers.yaml), the learned relation "
+        "model above its threshold, or both.")
 
 
 class Quantity(Span):

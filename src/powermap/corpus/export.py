@@ -31,7 +31,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "cue_lemma", "source", "source_name", "confidence"),
     "relations": ("document", "id", "source", "source_name", "target", "target_name", "type", "mode", "negated",
                   "modality", "asserted_by", "asserted_by_name", "date", "date_source", "trigger", "trigger_start",
-                  "trigger_end", "evidence", "start", "end", "confidence"),
+                  "trigger_end", "evidence", "start", "end", "confidence", "made_by"),
     "claims": ("document", "id", "start", "end", "text", "kind", "checkworthiness", "quantities", "dates", "actors",
                "actor_names", "predicate", "asserted_by", "asserted_by_name", "reasons"),
     "rhetoric": ("document", "technique", "start", "end", "text", "target", "target_name", "held_by",
@@ -121,7 +121,8 @@ def tables(documents: Iterable[dict[str, Any]], elsewhere: Names = _no_names) ->
                                   "trigger": r["trigger"]["text"], "trigger_start": r["trigger"]["start"],
                                   "trigger_end": r["trigger"]["end"], "evidence": r["evidence"]["text"],
                                   "start": r["evidence"]["start"], "end": r["evidence"]["end"],
-                                  "confidence": r["confidence"]} for r in d.get("relations", []))
+                                  "confidence": r["confidence"], "made_by": r.get("made_by", "rules")}
+                                 for r in d.get("relations", []))
         rows["claims"].extend({"document": doc, "id": c["id"], "start": c["start"], "end": c["end"],
                                "text": c["text"], "kind": c["kind"], "checkworthiness": c["checkworthiness"],
                                "quantities": c["quantities"], "dates": c["dates"], "actors": c["actors"],
