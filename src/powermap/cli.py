@@ -561,6 +561,19 @@ def _document_row(document: dict[str, Any]) -> dict[str, Any]:
             "techniques": len(document.get("rhetoric", [])), "warnings": document.get("warnings", [])}
 
 
+def _chosen_documents(path: Path, doc: str | None) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Every document of a store or JSONL file with its errors, or only the document whose id starts with
+    `doc` (an id that names none is a usage error)."""
+    with _reading(path) as store:
+        documents = list(store.documents())
+        problems = [] if doc else store.problems()
+    if doc:
+        documents = [d for d in documents if d["id"].startswith(doc)]
+        if not documents:
+            _usage_error(f"no document {doc!r} in {path} (powermap show {path} lists the ids)")
+    return documents, problems
+
+
 @app.command()
 def show(
     path: Annotated[Path, typer.Argument(help="A powermap database or JSONL file.")],
@@ -573,14 +586,7 @@ def show(
     from powermap.summary import print_summary
     from powermap.terminal import cell, output_console
 
-    with _reading(path) as store:
-        documents = list(store.documents())
-        problems = [] if doc else store.problems()
-    if doc:
-        documents = [d for d in documents if d["id"].startswith(doc)]
-        if not documents:
-            err.print(f"powermap: no document {doc!r} in {path}", markup=False, soft_wrap=True)
-            raise typer.Exit(1)
+    documents, problems = _chosen_documents(path, doc)
     if fmt in ("json", "csv"):
         _machine([_document_row(document) for document in documents], SHOW_COLUMNS, fmt)
         for problem in problems:
@@ -1078,15 +1084,7 @@ def report(
         err.print(f"powermap: {target.parent}: no such directory (make it, or choose another -o)", markup=False,
                   soft_wrap=True)
         raise typer.Exit(2)
-    with _reading(path) as store:
-        documents = list(store.documents())
-        problems = [] if doc else store.problems()
-    if doc:
-        documents = [d for d in documents if d["id"].startswith(doc)]
-        if not documents:
-            err.print(f"powermap: no document {doc!r} in {path} (powermap show {path} lists the ids)", markup=False,
-                      soft_wrap=True)
-            raise typer.Exit(2)
+    documents, problems = _chosen_documents(path, doc)
     from powermap.corpus.views import document_name
     from powermap.report import render
 

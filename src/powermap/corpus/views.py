@@ -184,9 +184,7 @@ def _period(since: str | None, until: str | None) -> tuple[str, list[str]]:
 def actors_named(store: Store, query: str, limit: int = ACTOR_MATCHES) -> list[str]:
     """The corpus actors one of whose spellings contains `query` (case and apostrophes folded), most
     mentioned first."""
-    needle = query.strip().translate(_QUOTES).lower()
-    return [r["id"] for r in store.rows("SELECT id FROM corpus_actors WHERE instr(lower(aliases), ?) > 0 "
-                                        "ORDER BY mentions DESC, id LIMIT ?", (needle, limit))]
+    return [a["id"] for a in _actors_spelled(store, query.strip().translate(_QUOTES).lower(), limit)]
 
 
 def network(store: Store, types: Iterable[str] = (), since: str | None = None, until: str | None = None,
