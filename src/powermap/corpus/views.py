@@ -253,15 +253,19 @@ def edge_evidence(store: Store, source: str, type_: str, target: str, since: str
 def busiest_pairs(store: Store, limit: int = TIMELINE_PAIRS, offset: int = 0) -> dict[str, Any]:
     """Actor pairs (either direction) by their number of dated relations, busiest first, with both names,
     the first and last day, and how many pairs there are."""
-    grouped = (f"SELECT MIN(corpus_source, corpus_target) AS first_actor, MAX(corpus_source, corpus_target) AS "
-               f"second_actor, COUNT(*) AS relations, MIN(date_first) AS first, MAX(date_last) AS last "
-               f"FROM relations WHERE {_DATED} GROUP BY first_actor, second_actor")
-    pairs = store.rows(f"{grouped} ORDER BY relations DESC, first_actor, second_actor LIMIT ? OFFSET ?",
-                       (limit, offset))
+    columns = ("MIN(corpus_source, corpus_target) AS first_actor, MAX(corpus_source, corpus_target) AS second_actor, "
+               "COUNT(*) AS relations, MIN(date_first) AS first, MAX(date_last) AS last")
+    grouped = f"FROM relations WHERE {_DATED} GROUP BY first_actor, second_actor"
+    # the number of pairs comes with the page (a window over the groups), so the relations are grouped once
+    pairs = store.rows(f"SELECT {columns}, COUNT(*) OVER () AS pair_count {grouped} "
+                       "ORDER BY relations DESC, first_actor, second_actor LIMIT ? OFFSET ?", (limit, offset))
+    total = pairs[0]["pair_count"] if pairs else store.rows(
+        f"SELECT COUNT(*) AS n FROM (SELECT {columns} {grouped})")[0]["n"]
     named = names(store, [p[k] for p in pairs for k in ("first_actor", "second_actor")])
-    return {"pairs": [{**p, "first_name": named.get(p["first_actor"], p["first_actor"]),
+    return {"pairs": [{**{k: v for k, v in p.items() if k != "pair_count"},
+                       "first_name": named.get(p["first_actor"], p["first_actor"]),
                        "second_name": named.get(p["second_actor"], p["second_actor"])} for p in pairs],
-            "total": store.rows(f"SELECT COUNT(*) AS n FROM ({grouped})")[0]["n"], "offset": offset, "limit": limit}
+            "total": total, "offset": offset, "limit": limit}
 
 
 def pair_relations(store: Store, first_actor: str, second_actor: str,
